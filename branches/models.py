@@ -1,0 +1,128 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Town(models.Model):
+    """A town (镇) or subdistrict (街道); its party (working) committee leads local committees."""
+
+    class Kind(models.TextChoices):
+        TOWN = "town", _("镇")
+        SUBDISTRICT = "subdistrict", _("街道")
+
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=64)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("镇街")
+        verbose_name_plural = _("镇街")
+        permissions = [("manage_town", _("管理本镇街的联合党组织"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Branch(models.Model):
+    """A party organisation: an urban branch (residents, enterprise, department) or a village."""
+
+    class Kind(models.TextChoices):
+        RESIDENTS = "residents", _("居委会")
+        ENTERPRISE = "enterprise", _("企业")
+        DEPARTMENT = "department", _("部门")
+        VILLAGE = "village", _("村")
+
+    URBAN_KINDS = (Kind.RESIDENTS, Kind.ENTERPRISE, Kind.DEPARTMENT)
+    # City departments and enterprises may stand outside any town.
+    TOWNLESS_KINDS = (Kind.ENTERPRISE, Kind.DEPARTMENT)
+
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=128)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    town = models.ForeignKey(
+        Town,
+        verbose_name=_("所在镇街"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="branches",
+    )
+    secretary = models.CharField(_("书记"), max_length=64, blank=True)
+    industries = models.CharField(
+        _("产业"), max_length=255, blank=True, help_text=_("多个产业用分号“;”分隔")
+    )
+    weak = models.BooleanField(_("薄弱村"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("党组织")
+        verbose_name_plural = _("党组织")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="village") | Q(weak=False),
+                name="branch_only_villages_are_weak",
+                violation_error_message=_("只有村党组织可以标记为薄弱村。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(town__isnull=False) | Q(kind__in=["enterprise", "department"]),
+                name="branch_town_required",
+                violation_error_message=_("村和居委会必须填写所在镇街。"),
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "town"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("branch_detail", args=[self.code])
+
+    @property
+    def is_village(self) -> bool:
+        return self.kind == self.Kind.VILLAGE
+
+    @property
+    def industry_list(self) -> list[str]:
+        return [item.strip() for item in self.industries.replace("；", ";").split(";") if item.strip()]
+
+
+class Member(models.Model):
+    """A party member of one branch, with their role on its committee."""
+
+    class Role(models.TextChoices):
+        SECRETARY = "secretary", _("书记")
+        DEPUTY = "deputy", _("副书记")
+        COMMITTEE = "committee", _("委员")
+        MEMBER = "member", _("党员")
+
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("所在党组织"), on_delete=models.PROTECT, related_name="members"
+    )
+    name = models.CharField(_("姓名"), max_length=64)
+    role = models.CharField(_("职务"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    joined_on = models.DateField(_("入党日期"), null=True, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["branch__code", "role", "name"]
+        verbose_name = _("党员")
+        verbose_name_plural = _("党员")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "name"],
+                name="member_unique_name_in_branch",
+                violation_error_message=_("同一党组织内已有同名党员。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("member_detail", args=[self.pk])

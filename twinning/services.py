@@ -1,0 +1,183 @@
+"""Writes to joint committees. Every rule of DESIGN §1 on a committee's shape is checked here."""
+
+import datetime
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from branches.models import Branch, Town
+
+from .models import CommitteeVillage, JointCommittee
+
+
+def _check_urban(urban: Branch) -> None:
+    if urban.kind == Branch.Kind.VILLAGE:
+        raise ValidationError(
+            {"urban": f"「{urban.name}」是村党组织，不能作为联合党组织的城市一方。"}
+        )
+
+
+def _check_villages(
+    villages: Sequence[Branch], *, town: Town, committee: JointCommittee | None
+) -> None:
+    """Check a committee's full set of current villages against the rules."""
+    errors: list[str] = []
+    not_villages = [v.name for v in villages if v.kind != Branch.Kind.VILLAGE]
+    if not_villages:
+        errors.append(f"「{'、'.join(not_villages)}」不是村党组织。")
+    codes = [v.code for v in villages]
+    if len(set(codes)) != len(codes):
+        errors.append("同一个村不能重复加入。")
+    count = len(set(codes))
+    if not JointCommittee.MIN_VILLAGES <= count <= JointCommittee.MAX_VILLAGES:
+        errors.append(
+            f"一个联合党组织须有{JointCommittee.MIN_VILLAGES}至{JointCommittee.MAX_VILLAGES}"
+            f"个村，现为{count}个。"
+        )
+    elsewhere = [v for v in villages if v.town_id != town.pk]
+    if elsewhere:
+        errors.append(
+            f"「{'、'.join(v.name for v in elsewhere)}」不在属地镇街「{town.name}」，"
+            "联建村须位于同一镇街。"
+        )
+    taken = (
+        CommitteeVillage.objects.filter(village__in=villages, left_on__isnull=True)
+        .exclude(committee=committee)
+        .select_related("village", "committee")
+    )
+    errors.extend(f"「{m.village.name}」已在联合党组织「{m.committee.name}」中。" for m in taken)
+    if errors:
+        raise ValidationError({"villages": errors})
+
+
+def _check_active(committee: JointCommittee) -> None:
+    if not committee.is_active:
+        raise ValidationError(
+            f"联合党组织「{committee.name}」已于{committee.dissolved_on:%Y-%m-%d}撤销，不能再修改。"
+        )
+
+
+def _active_villages(committee: JointCommittee) -> list[Branch]:
+    return [
+        m.village
+        for m in committee.memberships.filter(left_on__isnull=True).select_related("village")
+    ]
+
+
+@transaction.atomic
+def committee_create(
+    *,
+    code: str,
+    name: str,
+    urban: Branch,
+    villages: Sequence[Branch],
+    formation: str,
+    established_on: datetime.date,
+    town: Town | None = None,
+) -> JointCommittee:
+    """Create a committee with its first villages; the town defaults to the villages' town."""
+    _check_urban(urban)
+    if town is None:
+        towns = {v.town_id for v in villages}
+        if len(towns) != 1 or None in towns:
+            raise ValidationError({"villages": ["联建村须位于同一镇街。"]})
+        town = villages[0].town
+    committee = JointCommittee(
+        code=code,
+        name=name,
+        urban=urban,
+        form=JointCommittee.FORM_BY_URBAN_KIND[urban.kind],
+        formation=formation,
+        town=town,
+        established_on=established_on,
+    )
+    committee.full_clean()
+    _check_villages(villages, town=town, committee=None)
+    committee.save()
+    CommitteeVillage.objects.bulk_create(
+        CommitteeVillage(committee=committee, village=v, joined_on=established_on)
+        for v in villages
+    )
+    for membership in committee.memberships.all():
+        # bulk_create skips the audit trail; record each membership like any other save.
+        membership.save()
+    return committee
+
+
+@transaction.atomic
+def committee_update(
+    *, committee: JointCommittee, name: str, urban: Branch, formation: str,
+    established_on: datetime.date,
+) -> JointCommittee:
+    """Change a committee's own fields; the form follows the urban branch's kind."""
+    _check_active(committee)
+    _check_urban(urban)
+    committee.name = name
+    committee.urban = urban
+    committee.form = JointCommittee.FORM_BY_URBAN_KIND[urban.kind]
+    committee.formation = formation
+    committee.established_on = established_on
+    committee.full_clean()
+    committee.save()
+    return committee
+
+
+@transaction.atomic
+def committee_add_village(
+    *, committee: JointCommittee, village: Branch, joined_on: datetime.date
+) -> CommitteeVillage:
+    """A village joins a committee; it must not be in another active committee."""
+    committee = JointCommittee.objects.select_for_update().get(pk=committee.pk)
+    _check_active(committee)
+    current = _active_villages(committee)
+    _check_villages([*current, village], town=committee.town, committee=committee)
+    if joined_on < committee.established_on:
+        raise ValidationError({"joined_on": "加入日期不能早于联合党组织成立日期。"})
+    membership = CommitteeVillage(committee=committee, village=village, joined_on=joined_on)
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def committee_remove_village(
+    *, committee: JointCommittee, village: Branch, left_on: datetime.date, reason: str
+) -> CommitteeVillage:
+    """A village leaves; the history row stays, and at least two villages must remain."""
+    committee = JointCommittee.objects.select_for_update().get(pk=committee.pk)
+    _check_active(committee)
+    membership = committee.memberships.filter(village=village, left_on__isnull=True).first()
+    if membership is None:
+        raise ValidationError(f"「{village.name}」不在联合党组织「{committee.name}」中。")
+    remaining = [v for v in _active_villages(committee) if v.pk != village.pk]
+    if len(remaining) < JointCommittee.MIN_VILLAGES:
+        raise ValidationError(
+            f"退出后只剩{len(remaining)}个村，一个联合党组织至少须有"
+            f"{JointCommittee.MIN_VILLAGES}个村；请先加入新的村，或撤销该联合党组织。"
+        )
+    if left_on < membership.joined_on:
+        raise ValidationError({"left_on": "退出日期不能早于加入日期。"})
+    membership.left_on = left_on
+    membership.left_reason = reason
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def committee_dissolve(
+    *, committee: JointCommittee, dissolved_on: datetime.date, reason: str
+) -> JointCommittee:
+    """Dissolve a committee: its villages leave on the same day and become free to join others."""
+    committee = JointCommittee.objects.select_for_update().get(pk=committee.pk)
+    _check_active(committee)
+    if dissolved_on < committee.established_on:
+        raise ValidationError({"dissolved_on": "撤销日期不能早于成立日期。"})
+    for membership in committee.memberships.filter(left_on__isnull=True):
+        membership.left_on = max(dissolved_on, membership.joined_on)
+        membership.left_reason = reason or "联合党组织撤销"
+        membership.save()
+    committee.dissolved_on = dissolved_on
+    committee.save()
+    return committee
