@@ -88,7 +88,8 @@ class Branch(models.Model):
 
     @property
     def industry_list(self) -> list[str]:
-        return [item.strip() for item in self.industries.replace("；", ";").split(";") if item.strip()]
+        parts = self.industries.replace("；", ";").split(";")
+        return [item.strip() for item in parts if item.strip()]
 
 
 class Member(models.Model):

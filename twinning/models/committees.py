@@ -83,7 +83,8 @@ class JointCommittee(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=models.F("established_on")),
+                condition=Q(dissolved_on__isnull=True)
+                | Q(dissolved_on__gte=models.F("established_on")),
                 name="committee_dissolved_after_established",
                 violation_error_message=_("撤销日期不能早于成立日期。"),
             )
