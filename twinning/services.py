@@ -78,6 +78,7 @@ def committee_create(
     town: Town | None = None,
 ) -> JointCommittee:
     """Create a committee with its first villages; the town defaults to the villages' town."""
+    villages = list(villages)
     _check_urban(urban)
     if town is None:
         towns = {v.town_id for v in villages}

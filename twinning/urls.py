@@ -1,7 +1,32 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
+
+from . import views
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The language switch works on the login page too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("committees/", views.committee_list, name="committee_list"),
+    path("committees/new/", views.committee_create, name="committee_create"),
+    path("committees/<str:code>/", views.committee_detail, name="committee_detail"),
+    path("committees/<str:code>/edit/", views.committee_edit, name="committee_edit"),
+    path(
+        "committees/<str:code>/villages/add/",
+        views.committee_add_village,
+        name="committee_add_village",
+    ),
+    path(
+        "committees/<str:code>/villages/<str:village_code>/leave/",
+        views.committee_remove_village,
+        name="committee_remove_village",
+    ),
+    path("committees/<str:code>/dissolve/", views.committee_dissolve, name="committee_dissolve"),
+    path("", include("branches.urls")),
 ]

@@ -1,0 +1,51 @@
+"""Reads that feed the branch and member pages."""
+
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from twinning import permissions
+from twinning.models import CommitteeVillage
+
+from .models import Branch, Member
+
+
+def branch_list(user: Any, params: dict[str, str]) -> QuerySet:
+    qs = permissions.visible(user, Branch.objects.all())
+    q = params.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(secretary__icontains=q))
+    if params.get("kind"):
+        qs = qs.filter(kind=params["kind"])
+    if params.get("town"):
+        qs = qs.filter(town__code=params["town"])
+    joined = CommitteeVillage.objects.filter(village=OuterRef("pk"), left_on__isnull=True)
+    qs = qs.annotate(joined=Exists(joined))
+    if params.get("weak") == "yes":
+        qs = qs.filter(weak=True)
+    if params.get("joined") == "yes":
+        qs = qs.filter(joined=True)
+    elif params.get("joined") == "no":
+        qs = qs.filter(joined=False, kind=Branch.Kind.VILLAGE)
+    return qs.select_related("town").annotate(member_count=Count("members"))
+
+
+def branch_detail(branch: Branch) -> dict[str, Any]:
+    return {
+        "memberships": list(
+            branch.committee_memberships.select_related("committee").order_by("-joined_on")
+        ),
+        "led_committees": list(branch.led_committees.select_related("town")),
+    }
+
+
+def member_list(user: Any, params: dict[str, str]) -> QuerySet:
+    qs = permissions.visible(user, Member.objects.all())
+    q = params.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(branch__name__icontains=q))
+    if params.get("branch"):
+        qs = qs.filter(branch__code=params["branch"])
+    if params.get("role"):
+        qs = qs.filter(role=params["role"])
+    return qs.select_related("branch", "branch__town")

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("branches/", views.branch_list, name="branch_list"),
+    path("branches/new/", views.branch_edit, name="branch_create"),
+    path("branches/<str:code>/", views.branch_detail, name="branch_detail"),
+    path("branches/<str:code>/edit/", views.branch_edit, name="branch_edit"),
+    path("members/", views.member_list, name="member_list"),
+    path("members/new/", views.member_edit, name="member_create"),
+    path("members/<int:pk>/", views.member_detail, name="member_detail"),
+    path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
+]

@@ -1,0 +1,126 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from twinning import permissions
+from twinning.audit import audit_trail
+from twinning.pages import paginate, show_errors
+
+from . import selectors, services
+from .forms import BranchForm, MemberForm
+from .models import Branch, Member, Town
+
+
+def _get_visible(request: HttpRequest, qs, action: str = "view", **lookup):
+    """The object if the user may see it (else 404) and may do `action` on it (else 403)."""
+    obj = get_object_or_404(permissions.visible(request.user, qs), **lookup)
+    if action != "view" and not permissions.can(request.user, action, obj):
+        raise PermissionDenied
+    return obj
+
+
+def _writable_towns(request: HttpRequest):
+    return permissions.visible(request.user, Town.objects.all())
+
+
+def branch_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can(request.user, "view") or permissions.role_of(request.user) == "leader":
+        raise PermissionDenied
+    page = paginate(request, selectors.branch_list(request.user, request.GET))
+    return render(
+        request,
+        "branches/branch_list.html",
+        {
+            "page": page,
+            "params": request.GET,
+            "kinds": Branch.Kind.choices,
+            "towns": _writable_towns(request),
+            "can_create": permissions.can(request.user, "create"),
+        },
+    )
+
+
+def branch_detail(request: HttpRequest, code: str) -> HttpResponse:
+    branch = _get_visible(request, Branch.objects.select_related("town"), code=code)
+    user = request.user
+    show_members = permissions.role_of(user) in permissions.MEMBER_DATA_ROLES
+    context = {
+        "branch": branch,
+        "can_change": permissions.can(user, "change", branch),
+        "members": list(branch.members.all()) if show_members else None,
+        **selectors.branch_detail(branch),
+    }
+    if permissions.can(user, "admin"):
+        context["audit"] = audit_trail(branch.history.all())
+    return render(request, "branches/branch_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def branch_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    if code is None:
+        if not permissions.can(request.user, "create"):
+            raise PermissionDenied
+        branch = None
+    else:
+        branch = _get_visible(request, Branch.objects.all(), "change", code=code)
+    form = BranchForm(request.POST or None, instance=branch, town_qs=_writable_towns(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.branch_save(branch=branch, **form.cleaned_data)
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, f"已保存党组织「{saved.name}」。")
+            return redirect(saved)
+    return render(request, "branches/branch_form.html", {"form": form, "branch": branch})
+
+
+def member_list(request: HttpRequest) -> HttpResponse:
+    if permissions.role_of(request.user) not in permissions.MEMBER_DATA_ROLES:
+        raise PermissionDenied
+    page = paginate(request, selectors.member_list(request.user, request.GET))
+    return render(
+        request,
+        "branches/member_list.html",
+        {
+            "page": page,
+            "params": request.GET,
+            "roles": Member.Role.choices,
+            "can_create": permissions.can(request.user, "create"),
+        },
+    )
+
+
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = _get_visible(request, Member.objects.select_related("branch"), pk=pk)
+    context = {"member": member, "can_change": permissions.can(request.user, "change", member)}
+    if permissions.can(request.user, "admin"):
+        context["audit"] = audit_trail(member.history.all())
+    return render(request, "branches/member_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if pk is None:
+        if not permissions.can(request.user, "create"):
+            raise PermissionDenied
+        member = None
+    else:
+        member = _get_visible(request, Member.objects.select_related("branch"), "change", pk=pk)
+    branches = permissions.visible(request.user, Branch.objects.all())
+    if permissions.role_of(request.user) == "town":
+        branches = branches.filter(town__in=_writable_towns(request))
+    initial = {"branch": Branch.objects.filter(code=request.GET.get("branch")).first()}
+    form = MemberForm(request.POST or None, instance=member, branch_qs=branches,
+                      initial=initial if member is None else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.member_save(member=member, **form.cleaned_data)
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, f"已保存党员「{saved.name}」。")
+            return redirect(saved)
+    return render(request, "branches/member_form.html", {"form": form, "member": member})

@@ -1,0 +1,89 @@
+"""The audit trail: who changed what and when, read from django-simple-history's tables."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import ForeignKey, QuerySet
+
+ACTIONS = {"+": "新建", "~": "修改", "-": "删除"}
+HIDDEN_FIELDS = {"id", "history_id", "history_date", "history_user", "history_type",
+                 "history_change_reason"}
+
+
+@dataclass
+class AuditEntry:
+    when: datetime.datetime
+    who: str
+    action: str
+    subject: str
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _format(value: Any, model_field: Any, names: dict) -> str:
+    if value in (None, ""):
+        return "—"
+    if isinstance(model_field, ForeignKey):
+        return names.get((model_field.related_model, value), str(value))
+    choices = dict(model_field.flatchoices)
+    if choices:
+        return str(choices.get(value, value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def _fields(record: Any) -> list[Any]:
+    return [f for f in record.instance_type._meta.concrete_fields if f.attname not in HIDDEN_FIELDS]
+
+
+def audit_trail(*histories: QuerySet, limit: int = 100) -> list[AuditEntry]:
+    """The changes recorded in some history querysets, newest first, with before and after.
+
+    One query per history table plus one per model named in a foreign key, whatever the
+    number of records.
+    """
+    records_by_table = [
+        list(h.select_related("history_user").order_by("history_date", "history_id"))
+        for h in histories
+    ]
+    wanted: dict[type, set] = defaultdict(set)
+    for records in records_by_table:
+        for record in records:
+            for f in _fields(record):
+                if isinstance(f, ForeignKey):
+                    wanted[f.related_model].add(getattr(record, f.attname))
+    names = {
+        (model, obj.pk): str(obj)
+        for model, ids in wanted.items()
+        for obj in model._base_manager.filter(pk__in=[i for i in ids if i is not None])
+    }
+    entries: list[AuditEntry] = []
+    for records in records_by_table:
+        previous: dict[Any, Any] = {}
+        for record in records:
+            before = previous.get(record.id)
+            changes = []
+            for f in _fields(record):
+                new = getattr(record, f.attname)
+                old = getattr(before, f.attname) if before is not None else None
+                if before is None and record.history_type == "+" and new in (None, "", False):
+                    continue
+                if before is not None and old == new:
+                    continue
+                changes.append((str(f.verbose_name), _format(old, f, names) if before else "",
+                                _format(new, f, names)))
+            previous[record.id] = record
+            user = record.history_user
+            entries.append(
+                AuditEntry(
+                    when=record.history_date,
+                    who=(user.get_full_name() or user.username) if user else "系统",
+                    action=ACTIONS.get(record.history_type, record.history_type),
+                    subject=str(record.instance_type._meta.verbose_name),
+                    changes=changes,
+                )
+            )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]

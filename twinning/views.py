@@ -1,0 +1,200 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from branches.models import Branch, Town
+
+from . import permissions, selectors, services
+from .audit import audit_trail
+from .forms import AddVillageForm, CommitteeForm, LeaveForm
+from .models import CommitteeVillage, JointCommittee, Role
+from .pages import paginate, show_errors
+
+
+def _get_committee(request: HttpRequest, code: str, action: str = "view") -> JointCommittee:
+    """The committee if the user may see it (else 404) and may do `action` on it (else 403)."""
+    qs = permissions.visible(request.user, JointCommittee.objects.select_related("urban", "town"))
+    committee = get_object_or_404(qs, code=code)
+    if action != "view" and not permissions.can(request.user, action, committee):
+        raise PermissionDenied
+    return committee
+
+
+def _require(request: HttpRequest, action: str) -> None:
+    if not permissions.can(request.user, action):
+        raise PermissionDenied
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    role = permissions.role_of(user)
+    context: dict = {"role": role}
+    if role == Role.LEADER:
+        committees, villages = JointCommittee.objects.all(), Branch.objects.all()
+    else:
+        committees = permissions.visible(user, JointCommittee.objects.all())
+        villages = permissions.visible(user, Branch.objects.all())
+    if role in (Role.DEPARTMENT, Role.TOWN, Role.LEADER):
+        context["headline"] = selectors.headline_figures(committees, villages)
+    if role in (Role.SECRETARY, Role.INSPECTOR, Role.TOWN):
+        context["my_committees"] = list(
+            committees.filter(dissolved_on__isnull=True)
+            .select_related("urban", "town")
+            .prefetch_related(selectors.active_memberships())[:20]
+        )
+    if role == Role.TOWN:
+        context["my_towns"] = list(permissions.visible(user, Town.objects.all()))
+    return render(request, "twinning/home.html", context)
+
+
+def committee_list(request: HttpRequest) -> HttpResponse:
+    if permissions.role_of(request.user) == Role.LEADER:
+        raise PermissionDenied
+    page = paginate(request, selectors.committee_list(request.user, request.GET))
+    return render(
+        request,
+        "twinning/committee_list.html",
+        {
+            "page": page,
+            "towns": permissions.visible(request.user, Town.objects.all()),
+            "forms": JointCommittee.Form.choices,
+            "formations": JointCommittee.Formation.choices,
+            "params": request.GET,
+            "can_create": permissions.can(request.user, "create"),
+        },
+    )
+
+
+def committee_detail(request: HttpRequest, code: str) -> HttpResponse:
+    committee = _get_committee(request, code)
+    user = request.user
+    context = {
+        "committee": committee,
+        "can_change": permissions.can(user, "change", committee),
+        "can_view_members": permissions.can(user, "view_members", committee),
+        **selectors.committee_detail(
+            committee, with_members=permissions.can(user, "view_members", committee)
+        ),
+    }
+    if permissions.can(user, "admin"):
+        context["audit"] = audit_trail(
+            committee.history.all(),
+            CommitteeVillage.history.filter(committee_id=committee.pk),
+        )
+    return render(request, "twinning/committee_detail.html", context)
+
+
+def _committee_form_choices(request: HttpRequest) -> dict:
+    towns = permissions.visible(request.user, Town.objects.all())
+    urban = Branch.objects.exclude(kind=Branch.Kind.VILLAGE)
+    return {
+        "urban_qs": urban,
+        "village_qs": selectors.free_villages(towns.values("id")),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def committee_create(request: HttpRequest) -> HttpResponse:
+    _require(request, "create")
+    form = CommitteeForm(request.POST or None, **_committee_form_choices(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            committee = services.committee_create(**form.cleaned_data)
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, f"已建立联合党组织「{committee.name}」。")
+            return redirect(committee)
+    return render(request, "twinning/committee_form.html", {"form": form, "creating": True})
+
+
+@require_http_methods(["GET", "POST"])
+def committee_edit(request: HttpRequest, code: str) -> HttpResponse:
+    committee = _get_committee(request, code, "change")
+    initial = {
+        "name": committee.name,
+        "urban": committee.urban,
+        "formation": committee.formation,
+        "established_on": committee.established_on,
+    }
+    form = CommitteeForm(
+        request.POST or None, initial=initial, editing=True, **_committee_form_choices(request)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.committee_update(committee=committee, **form.cleaned_data)
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, "已保存。")
+            return redirect(committee)
+    return render(
+        request, "twinning/committee_form.html", {"form": form, "committee": committee}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def committee_add_village(request: HttpRequest, code: str) -> HttpResponse:
+    committee = _get_committee(request, code, "change")
+    form = AddVillageForm(
+        request.POST or None, village_qs=selectors.free_villages([committee.town_id])
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.committee_add_village(committee=committee, **form.cleaned_data)
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, f"「{form.cleaned_data['village'].name}」已加入。")
+            return redirect(committee)
+    return render(
+        request, "twinning/committee_village_add.html", {"form": form, "committee": committee}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def committee_remove_village(request: HttpRequest, code: str, village_code: str) -> HttpResponse:
+    committee = _get_committee(request, code, "change")
+    membership = get_object_or_404(
+        CommitteeVillage.objects.select_related("village"),
+        committee=committee, village__code=village_code, left_on__isnull=True,
+    )
+    form = LeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.committee_remove_village(
+                committee=committee, village=membership.village,
+                left_on=form.cleaned_data["date"], reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, f"「{membership.village.name}」已退出。")
+            return redirect(committee)
+    return render(
+        request,
+        "twinning/committee_confirm.html",
+        {"form": form, "committee": committee, "village": membership.village},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def committee_dissolve(request: HttpRequest, code: str) -> HttpResponse:
+    committee = _get_committee(request, code, "change")
+    form = LeaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.committee_dissolve(
+                committee=committee, dissolved_on=form.cleaned_data["date"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, f"联合党组织「{committee.name}」已撤销。")
+            return redirect(committee)
+    return render(
+        request, "twinning/committee_confirm.html", {"form": form, "committee": committee}
+    )
