@@ -27,7 +27,7 @@ def branch_list(user: Any, params: dict[str, str]) -> QuerySet:
         qs = qs.filter(joined=True)
     elif params.get("joined") == "no":
         qs = qs.filter(joined=False, kind=Branch.Kind.VILLAGE)
-    return qs.select_related("town").annotate(member_count=Count("members"))
+    return qs.select_related("town").annotate(member_count=Count("members")).order_by("code")
 
 
 def branch_detail(branch: Branch) -> dict[str, Any]:

@@ -16,3 +16,5 @@ CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = None
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["NAME"] = ":memory:"
+# Serve static files from the finders; tests never run collectstatic.
+WHITENOISE_AUTOREFRESH = True
