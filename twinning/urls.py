@@ -29,4 +29,6 @@ urlpatterns = [
     ),
     path("committees/<str:code>/dissolve/", views.committee_dissolve, name="committee_dissolve"),
     path("", include("branches.urls")),
+    path("", include("evaluations.urls")),
+    path("", include("reports.urls")),
 ]
