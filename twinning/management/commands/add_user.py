@@ -28,16 +28,23 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--role", required=True, help="、".join(Role.values))
         parser.add_argument(
-            "--town", action="append", default=[], metavar="CODE",
+            "--town",
+            action="append",
+            default=[],
+            metavar="CODE",
             help="town code (role town); may be given more than once",
         )
         parser.add_argument(
-            "--committee", action="append", default=[], metavar="CODE",
+            "--committee",
+            action="append",
+            default=[],
+            metavar="CODE",
             help="joint committee code (roles secretary, inspector); may be given more than once",
         )
         parser.add_argument("--password", required=True)
         parser.add_argument(
-            "--skip-existing", action="store_true",
+            "--skip-existing",
+            action="store_true",
             help="if the username exists already, change nothing and exit 0",
         )
 
