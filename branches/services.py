@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import Branch, Member
 
@@ -21,9 +22,9 @@ def _check_kind_change(branch: Branch, new_kind: str) -> None:
         return
     was_village = stored_kind == Branch.Kind.VILLAGE
     if was_village and branch.committee_memberships.filter(left_on__isnull=True).exists():
-        raise ValidationError({"kind": "该村正在联合党组织中，不能更改类型。"})
+        raise ValidationError({"kind": _("该村正在联合党组织中，不能更改类型。")})
     if not was_village and new_kind == Branch.Kind.VILLAGE and branch.led_committees.exists():
-        raise ValidationError({"kind": "该党组织是联合党组织的城市一方，不能改为村。"})
+        raise ValidationError({"kind": _("该党组织是联合党组织的城市一方，不能改为村。")})
 
 
 @transaction.atomic

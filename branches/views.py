@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from twinning import permissions
@@ -72,7 +73,7 @@ def branch_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
         except ValidationError as error:
             show_errors(form, error)
         else:
-            messages.success(request, f"已保存党组织「{saved.name}」。")
+            messages.success(request, _("已保存党组织「%(name)s」。") % {"name": saved.name})
             return redirect(saved)
     return render(request, "branches/branch_form.html", {"form": form, "branch": branch})
 
@@ -113,14 +114,18 @@ def member_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if permissions.role_of(request.user) == "town":
         branches = branches.filter(town__in=_writable_towns(request))
     initial = {"branch": Branch.objects.filter(code=request.GET.get("branch")).first()}
-    form = MemberForm(request.POST or None, instance=member, branch_qs=branches,
-                      initial=initial if member is None else None)
+    form = MemberForm(
+        request.POST or None,
+        instance=member,
+        branch_qs=branches,
+        initial=initial if member is None else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.member_save(member=member, **form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
         else:
-            messages.success(request, f"已保存党员「{saved.name}」。")
+            messages.success(request, _("已保存党员「%(name)s」。") % {"name": saved.name})
             return redirect(saved)
     return render(request, "branches/member_form.html", {"form": form, "member": member})

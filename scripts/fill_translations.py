@@ -9,7 +9,10 @@ import runpy
 import sys
 from pathlib import Path
 
-ENTRY = re.compile(r'^msgid "(?P<id>(?:[^"\\]|\\.)*)"\nmsgstr ""$', re.M)
+# An untranslated entry: msgid on one or more quoted lines, then an empty msgstr.
+STRING = r'"(?:[^"\\]|\\.)*"'
+ENTRY = re.compile(rf'^msgid (?P<lines>{STRING}(?:\n{STRING})*)\nmsgstr ""\n(?!")', re.M)
+QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 
 def main(po_path: str, table_path: str) -> None:
@@ -18,13 +21,13 @@ def main(po_path: str, table_path: str) -> None:
     missing = []
 
     def fill(match: re.Match) -> str:
-        msgid = match["id"]
+        msgid = "".join(QUOTED.findall(match["lines"]))
         if msgid == "" or msgid not in table:
             if msgid:
                 missing.append(msgid)
             return match[0]
         translated = table[msgid] or msgid
-        return f'msgid "{msgid}"\nmsgstr "{translated}"'
+        return f'msgid {match["lines"]}\nmsgstr "{translated}"\n'
 
     Path(po_path).write_text(ENTRY.sub(fill, text), encoding="utf-8")
     for msgid in missing:

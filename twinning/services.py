@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from branches.models import Branch, Town
 
@@ -15,7 +16,10 @@ from .models import CommitteeVillage, JointCommittee
 def _check_urban(urban: Branch) -> None:
     if urban.kind == Branch.Kind.VILLAGE:
         raise ValidationError(
-            {"urban": f"「{urban.name}」是村党组织，不能作为联合党组织的城市一方。"}
+            {
+                "urban": _("「%(name)s」是村党组织，不能作为联合党组织的城市一方。")
+                % {"name": urban.name}
+            }
         )
 
 
@@ -26,28 +30,36 @@ def _check_villages(
     errors: list[str] = []
     not_villages = [v.name for v in villages if v.kind != Branch.Kind.VILLAGE]
     if not_villages:
-        errors.append(f"「{'、'.join(not_villages)}」不是村党组织。")
+        errors.append(_("「%(names)s」不是村党组织。") % {"names": "、".join(not_villages)})
     codes = [v.code for v in villages]
     if len(set(codes)) != len(codes):
-        errors.append("同一个村不能重复加入。")
+        errors.append(_("同一个村不能重复加入。"))
     count = len(set(codes))
     if not JointCommittee.MIN_VILLAGES <= count <= JointCommittee.MAX_VILLAGES:
         errors.append(
-            f"一个联合党组织须有{JointCommittee.MIN_VILLAGES}至{JointCommittee.MAX_VILLAGES}"
-            f"个村，现为{count}个。"
+            _("一个联合党组织须有%(min)s至%(max)s个村，现为%(count)s个。")
+            % {
+                "min": JointCommittee.MIN_VILLAGES,
+                "max": JointCommittee.MAX_VILLAGES,
+                "count": count,
+            }
         )
     elsewhere = [v for v in villages if v.town_id != town.pk]
     if elsewhere:
         errors.append(
-            f"「{'、'.join(v.name for v in elsewhere)}」不在属地镇街「{town.name}」，"
-            "联建村须位于同一镇街。"
+            _("「%(names)s」不在属地镇街「%(town)s」，联建村须位于同一镇街。")
+            % {"names": "、".join(v.name for v in elsewhere), "town": town.name}
         )
     taken = (
         CommitteeVillage.objects.filter(village__in=villages, left_on__isnull=True)
         .exclude(committee=committee)
         .select_related("village", "committee")
     )
-    errors.extend(f"「{m.village.name}」已在联合党组织「{m.committee.name}」中。" for m in taken)
+    errors.extend(
+        _("「%(village)s」已在联合党组织「%(committee)s」中。")
+        % {"village": m.village.name, "committee": m.committee.name}
+        for m in taken
+    )
     if errors:
         raise ValidationError({"villages": errors})
 
@@ -55,7 +67,8 @@ def _check_villages(
 def _check_active(committee: JointCommittee) -> None:
     if not committee.is_active:
         raise ValidationError(
-            f"联合党组织「{committee.name}」已于{committee.dissolved_on:%Y-%m-%d}撤销，不能再修改。"
+            _("联合党组织「%(name)s」已于%(date)s撤销，不能再修改。")
+            % {"name": committee.name, "date": committee.dissolved_on.isoformat()}
         )
 
 
@@ -83,7 +96,7 @@ def committee_create(
     if town is None:
         towns = {v.town_id for v in villages}
         if len(towns) != 1 or None in towns:
-            raise ValidationError({"villages": ["联建村须位于同一镇街。"]})
+            raise ValidationError({"villages": [_("联建村须位于同一镇街。")]})
         town = villages[0].town
     committee = JointCommittee(
         code=code,
@@ -98,8 +111,7 @@ def committee_create(
     _check_villages(villages, town=town, committee=None)
     committee.save()
     CommitteeVillage.objects.bulk_create(
-        CommitteeVillage(committee=committee, village=v, joined_on=established_on)
-        for v in villages
+        CommitteeVillage(committee=committee, village=v, joined_on=established_on) for v in villages
     )
     for membership in committee.memberships.all():
         # bulk_create skips the audit trail; record each membership like any other save.
@@ -109,7 +121,11 @@ def committee_create(
 
 @transaction.atomic
 def committee_update(
-    *, committee: JointCommittee, name: str, urban: Branch, formation: str,
+    *,
+    committee: JointCommittee,
+    name: str,
+    urban: Branch,
+    formation: str,
     established_on: datetime.date,
 ) -> JointCommittee:
     """Change a committee's own fields; the form follows the urban branch's kind."""
@@ -135,7 +151,7 @@ def committee_add_village(
     current = _active_villages(committee)
     _check_villages([*current, village], town=committee.town, committee=committee)
     if joined_on < committee.established_on:
-        raise ValidationError({"joined_on": "加入日期不能早于联合党组织成立日期。"})
+        raise ValidationError({"joined_on": _("加入日期不能早于联合党组织成立日期。")})
     membership = CommitteeVillage(committee=committee, village=village, joined_on=joined_on)
     membership.full_clean()
     membership.save()
@@ -151,15 +167,21 @@ def committee_remove_village(
     _check_active(committee)
     membership = committee.memberships.filter(village=village, left_on__isnull=True).first()
     if membership is None:
-        raise ValidationError(f"「{village.name}」不在联合党组织「{committee.name}」中。")
+        raise ValidationError(
+            _("「%(village)s」不在联合党组织「%(committee)s」中。")
+            % {"village": village.name, "committee": committee.name}
+        )
     remaining = [v for v in _active_villages(committee) if v.pk != village.pk]
     if len(remaining) < JointCommittee.MIN_VILLAGES:
         raise ValidationError(
-            f"退出后只剩{len(remaining)}个村，一个联合党组织至少须有"
-            f"{JointCommittee.MIN_VILLAGES}个村；请先加入新的村，或撤销该联合党组织。"
+            _(
+                "退出后只剩%(left)s个村，一个联合党组织至少须有%(min)s个村；"
+                "请先加入新的村，或撤销该联合党组织。"
+            )
+            % {"left": len(remaining), "min": JointCommittee.MIN_VILLAGES}
         )
     if left_on < membership.joined_on:
-        raise ValidationError({"left_on": "退出日期不能早于加入日期。"})
+        raise ValidationError({"left_on": _("退出日期不能早于加入日期。")})
     membership.left_on = left_on
     membership.left_reason = reason
     membership.full_clean()
@@ -175,10 +197,10 @@ def committee_dissolve(
     committee = JointCommittee.objects.select_for_update().get(pk=committee.pk)
     _check_active(committee)
     if dissolved_on < committee.established_on:
-        raise ValidationError({"dissolved_on": "撤销日期不能早于成立日期。"})
+        raise ValidationError({"dissolved_on": _("撤销日期不能早于成立日期。")})
     for membership in committee.memberships.filter(left_on__isnull=True):
         membership.left_on = max(dissolved_on, membership.joined_on)
-        membership.left_reason = reason or "联合党组织撤销"
+        membership.left_reason = reason or _("联合党组织撤销")
         membership.save()
     committee.dissolved_on = dissolved_on
     committee.save()
@@ -201,13 +223,18 @@ def user_create(
     from .models import Profile, Role
 
     if role not in Role.values:
-        raise ValidationError({"role": f"未知角色「{role}」，可选：{'、'.join(Role.values)}。"})
+        raise ValidationError(
+            {
+                "role": _("未知角色「%(role)s」，可选：%(roles)s。")
+                % {"role": role, "roles": "、".join(Role.values)}
+            }
+        )
     if User.objects.filter(username=username).exists():
-        raise ValidationError({"username": f"用户名「{username}」已存在。"})
+        raise ValidationError({"username": _("用户名「%(name)s」已存在。") % {"name": username}})
     if role == Role.TOWN and not towns:
-        raise ValidationError({"town": "镇街用户须指定所属镇街。"})
+        raise ValidationError({"town": _("镇街用户须指定所属镇街。")})
     if role in (Role.SECRETARY, Role.INSPECTOR) and not committees:
-        raise ValidationError({"committee": "书记和督查组用户须指定联合党组织。"})
+        raise ValidationError({"committee": _("书记和督查组用户须指定联合党组织。")})
     user = User(username=username, is_staff=role == Role.DEPARTMENT)
     validate_password(password, user)
     user.set_password(password)

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from branches.models import Branch, Town
@@ -105,7 +106,9 @@ def committee_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             show_errors(form, error)
         else:
-            messages.success(request, f"已建立联合党组织「{committee.name}」。")
+            messages.success(
+                request, _("已建立联合党组织「%(name)s」。") % {"name": committee.name}
+            )
             return redirect(committee)
     return render(request, "twinning/committee_form.html", {"form": form, "creating": True})
 
@@ -128,11 +131,9 @@ def committee_edit(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as error:
             show_errors(form, error)
         else:
-            messages.success(request, "已保存。")
+            messages.success(request, _("已保存。"))
             return redirect(committee)
-    return render(
-        request, "twinning/committee_form.html", {"form": form, "committee": committee}
-    )
+    return render(request, "twinning/committee_form.html", {"form": form, "committee": committee})
 
 
 @require_http_methods(["GET", "POST"])
@@ -147,7 +148,9 @@ def committee_add_village(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as error:
             show_errors(form, error)
         else:
-            messages.success(request, f"「{form.cleaned_data['village'].name}」已加入。")
+            messages.success(
+                request, _("「%(name)s」已加入。") % {"name": form.cleaned_data["village"].name}
+            )
             return redirect(committee)
     return render(
         request, "twinning/committee_village_add.html", {"form": form, "committee": committee}
@@ -159,19 +162,23 @@ def committee_remove_village(request: HttpRequest, code: str, village_code: str)
     committee = _get_committee(request, code, "change")
     membership = get_object_or_404(
         CommitteeVillage.objects.select_related("village"),
-        committee=committee, village__code=village_code, left_on__isnull=True,
+        committee=committee,
+        village__code=village_code,
+        left_on__isnull=True,
     )
     form = LeaveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.committee_remove_village(
-                committee=committee, village=membership.village,
-                left_on=form.cleaned_data["date"], reason=form.cleaned_data["reason"],
+                committee=committee,
+                village=membership.village,
+                left_on=form.cleaned_data["date"],
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
             show_errors(form, error)
         else:
-            messages.success(request, f"「{membership.village.name}」已退出。")
+            messages.success(request, _("「%(name)s」已退出。") % {"name": membership.village.name})
             return redirect(committee)
     return render(
         request,
@@ -187,13 +194,16 @@ def committee_dissolve(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.committee_dissolve(
-                committee=committee, dissolved_on=form.cleaned_data["date"],
+                committee=committee,
+                dissolved_on=form.cleaned_data["date"],
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
             show_errors(form, error)
         else:
-            messages.success(request, f"联合党组织「{committee.name}」已撤销。")
+            messages.success(
+                request, _("联合党组织「%(name)s」已撤销。") % {"name": committee.name}
+            )
             return redirect(committee)
     return render(
         request, "twinning/committee_confirm.html", {"form": form, "committee": committee}
