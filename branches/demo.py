@@ -337,6 +337,19 @@ def _stem(name: str) -> str:
     return name.removesuffix("村").removesuffix("居委会")
 
 
+def _villages(town: TownSpec, rng: random.Random, names: _Names) -> list[tuple[str, str, bool]]:
+    """A town's villages as (name, industries, weak): the named ones first, then generated."""
+    villages = [(name, NAMED_VILLAGE_INDUSTRIES[name], True) for name in town.named_villages]
+    # Named and tobacco villages are all joined, so they are weak; the others by share.
+    tobacco = [(names.village(), f"{TOBACCO_INDUSTRY};粮食种植", True)
+               for _ in range(town.tobacco_villages)]
+    weak = round(town.villages * WEAK_SHARE) - len(villages) - len(tobacco)
+    flags = [True] * weak + [False] * (town.villages - len(villages) - len(tobacco) - weak)
+    rng.shuffle(flags)
+    others = [(names.village(), _pick_industries(rng, VILLAGE_INDUSTRIES), f) for f in flags]
+    return villages + tobacco + others
+
+
 @functools.lru_cache(maxsize=4)
 def city_plan(seed: int = DEMO_SEED) -> CityPlan:
     """The whole reference city, decided in memory from one seed; touches no database."""
@@ -352,24 +365,9 @@ def city_plan(seed: int = DEMO_SEED) -> CityPlan:
         )
 
     for town in TOWNS:
-        generated = town.villages - len(town.named_villages)
-        # Named and tobacco villages are all joined, so they are weak; the others by share.
-        weak = round(town.villages * WEAK_SHARE) - len(town.named_villages)
-        others = [True] * (weak - town.tobacco_villages) + [False] * (generated - weak)
-        rng.shuffle(others)
-        weak_flags = [True] * town.tobacco_villages + others
-        for number, name in enumerate(town.named_villages, start=1):
-            add(f"{town.code}-V{number:03d}", name, Branch.Kind.VILLAGE, town.code,
-                NAMED_VILLAGE_INDUSTRIES[name], True)
-        for index, weak in enumerate(weak_flags):
-            number = len(town.named_villages) + index + 1
-            tobacco = index < town.tobacco_villages
-            industries = (
-                f"{TOBACCO_INDUSTRY};粮食种植" if tobacco
-                else _pick_industries(rng, VILLAGE_INDUSTRIES)
-            )
-            add(f"{town.code}-V{number:03d}", names.village(), Branch.Kind.VILLAGE, town.code,
-                industries, weak)
+        for number, (name, industries, weak) in enumerate(_villages(town, rng, names), start=1):
+            add(f"{town.code}-V{number:03d}", name, Branch.Kind.VILLAGE, town.code, industries,
+                weak)
         residents = [*town.named_residents]
         residents += [names.residents() for _ in range(town.residents - len(residents))]
         for number, name in enumerate(residents, start=1):
@@ -388,7 +386,7 @@ def city_plan(seed: int = DEMO_SEED) -> CityPlan:
     return CityPlan(towns=TOWNS, branches=tuple(branches))
 
 
-def bulk_create(model: type[Model], objs: Sequence[Model]) -> None:
+def create_in_bulk(model: type[Model], objs: Sequence[Model]) -> None:
     """Insert rows in bulk and record their creation in the audit trail."""
     if objs:
         bulk_create_with_history(
@@ -396,46 +394,65 @@ def bulk_create(model: type[Model], objs: Sequence[Model]) -> None:
         )
 
 
+def _load_towns(plan: CityPlan) -> dict[str, Tally]:
+    existing = set(
+        Town.objects.filter(code__in=[t.code for t in plan.towns]).values_list("code", flat=True)
+    )
+    new = [
+        Town(code=t.code, name=t.name, kind=t.kind) for t in plan.towns if t.code not in existing
+    ]
+    create_in_bulk(Town, new)
+    return {str(Town._meta.verbose_name): Tally(len(new), len(existing))}
+
+
+def _load_branches(plan: CityPlan) -> dict[str, Tally]:
+    town_ids = dict(
+        Town.objects.filter(code__in=[t.code for t in plan.towns]).values_list("code", "pk")
+    )
+    existing = set(
+        Branch.objects.filter(code__in=[b.code for b in plan.branches])
+        .values_list("code", flat=True)
+    )
+    new = [b for b in plan.branches if b.code not in existing]
+    create_in_bulk(Branch, [
+        Branch(
+            code=b.code,
+            name=b.name,
+            kind=b.kind,
+            town_id=town_ids.get(b.town_code),
+            secretary=b.secretary,
+            industries=b.industries,
+            weak=b.weak,
+        )
+        for b in new
+    ])
+    tallies = {}
+    for kind in (Branch.Kind.VILLAGE, *Branch.URBAN_KINDS):
+        created = sum(b.kind == kind for b in new)
+        planned = sum(b.kind == kind for b in plan.branches)
+        tallies[str(kind.label)] = Tally(created, planned - created)
+    return tallies
+
+
+def _load_members(plan: CityPlan) -> dict[str, Tally]:
+    branch_ids = dict(
+        Branch.objects.filter(code__in=[b.code for b in plan.branches])
+        .values_list("code", "pk")
+    )
+    existing = set(
+        Member.objects.filter(branch_id__in=branch_ids.values()).values_list("branch_id", "name")
+    )
+    planned = [(branch_ids[b.code], m) for b in plan.branches for m in b.members]
+    new = [
+        Member(branch_id=branch_id, name=m.name, role=m.role, joined_on=m.joined_on, phone=m.phone)
+        for branch_id, m in planned
+        if (branch_id, m.name) not in existing
+    ]
+    create_in_bulk(Member, new)
+    return {str(Member._meta.verbose_name): Tally(len(new), len(planned) - len(new))}
+
+
 def load(seed: int = DEMO_SEED) -> dict[str, Tally]:
     """Write the towns, branches and members of the reference city that are not there yet."""
     plan = city_plan(seed)
-    tallies: dict[str, Tally] = {}
-
-    town_codes = set(Town.objects.filter(code__in=[t.code for t in plan.towns])
-                     .values_list("code", flat=True))
-    new_towns = [Town(code=t.code, name=t.name, kind=t.kind)
-                 for t in plan.towns if t.code not in town_codes]
-    bulk_create(Town, new_towns)
-    tallies[str(Town._meta.verbose_name)] = Tally(len(new_towns), len(town_codes))
-
-    town_ids = dict(Town.objects.filter(code__in=[t.code for t in plan.towns])
-                    .values_list("code", "pk"))
-    branch_codes = set(Branch.objects.filter(code__in=[b.code for b in plan.branches])
-                       .values_list("code", flat=True))
-    new_branches = [b for b in plan.branches if b.code not in branch_codes]
-    bulk_create(Branch, [
-        Branch(code=b.code, name=b.name, kind=b.kind, town_id=town_ids.get(b.town_code),
-               secretary=b.secretary, industries=b.industries, weak=b.weak)
-        for b in new_branches
-    ])
-    for kind in (Branch.Kind.VILLAGE, *Branch.URBAN_KINDS):
-        planned = sum(b.kind == kind for b in plan.branches)
-        created = sum(b.kind == kind for b in new_branches)
-        tallies[str(kind.label)] = Tally(created, planned - created)
-
-    branch_ids = dict(Branch.objects.filter(code__in=[b.code for b in plan.branches])
-                      .values_list("code", "pk"))
-    existing = set(Member.objects.filter(branch_id__in=branch_ids.values())
-                   .values_list("branch_id", "name"))
-    planned_members = [(branch_ids[b.code], m) for b in plan.branches for m in b.members]
-    new_members = [
-        Member(branch_id=branch_id, name=m.name, role=m.role, joined_on=m.joined_on,
-               phone=m.phone)
-        for branch_id, m in planned_members
-        if (branch_id, m.name) not in existing
-    ]
-    bulk_create(Member, new_members)
-    tallies[str(Member._meta.verbose_name)] = Tally(
-        len(new_members), len(planned_members) - len(new_members)
-    )
-    return tallies
+    return {**_load_towns(plan), **_load_branches(plan), **_load_members(plan)}

@@ -110,12 +110,11 @@ def committee_create(
     committee.full_clean()
     _check_villages(villages, town=town, committee=None)
     committee.save()
-    CommitteeVillage.objects.bulk_create(
-        CommitteeVillage(committee=committee, village=v, joined_on=established_on) for v in villages
-    )
-    for membership in committee.memberships.all():
-        # bulk_create skips the audit trail; record each membership like any other save.
-        membership.save()
+    for village in villages:
+        # One save per row (not bulk_create) so each joining is in the audit trail as "created".
+        CommitteeVillage.objects.create(
+            committee=committee, village=village, joined_on=established_on
+        )
     return committee
 
 

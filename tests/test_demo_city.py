@@ -1,0 +1,274 @@
+"""The demo city reproduces the reference figures of DESIGN §1 and loads idempotently."""
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, F, Max, Min, Q
+from pytest_django import DjangoDbBlocker
+
+from branches.demo import city_plan
+from branches.models import Branch, Member, Town
+from twinning.demo import committee_plan, share_percent
+from twinning.models import CommitteeVillage, JointCommittee
+
+pytestmark = pytest.mark.django_db
+
+Form = JointCommittee.Form
+ACTIVE = Q(memberships__left_on__isnull=True)
+
+
+@pytest.fixture(scope="module")
+def first_run(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[str]:
+    """Load the city once for this module (it is slow) and roll it back afterwards, so the
+    other test modules start from an empty database. Each test runs in a savepoint inside."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = StringIO()
+        call_command("load_demo_city", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+def _row_counts() -> dict[str, int]:
+    """Rows in every concrete table, audit-trail tables included."""
+    return {
+        model._meta.label: model._base_manager.count()
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy
+    }
+
+
+def _active_committees():
+    return JointCommittee.objects.filter(dissolved_on__isnull=True)
+
+
+def _village_names(committee: JointCommittee) -> set[str]:
+    return set(
+        committee.memberships.filter(left_on__isnull=True).values_list("village__name", flat=True)
+    )
+
+
+def test_committees_by_form_match_the_reference_city(first_run: str) -> None:
+    by_form = dict(_active_committees().values_list("form").annotate(n=Count("pk")))
+    assert by_form == {
+        Form.VILLAGE_RESIDENTS: 54,
+        Form.VILLAGE_ENTERPRISE: 58,
+        Form.DEPARTMENT_VILLAGE: 51,
+    }
+
+
+def test_joined_villages_are_39_percent_of_all_village_branches(first_run: str) -> None:
+    active = CommitteeVillage.objects.filter(left_on__isnull=True, committee__dissolved_on=None)
+    joined = active.values("village").distinct().count()
+    villages = Branch.objects.filter(kind=Branch.Kind.VILLAGE).count()
+    assert (joined, villages) == (367, 941)
+    assert share_percent(joined, villages) == 39
+    assert active.filter(village__weak=False).count() == 0
+
+
+def test_share_rounds_half_up() -> None:
+    assert share_percent(367, 941) == 39
+    assert share_percent(1, 8) == 13  # 12.5 %; round() would give 12
+    assert share_percent(0, 941) == 0
+
+
+def test_every_committee_has_two_to_four_villages_in_its_own_town(first_run: str) -> None:
+    committees = _active_committees().annotate(
+        villages=Count("memberships", filter=ACTIVE),
+        elsewhere=Count("memberships", filter=ACTIVE & ~Q(memberships__village__town=F("town"))),
+        not_villages=Count(
+            "memberships", filter=ACTIVE & ~Q(memberships__village__kind=Branch.Kind.VILLAGE)
+        ),
+    )
+    sizes = committees.aggregate(low=Min("villages"), high=Max("villages"))
+    assert sizes == {"low": 2, "high": 4}
+    assert not committees.filter(Q(elsewhere__gt=0) | Q(not_villages__gt=0)).exists()
+    # The form follows the urban branch's kind, and the urban side is never a village.
+    kinds = set(committees.values_list("form", "urban__kind").distinct())
+    assert kinds == {
+        (Form.VILLAGE_RESIDENTS, Branch.Kind.RESIDENTS),
+        (Form.VILLAGE_ENTERPRISE, Branch.Kind.ENTERPRISE),
+        (Form.DEPARTMENT_VILLAGE, Branch.Kind.DEPARTMENT),
+    }
+
+
+def test_no_village_is_in_two_active_committees(first_run: str) -> None:
+    twice = (
+        CommitteeVillage.objects.filter(left_on__isnull=True)
+        .values("village")
+        .annotate(n=Count("committee"))
+        .filter(n__gt=1)
+    )
+    assert not twice.exists()
+
+
+@pytest.mark.parametrize(
+    ("committee", "urban_kind", "town", "villages", "size"),
+    [
+        ("后黄疃居委会联合党总支", "residents", "密州街道", {"北朱解村", "王家我乐村"}, 2),
+        ("益欣食品有限公司联合党总支", "enterprise", "昌城镇", {"郑家河岔村", "小庄家河岔村"}, 2),
+        ("市农业局联合党总支", "department", "石桥子镇", {"都吉台村", "徐家村"}, 2),
+        ("杨春居委会联合党总支", "residents", "龙都街道", {"高家屯村"}, 2),
+        (
+            "五里堡居委会联合党总支", "residents", "密州街道",
+            {"转头山村", "前姜庄村", "后姜庄村", "管家庄村"}, 4,
+        ),
+        ("市经管局联合党总支", "department", "贾悦镇", {"西见屯村"}, 3),
+        ("古城子居委会联合党总支", "residents", "舜王街道", {"小高乐埠村"}, 2),
+    ],
+)
+def test_named_cases_have_their_partners_in_their_towns(
+    first_run: str, committee: str, urban_kind: str, town: str, villages: set[str], size: int
+) -> None:
+    found = JointCommittee.objects.select_related("urban", "town").get(name=committee)
+    assert found.urban.name == committee.removesuffix("联合党总支")
+    assert found.urban.kind == urban_kind
+    assert found.town.name == town
+    names = _village_names(found)
+    assert villages <= names
+    assert len(names) == size
+    assert set(
+        Branch.objects.filter(name__in=names).values_list("town__name", flat=True)
+    ) == {town}
+
+
+def test_tobacco_company_leads_three_committees_of_eleven_tobacco_villages(
+    first_run: str,
+) -> None:
+    committees = list(
+        JointCommittee.objects.filter(urban__name="市烟草公司").order_by("code")
+    )
+    assert [c.name for c in committees] == [
+        f"市烟草公司联合党总支（{n}）" for n in "一二三"
+    ]
+    assert [len(_village_names(c)) for c in committees] == [4, 4, 3]
+    assert len({c.town_id for c in committees}) == 3
+    villages = Branch.objects.filter(
+        committee_memberships__committee__in=committees,
+        committee_memberships__left_on__isnull=True,
+    )
+    assert villages.count() == 11
+    assert all("烟叶种植" in v.industry_list for v in villages)
+    assert {c.form for c in committees} == {Form.VILLAGE_ENTERPRISE}
+
+
+def test_towns_are_zhuchengs_three_subdistricts_and_twelve_towns(first_run: str) -> None:
+    kinds = Counter(Town.objects.values_list("kind", flat=True))
+    assert kinds == {Town.Kind.SUBDISTRICT: 3, Town.Kind.TOWN: 12}
+    names = set(Town.objects.values_list("name", flat=True))
+    assert {"密州街道", "龙都街道", "舜王街道", "昌城镇", "石桥子镇", "马庄镇"} <= names
+    assert not Branch.objects.filter(
+        kind__in=[Branch.Kind.VILLAGE, Branch.Kind.RESIDENTS], town=None
+    ).exists()
+
+
+def test_advisor_has_weak_unpaired_villages_and_idle_urban_branches(first_run: str) -> None:
+    joined = CommitteeVillage.objects.filter(left_on__isnull=True).values("village")
+    unpaired = Branch.objects.filter(kind=Branch.Kind.VILLAGE).exclude(pk__in=joined)
+    assert unpaired.filter(weak=True).count() >= 60
+    idle = Counter(
+        Branch.objects.exclude(kind=Branch.Kind.VILLAGE)
+        .filter(led_committees=None)
+        .values_list("kind", flat=True)
+    )
+    assert idle == {Branch.Kind.RESIDENTS: 10, Branch.Kind.ENTERPRISE: 10}
+    assert Branch.objects.filter(kind=Branch.Kind.DEPARTMENT).count() == 51
+
+
+def test_committees_mix_formations_and_span_the_programme_years(first_run: str) -> None:
+    formations = Counter(_active_committees().values_list("formation", flat=True))
+    assert set(formations) == {
+        JointCommittee.Formation.ASSIGNED, JointCommittee.Formation.VOLUNTARY
+    }
+    assert min(formations.values()) >= 40
+    years = set(_active_committees().values_list("established_on__year", flat=True))
+    assert years == set(range(2019, 2025))
+
+
+def test_every_branch_has_a_secretary_and_a_small_committee(first_run: str) -> None:
+    def role(name: str) -> Count:
+        return Count("members", filter=Q(members__role=name))
+
+    branches = Branch.objects.annotate(
+        size=Count("members"),
+        secretaries=role(Member.Role.SECRETARY),
+        deputies=role(Member.Role.DEPUTY),
+        committee=role(Member.Role.COMMITTEE),
+        secretary_named=Count(
+            "members",
+            filter=Q(members__role=Member.Role.SECRETARY, members__name=F("secretary")),
+        ),
+    )
+    assert not branches.exclude(
+        secretaries=1, secretary_named=1, deputies__range=(1, 2), committee__range=(2, 4)
+    ).exists()
+    villages = branches.filter(kind=Branch.Kind.VILLAGE).aggregate(lo=Min("size"), hi=Max("size"))
+    urban = branches.exclude(kind=Branch.Kind.VILLAGE).aggregate(lo=Min("size"), hi=Max("size"))
+    assert 12 <= villages["lo"] and villages["hi"] <= 30
+    assert 15 <= urban["lo"] and urban["hi"] <= 40
+    assert Member.objects.count() > 20_000
+    phones = Member.objects.values_list("phone", flat=True)[:500]
+    assert all(re.fullmatch(r"1[358]\d{9}", phone) for phone in phones)
+    assert Member.objects.filter(joined_on__year__lt=1975).count() == 0
+
+
+def test_branch_names_are_distinct_and_plausible(first_run: str) -> None:
+    assert Branch.objects.values("name").distinct().count() == Branch.objects.count()
+    villages = Branch.objects.filter(kind=Branch.Kind.VILLAGE).values_list("name", flat=True)
+    assert all(name.endswith("村") for name in villages)
+    residents = Branch.objects.filter(kind=Branch.Kind.RESIDENTS).values_list("name", flat=True)
+    assert all(name.endswith("居委会") for name in residents)
+    enterprises = Branch.objects.filter(kind=Branch.Kind.ENTERPRISE)
+    assert enterprises.filter(name__startswith="诸城市", name__endswith="公司").count() == 64
+    assert Branch.objects.filter(kind=Branch.Kind.DEPARTMENT, name="市财政局").exists()
+    assert not Branch.objects.filter(industries="").exists()
+
+
+def test_creation_is_in_the_audit_trail(first_run: str) -> None:
+    for model in (Town, Branch, Member, JointCommittee, CommitteeVillage):
+        recorded = model.history.values("id").distinct().count()
+        assert recorded == model.objects.count(), model
+    reasons = set(Member.history.values_list("history_change_reason", flat=True).distinct())
+    assert reasons == {"载入演示城市"}
+
+
+def test_output_reports_what_was_created(first_run: str) -> None:
+    for line in (
+        "镇街: 新建 15 / 已有 0",
+        "村: 新建 941 / 已有 0",
+        "居委会: 新建 64 / 已有 0",
+        "企业: 新建 66 / 已有 0",
+        "部门: 新建 51 / 已有 0",
+        "联合党组织（村居联建）: 新建 54 / 已有 0",
+        "联合党组织（村企联建）: 新建 58 / 已有 0",
+        "联合党组织（部门村庄联建）: 新建 51 / 已有 0",
+    ):
+        assert line in first_run
+    members = Member.objects.count()
+    assert f"党员: 新建 {members} / 已有 0" in first_run
+
+
+def test_second_run_writes_nothing_and_says_so(first_run: str) -> None:
+    before = _row_counts()
+    out = StringIO()
+    call_command("load_demo_city", stdout=out)
+    assert _row_counts() == before
+    assert "镇街: 新建 0 / 已有 15" in out.getvalue()
+    assert "联合党组织（村企联建）: 新建 0 / 已有 58" in out.getvalue()
+    assert "没有写入任何数据" in out.getvalue()
+
+
+def test_plan_is_deterministic_and_holds_for_other_seeds() -> None:
+    assert committee_plan(7) == committee_plan.__wrapped__(7)
+    assert city_plan(7) == city_plan.__wrapped__(7)
+    for seed in (1, 2, 3):
+        plan = committee_plan(seed)
+        assert Counter(c.form for c in plan) == {
+            Form.VILLAGE_RESIDENTS: 54, Form.VILLAGE_ENTERPRISE: 58, Form.DEPARTMENT_VILLAGE: 51
+        }
+        assert len({v for c in plan for v in c.village_codes}) == 367
