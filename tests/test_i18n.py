@@ -39,3 +39,9 @@ def test_language_switch_turns_the_pages_into_english(client, department_user) -
 def test_login_page_offers_the_switch_before_login(client) -> None:
     body = client.get(reverse("login")).content.decode()
     assert 'name="language"' in body and "English" in body
+
+
+def test_browser_language_does_not_override_the_chinese_default(client, department_user) -> None:
+    client.force_login(department_user)
+    body = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-CN">' in body
