@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project needs beyond Python: CJK fonts and HarfBuzz
+# subsetting for WeasyPrint's PDFs, Pango (WeasyPrint's text layout), poppler-utils
+# (pdftotext/pdffonts in the PDF tests), gettext (compilemessages) and Chromium (browser
+# tests). Installs only what is missing, so a second run is quick and needs no network.
+set -euo pipefail
+
+PACKAGES=(
+    fonts-noto-cjk
+    libharfbuzz-subset0
+    libpango-1.0-0
+    libpangoft2-1.0-0
+    poppler-utils
+    gettext
+    chromium
+)
+# Extra packages may be named on the command line (e.g. postgresql redis-server from .ci/run).
+PACKAGES+=("$@")
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+    # dpkg -s also succeeds for packages removed but not purged: check the status line.
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$pkg")
+    fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+    echo "system-deps: all ${#PACKAGES[@]} packages already installed."
+    exit 0
+fi
+
+echo "system-deps: installing ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=()
+elif command -v sudo >/dev/null 2>&1; then
+    SUDO=(sudo)
+else
+    echo "system-deps: missing ${missing[*]}, and not root and no sudo to install them." >&2
+    exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+echo "system-deps: done."

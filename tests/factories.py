@@ -1,0 +1,120 @@
+"""Factories for the organisation and committee models; committees go through the services."""
+
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+import factory
+from factory.django import DjangoModelFactory
+
+from branches.models import Branch, Member, Town
+from twinning.models import JointCommittee
+from twinning.services import committee_create
+
+
+class TownFactory(DjangoModelFactory):
+    class Meta:
+        model = Town
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"T{n:03d}")
+    name = factory.Sequence(lambda n: f"测试{n}街道")
+    kind = Town.Kind.SUBDISTRICT
+
+
+class BranchFactory(DjangoModelFactory):
+    """A residents' committee (居委会) unless told otherwise."""
+
+    class Meta:
+        model = Branch
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"B{n:04d}")
+    name = factory.Sequence(lambda n: f"测试{n}居委会")
+    kind = Branch.Kind.RESIDENTS
+    town = factory.SubFactory(TownFactory)
+    secretary = factory.Sequence(lambda n: f"书记{n}")
+    industries = ""
+    weak = False
+
+
+class ResidentsFactory(BranchFactory):
+    pass
+
+
+class EnterpriseFactory(BranchFactory):
+    name = factory.Sequence(lambda n: f"测试{n}有限公司")
+    kind = Branch.Kind.ENTERPRISE
+    town = None
+
+
+class DepartmentFactory(BranchFactory):
+    name = factory.Sequence(lambda n: f"市测试{n}局")
+    kind = Branch.Kind.DEPARTMENT
+    town = None
+
+
+class VillageFactory(BranchFactory):
+    name = factory.Sequence(lambda n: f"测试{n}村")
+    kind = Branch.Kind.VILLAGE
+    industries = "蔬菜;养殖"
+    weak = True
+
+
+URBAN_FACTORIES = {
+    Branch.Kind.RESIDENTS: ResidentsFactory,
+    Branch.Kind.ENTERPRISE: EnterpriseFactory,
+    Branch.Kind.DEPARTMENT: DepartmentFactory,
+}
+
+
+class MemberFactory(DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    branch = factory.SubFactory(VillageFactory)
+    name = factory.Sequence(lambda n: f"党员{n}")
+    role = Member.Role.MEMBER
+    joined_on = datetime.date(2010, 7, 1)
+    phone = factory.Sequence(lambda n: f"138{n:08d}")
+
+
+class JointCommitteeFactory(DjangoModelFactory):
+    """A valid committee built by `committee_create`.
+
+    `villages` is a number of fresh villages in the committee's town, or a list of branches.
+    """
+
+    class Meta:
+        model = JointCommittee
+
+    code = factory.Sequence(lambda n: f"JC{n:03d}")
+    name = factory.Sequence(lambda n: f"测试{n}联合党总支")
+    town = factory.SubFactory(TownFactory)
+    urban = factory.SubFactory(ResidentsFactory, town=factory.SelfAttribute("..town"))
+    villages = 2
+    formation = JointCommittee.Formation.ASSIGNED
+    established_on = datetime.date(2024, 1, 1)
+
+    @classmethod
+    def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> JointCommittee:
+        villages: int | Sequence[Branch] = kwargs.pop("villages")
+        if isinstance(villages, int):
+            villages = VillageFactory.create_batch(villages, town=kwargs["town"])
+        return committee_create(villages=list(villages), **kwargs)
+
+
+def make_committee(
+    *,
+    town: Town | None = None,
+    urban_kind: str = Branch.Kind.RESIDENTS,
+    villages: int = 2,
+    **kwargs: Any,
+) -> JointCommittee:
+    """A committee in `town` (a new one if not given) led by a new urban branch of that kind."""
+    town = town or TownFactory()
+    urban_factory = URBAN_FACTORIES[urban_kind]
+    urban_town = town if urban_kind == Branch.Kind.RESIDENTS else None
+    return JointCommitteeFactory(
+        town=town, urban=urban_factory(town=urban_town), villages=villages, **kwargs
+    )
