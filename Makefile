@@ -30,8 +30,12 @@ system-deps:
 	bash scripts/install-system-deps.sh
 
 # locale/ holds the project's translations; git does not keep it while it is empty.
+# makemessages first, so a new interface string without an English translation fails
+# tests/test_i18n.py instead of slipping through untranslated.
 i18n: venv
-	@mkdir -p locale
+	@mkdir -p locale/en/LC_MESSAGES
+	$(MANAGE) makemessages -l en --no-obsolete -v0 --ignore=$(VENV) --ignore=var --ignore=tests \
+		--ignore=.git --ignore=node_modules
 	$(MANAGE) compilemessages --ignore=$(VENV) --ignore=var --ignore=.git --ignore=node_modules
 
 # The demo needs only Python packages; without gettext it runs with the Chinese source text.
