@@ -8,6 +8,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from branches.models import Branch, Member, Town
+from reports.models import Bulletin
 from twinning.models import JointCommittee
 from twinning.services import committee_create
 
@@ -118,3 +119,16 @@ def make_committee(
     return JointCommitteeFactory(
         town=town, urban=urban_factory(town=urban_town), villages=villages, **kwargs
     )
+
+
+class BulletinFactory(DjangoModelFactory):
+    """A bulletin version with a small stand-in PDF (rendering is tested on its own)."""
+
+    class Meta:
+        model = Bulletin
+
+    period = datetime.date(2026, 10, 1)
+    version = factory.Sequence(lambda n: n + 1)
+    state = Bulletin.State.READY
+    pdf = factory.django.FileField(filename="bulletin.pdf", data=b"%PDF-1.4 stand-in")
+    page_count = 1

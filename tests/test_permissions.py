@@ -5,13 +5,15 @@ reach ("own") and one outside it ("other"). The URL configuration is walked, so 
 without a row here fails `test_every_url_has_expectations` and cannot be forgotten.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from branches.models import Branch, Member
-from tests.factories import MemberFactory
+from reports.models import Bulletin
+from tests.factories import BulletinFactory, MemberFactory
 from twinning.models import JointCommittee
 
 ROLES = ("department", "town", "secretary", "inspector", "leader")
@@ -63,6 +65,20 @@ for _name in ("committee_edit", "committee_add_village", "committee_remove_villa
               "committee_dissolve", "branch_edit"):
     EXPECTED[_name] = {"own": CHANGE, "other": CHANGE_OTHER}
 EXPECTED["member_edit"] = {"own": MEMBER_CHANGE, "other": CHANGE_OTHER}
+# Bulletins: "own" is a published version (all may read it), "other" an unpublished one.
+DEPARTMENT_ONLY = {**dict.fromkeys(ROLES, 404), "department": 200}
+READ_PUBLISHED = {"own": ALL_OK, "other": DEPARTMENT_ONLY}
+EXPECTED.update({
+    "bulletin_list": {"own": ALL_OK},
+    "bulletin_build": {"own": dict.fromkeys(ROLES, 405)},  # POST only
+    "bulletin_detail": READ_PUBLISHED,
+    "bulletin_status": READ_PUBLISHED,
+    "bulletin_pdf": READ_PUBLISHED,
+    "bulletin_publish": {"own": {**dict.fromkeys(ROLES, 403), "department": 200},
+                         "other": DEPARTMENT_ONLY},
+    "bulletin_text": {"own": {**dict.fromkeys(ROLES, 403), "department": 200}},
+    "notification_list": {"own": ALL_OK},
+})
 
 # Views that belong to Django or to other packages and guard themselves.
 FOREIGN_PREFIXES = ("admin:",)
@@ -87,12 +103,29 @@ def site_urls() -> list[tuple[str, URLPattern]]:
     ]
 
 
-def _kwargs(pattern: URLPattern, committee: JointCommittee, member: Member) -> dict[str, Any]:
-    village = committee.memberships.first().village
-    values = {"code": committee.code, "village_code": village.code, "pk": member.pk}
+@dataclass
+class Side:
+    """The objects a URL is tried on: within the persona's reach ("own") or outside it."""
+
+    committee: JointCommittee
+    member: Member
+    bulletin: Bulletin
+
+
+# Which object an integer `pk` in a URL names, by the URL name's prefix.
+PK_OBJECTS = {"member_": "member", "bulletin_": "bulletin"}
+
+
+def _kwargs(pattern: URLPattern, side: Side) -> dict[str, Any]:
+    village = side.committee.memberships.first().village
     name = pattern.name or ""
-    if name.startswith("branch_"):
-        values["code"] = village.code
+    pk_of = next((attr for prefix, attr in PK_OBJECTS.items() if name.startswith(prefix)), None)
+    values = {
+        "code": village.code if name.startswith("branch_") else side.committee.code,
+        "village_code": village.code,
+        "pk": getattr(side, pk_of).pk if pk_of else None,
+        "period": f"{side.bulletin.period:%Y-%m}",
+    }
     return {key: values[key] for key in pattern.pattern.converters}
 
 
@@ -105,10 +138,14 @@ def personas(department_user, town_user, secretary_user, inspector_user, leader_
 
 
 @pytest.fixture
-def members(committee: JointCommittee, other_committee: JointCommittee) -> dict[str, Member]:
+def sides(committee: JointCommittee, other_committee: JointCommittee) -> dict[str, Side]:
+    """A published bulletin is everyone's to read ("own"); an unpublished one is not."""
     return {
-        "own": MemberFactory(branch=committee.memberships.first().village),
-        "other": MemberFactory(branch=other_committee.memberships.first().village),
+        "own": Side(committee, MemberFactory(branch=committee.memberships.first().village),
+                    BulletinFactory(state=Bulletin.State.PUBLISHED)),
+        "other": Side(other_committee,
+                      MemberFactory(branch=other_committee.memberships.first().village),
+                      BulletinFactory(state=Bulletin.State.READY)),
     }
 
 
@@ -118,9 +155,9 @@ def test_every_url_has_expectations() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_anonymous_is_sent_to_login(client, committee, members, name) -> None:
+def test_anonymous_is_sent_to_login(client, sides, name) -> None:
     pattern = dict(site_urls())[name]
-    url = reverse(name, kwargs=_kwargs(pattern, committee, members["own"]))
+    url = reverse(name, kwargs=_kwargs(pattern, sides["own"]))
     response = client.get(url)
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
@@ -128,15 +165,13 @@ def test_anonymous_is_sent_to_login(client, committee, members, name) -> None:
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_permission_matrix(
-    client, personas, committee, other_committee, members, name, role
-) -> None:
+def test_permission_matrix(client, personas, sides, name, role) -> None:
     pattern = dict(site_urls())[name]
     client.force_login(personas[role])
-    for side, target in (("own", committee), ("other", other_committee)):
+    for side in ("own", "other"):
         if side not in EXPECTED[name]:
             continue
-        url = reverse(name, kwargs=_kwargs(pattern, target, members[side]))
+        url = reverse(name, kwargs=_kwargs(pattern, sides[side]))
         response = client.get(url)
         assert response.status_code == EXPECTED[name][side][role], (side, url)
 

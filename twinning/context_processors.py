@@ -6,6 +6,10 @@ from .permissions import can, role_of
 def role(request: HttpRequest) -> dict:
     """The user's role and the rights that decide which navigation entries show."""
     user = request.user
+    if not user.is_authenticated:
+        return {"user_role": None, "nav": {}}
+    from reports.models import Notification
+
     return {
         "user_role": role_of(user),
         "nav": {
@@ -13,4 +17,7 @@ def role(request: HttpRequest) -> dict:
             "members": can(user, "view") and role_of(user) in ("department", "town", "secretary"),
             "admin": can(user, "admin"),
         },
+        "unread_notifications": Notification.objects.filter(
+            user=user, read_at__isnull=True
+        ).count,
     }

@@ -1,5 +1,6 @@
 """Reads that feed the committee pages, each with a fixed number of queries."""
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,11 +102,35 @@ class Headline:
         return round(self.villages_joined * 100 / self.villages_total)
 
 
-def headline_figures(committees: QuerySet, villages: QuerySet) -> Headline:
-    """Coverage figures for a set of committees against a set of village branches."""
-    active = committees.filter(dissolved_on__isnull=True)
+def active_on(committees: QuerySet, day: datetime.date | None) -> QuerySet:
+    """Committees running on `day` (today's running committees when no day is given)."""
+    if day is None:
+        return committees.filter(dissolved_on__isnull=True)
+    return committees.filter(established_on__lte=day).filter(
+        Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day)
+    )
+
+
+def memberships_on(day: datetime.date | None) -> QuerySet:
+    """Village memberships in force on `day` (today's when no day is given)."""
+    if day is None:
+        return CommitteeVillage.objects.filter(left_on__isnull=True)
+    return CommitteeVillage.objects.filter(joined_on__lte=day).filter(
+        Q(left_on__isnull=True) | Q(left_on__gt=day)
+    )
+
+
+def headline_figures(
+    committees: QuerySet, villages: QuerySet, on: datetime.date | None = None
+) -> Headline:
+    """Coverage figures for a set of committees against a set of village branches.
+
+    With `on`, the figures are those in force on that day (a bulletin's month end);
+    without it, today's.
+    """
+    active = active_on(committees, on)
     counts = dict(active.values_list("form").annotate(n=Count("id")).order_by())
-    joined = CommitteeVillage.objects.filter(left_on__isnull=True, committee__in=active)
+    joined = memberships_on(on).filter(committee__in=active)
     return Headline(
         committees=sum(counts.values()),
         by_form=[(label, counts.get(value, 0)) for value, label in JointCommittee.Form.choices],

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -165,8 +166,23 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Fail fast when the broker is down: the request saves its data and the job waits in the
+# database (e.g. a queued bulletin) until a beat task hands it over again.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BEAT_SCHEDULE = {
+    "scheduled-bulletin": {
+        "task": "reports.tasks.scheduled_bulletin",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "dispatch-queued-bulletins": {
+        "task": "reports.tasks.dispatch_queued_bulletins",
+        "schedule": 300.0,
+    },
+}
 
 # Programme rules the department may tune.
+BULLETIN_DAY = envint("BULLETIN_DAY", 10)
 PROGRAMME_CITY_NAME = envstr("PROGRAMME_CITY_NAME", "诸城市")
 PAGE_SIZE = envint("PAGE_SIZE", 25)
 
@@ -175,4 +191,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools narrate every step at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
 }

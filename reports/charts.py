@@ -1,0 +1,138 @@
+"""Charts drawn on the server as SVG, for the bulletin PDF (no JavaScript there).
+
+Small and deliberate: horizontal bars for rankings by town, vertical grouped bars for
+comparisons, lines for 12-month trends. Text carries its own font-family because text in
+inline SVG does not inherit the page's font in WeasyPrint.
+"""
+
+from collections.abc import Sequence
+from decimal import Decimal
+from html import escape
+
+FONT = "Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif"
+PALETTE = ("#b3261e", "#1f6feb", "#d4a72c", "#2da44e", "#8250df", "#57606a")
+Number = int | float | Decimal
+
+
+def _nice_max(value: float) -> float:
+    """A round axis maximum at or above `value` (1, 2, 2.5, 5 × 10^n)."""
+    if value <= 0:
+        return 1.0
+    magnitude = 10 ** (len(str(int(value))) - 1)
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * magnitude:
+            return step * magnitude
+    return 10.0 * magnitude
+
+
+def _fmt(value: Number) -> str:
+    value = float(value)
+    return f"{value:,.0f}" if value == int(value) or abs(value) >= 100 else f"{value:,.1f}"
+
+
+def _svg(width: int, height: int, body: list[str], title: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" font-family="{FONT}" font-size="11" '
+        f'role="img" aria-label="{escape(title)}">'
+        f'<text x="{width / 2}" y="16" text-anchor="middle" font-size="13" font-weight="bold">'
+        f"{escape(title)}</text>{''.join(body)}</svg>"
+    )
+
+
+def _legend(names: Sequence[str], y: float, x0: float = 60) -> list[str]:
+    parts, x = [], x0
+    for i, name in enumerate(names):
+        parts.append(f'<rect x="{x}" y="{y - 9}" width="10" height="10" '
+                     f'fill="{PALETTE[i % len(PALETTE)]}"/>')
+        parts.append(f'<text x="{x + 14}" y="{y}">{escape(name)}</text>')
+        x += 24 + 12 * len(name)
+    return parts
+
+
+def hbar_chart(
+    labels: Sequence[str], values: Sequence[Number], *, title: str, unit: str = "",
+    width: int = 640, bar: int = 16,
+) -> str:
+    """Horizontal bars, one per label, with the value printed at the end of each bar."""
+    left, top, right = 110, 28, 70
+    height = top + len(labels) * (bar + 6) + 10
+    top_value = _nice_max(max([float(v) for v in values] or [0]))
+    span = width - left - right
+    body = []
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        y = top + i * (bar + 6)
+        length = span * float(value) / top_value
+        body.append(f'<text x="{left - 6}" y="{y + bar - 4}" text-anchor="end">'
+                    f"{escape(label)}</text>")
+        body.append(f'<rect x="{left}" y="{y}" width="{length:.1f}" height="{bar}" '
+                    f'fill="{PALETTE[0]}"/>')
+        body.append(f'<text x="{left + length + 4:.1f}" y="{y + bar - 4}">'
+                    f"{_fmt(value)}{escape(unit)}</text>")
+    return _svg(width, height, body, title)
+
+
+def bar_chart(
+    labels: Sequence[str], series: Sequence[tuple[str, Sequence[Number]]], *, title: str,
+    unit: str = "", width: int = 640, height: int = 240,
+) -> str:
+    """Vertical bars grouped by label, one colour per series, with a legend."""
+    left, top, bottom = 56, 30, 48
+    plot_h = height - top - bottom
+    top_value = _nice_max(max([float(v) for _, vs in series for v in vs] or [0]))
+    group_w = (width - left - 10) / max(len(labels), 1)
+    bar_w = min(28.0, group_w * 0.8 / max(len(series), 1))
+    body = _axis(left, top, width, plot_h, top_value, unit)
+    for gi, label in enumerate(labels):
+        gx = left + gi * group_w + (group_w - bar_w * len(series)) / 2
+        for si, (_, values) in enumerate(series):
+            h = plot_h * float(values[gi]) / top_value
+            x = gx + si * bar_w
+            body.append(f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w - 2:.1f}" '
+                        f'height="{h:.1f}" fill="{PALETTE[si % len(PALETTE)]}"/>')
+            body.append(f'<text x="{x + bar_w / 2 - 1:.1f}" y="{top + plot_h - h - 3:.1f}" '
+                        f'text-anchor="middle" font-size="9">{_fmt(values[gi])}</text>')
+        body.append(f'<text x="{left + gi * group_w + group_w / 2:.1f}" y="{top + plot_h + 14}" '
+                    f'text-anchor="middle">{escape(label)}</text>')
+    if len(series) > 1:
+        body += _legend([name for name, _ in series], height - 8)
+    return _svg(width, height, body, title)
+
+
+def line_chart(
+    labels: Sequence[str], series: Sequence[tuple[str, Sequence[Number]]], *, title: str,
+    unit: str = "", width: int = 640, height: int = 220,
+) -> str:
+    """Lines over time (e.g. twelve months), one colour per series, with a legend."""
+    left, top, bottom = 56, 30, 48
+    plot_h = height - top - bottom
+    top_value = _nice_max(max([float(v) for _, vs in series for v in vs] or [0]))
+    step = (width - left - 20) / max(len(labels) - 1, 1)
+    body = _axis(left, top, width, plot_h, top_value, unit)
+    for i, label in enumerate(labels):
+        body.append(f'<text x="{left + i * step:.1f}" y="{top + plot_h + 14}" '
+                    f'text-anchor="middle" font-size="9">{escape(label)}</text>')
+    for si, (_, values) in enumerate(series):
+        colour = PALETTE[si % len(PALETTE)]
+        points = [(left + i * step, top + plot_h - plot_h * float(v) / top_value)
+                  for i, v in enumerate(values)]
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" '
+                    f'stroke-width="2"/>')
+        body += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}"/>'
+                 for x, y in points]
+    body += _legend([name for name, _ in series], height - 8)
+    return _svg(width, height, body, title)
+
+
+def _axis(left: float, top: float, width: float, plot_h: float, top_value: float,
+          unit: str) -> list[str]:
+    parts = []
+    for i in range(5):
+        value = top_value * i / 4
+        y = top + plot_h - plot_h * i / 4
+        parts.append(f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" '
+                     f'stroke="#d0d7de" stroke-width="0.6"/>')
+        parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" font-size="9">'
+                     f"{_fmt(value)}{escape(unit)}</text>")
+    return parts

@@ -1,0 +1,36 @@
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from reports import services
+from reports.models import Bulletin
+from twinning.periods import parse_period
+
+
+class Command(BaseCommand):
+    help = "生成某月的月度通报（新版本）并输出PDF路径；--publish 同时发布。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("period", help="月份，格式 YYYY-MM")
+        parser.add_argument("--publish", action="store_true", help="生成后立即发布")
+
+    def handle(self, *args, **options) -> None:
+        try:
+            period = parse_period(options["period"])
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        bulletin = services.bulletin_request(period=period)
+        # Built here, in this process, so the command waits for the PDF whatever the broker.
+        state = services.bulletin_build(bulletin.pk)
+        bulletin.refresh_from_db()
+        if state != Bulletin.State.READY:
+            raise CommandError(f"{bulletin} 生成失败：{bulletin.last_error or bulletin.state}")
+        if options["publish"]:
+            try:
+                services.bulletin_publish(bulletin=bulletin, user=None)
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from None
+        self.stdout.write(
+            f"{bulletin}：{bulletin.page_count}页，"
+            f"{'已发布' if options['publish'] else '待发布'}，SHA-256 {bulletin.checksum}"
+        )
+        self.stdout.write(bulletin.pdf.path)

@@ -1,0 +1,221 @@
+"""Writes for bulletins: request a build, build it, publish it, notify readers.
+
+A build is claimed with a conditional UPDATE so that two workers never build the same
+version; the PDF is written to a temporary file, moved into place, and only then is the
+version marked ready, in the same transaction as the rest of its row.
+"""
+
+import datetime
+import hashlib
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from twinning.models import Role
+from twinning.periods import chinese_period
+
+from . import charts
+from .models import Bulletin, Notification
+from .pdf import render_pdf
+from .selectors import BulletinData, bulletin_data
+
+logger = logging.getLogger(__name__)
+
+# A build that has shown no progress for this long is taken to have died with its worker.
+STALE_AFTER = datetime.timedelta(minutes=10)
+Progress = Callable[[int, str], None]
+
+
+def bulletin_request(*, period: datetime.date, user: User | None = None) -> Bulletin:
+    """Queue a new version for `period`, or return the one already queued or building."""
+    for _attempt in range(3):
+        in_flight = Bulletin.objects.filter(period=period, state__in=Bulletin.IN_FLIGHT).first()
+        if in_flight:
+            return in_flight
+        try:
+            with transaction.atomic():
+                last = Bulletin.objects.filter(period=period).aggregate(v=Max("version"))["v"]
+                return Bulletin.objects.create(
+                    period=period, version=(last or 0) + 1, requested_by=user
+                )
+        except IntegrityError:
+            # Another request created a version at the same moment; use that one.
+            continue
+    raise ValidationError(_("同一月份的通报正在被同时请求，请稍后再试。"))
+
+
+def _claim(bulletin_id: int) -> bool:
+    """Take the build for this worker: queued, or building but stale (its worker died)."""
+    now = timezone.now()
+    claimable = Q(state=Bulletin.State.QUEUED) | Q(
+        state=Bulletin.State.BUILDING, heartbeat_at__lt=now - STALE_AFTER
+    )
+    return bool(
+        Bulletin.objects.filter(claimable, pk=bulletin_id).update(
+            state=Bulletin.State.BUILDING, started_at=now, heartbeat_at=now, progress=0,
+            progress_note=_("开始生成"), last_error="",
+        )
+    )
+
+
+def _progress(bulletin_id: int) -> Progress:
+    def report(percent: int, note: str) -> None:
+        Bulletin.objects.filter(pk=bulletin_id, state=Bulletin.State.BUILDING).update(
+            progress=percent, progress_note=note, heartbeat_at=timezone.now()
+        )
+
+    return report
+
+
+@dataclass(frozen=True)
+class Section:
+    anchor: str
+    title: str
+    template: str
+    key: str | None = None  # present only when `data.extra` has this key
+
+
+SECTIONS = (
+    Section("s1", "一、总体情况", "reports/bulletin/s1_overview.html"),
+    Section("s5", "五、典型案例", "reports/bulletin/s5_cases.html"),
+    Section("s7", "七、下步工作", "reports/bulletin/s7_next_steps.html"),
+)
+
+
+def bulletin_sections(data: BulletinData) -> list[Section]:
+    """The sections this month's bulletin prints, in DESIGN §4 order."""
+    return [s for s in SECTIONS if s.key is None or data.extra.get(s.key)]
+
+
+def bulletin_html(period: datetime.date, version: int | None = None) -> str:
+    """The bulletin as a self-contained HTML document (what the PDF is rendered from)."""
+    data = bulletin_data(period)
+    return render_to_string(
+        "reports/bulletin_pdf.html",
+        {"data": data, "version": version, "charts": bulletin_charts(data),
+         "sections": bulletin_sections(data), "period_label": chinese_period(period)},
+    )
+
+
+def bulletin_charts(data: BulletinData) -> dict[str, str]:
+    """The SVG charts of a bulletin, keyed by where the template places them."""
+    towns = data.overview.by_town
+    return {
+        "coverage_by_town": charts.hbar_chart(
+            [t.name for t in towns], [t.villages for t in towns],
+            title="各镇街联建村数量", unit="个",
+        ),
+    }
+
+
+def bulletin_build(bulletin_id: int) -> str:
+    """Build one claimed version; returns its final state. Safe to call twice.
+
+    The bulletin is an official Chinese document whatever language the caller's page uses.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return _build(bulletin_id)
+
+
+def _build(bulletin_id: int) -> str:
+    if not _claim(bulletin_id):
+        return Bulletin.objects.get(pk=bulletin_id).state
+    bulletin = Bulletin.objects.get(pk=bulletin_id)
+    report = _progress(bulletin_id)
+    Bulletin.objects.filter(pk=bulletin_id).update(attempts=bulletin.attempts + 1)
+    report(10, _("汇总数据"))
+    html = bulletin_html(bulletin.period, bulletin.version)
+    report(40, _("排版PDF"))
+    rendered = render_pdf(html)
+    report(90, _("保存文件"))
+    _store(bulletin, rendered.content, rendered.page_count)
+    return Bulletin.State.READY
+
+
+def _store(bulletin: Bulletin, content: bytes, page_count: int) -> None:
+    name = f"bulletins/{bulletin.period:%Y-%m}-v{bulletin.version}.pdf"
+    final = Path(settings.MEDIA_ROOT) / name
+    final.parent.mkdir(parents=True, exist_ok=True)
+    # Write beside the final path, then rename: a reader never sees a half-written file.
+    fd, scratch = tempfile.mkstemp(dir=final.parent, suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(scratch, final)
+    except BaseException:
+        Path(scratch).unlink(missing_ok=True)
+        raise
+    with transaction.atomic():
+        updated = Bulletin.objects.filter(pk=bulletin.pk, state=Bulletin.State.BUILDING).update(
+            state=Bulletin.State.READY, pdf=name, checksum=hashlib.sha256(content).hexdigest(),
+            page_count=page_count, size_bytes=len(content), progress=100,
+            progress_note=_("已完成"), built_at=timezone.now(), heartbeat_at=timezone.now(),
+        )
+    if not updated:
+        # The version was taken from us (marked failed as stale); leave no orphan file.
+        final.unlink(missing_ok=True)
+
+
+def bulletin_fail(bulletin_id: int, error: str) -> None:
+    """Record a failed build; the department can rebuild (a new version)."""
+    Bulletin.objects.filter(pk=bulletin_id, state__in=Bulletin.IN_FLIGHT).update(
+        state=Bulletin.State.FAILED, last_error=error[:4000], heartbeat_at=timezone.now()
+    )
+
+
+def bulletins_recover_stale() -> int:
+    """Mark builds whose worker stopped reporting as failed; returns how many."""
+    cutoff = timezone.now() - STALE_AFTER
+    message = _("生成过程中断（工作进程停止），请重新生成。")
+    stale = Bulletin.objects.filter(state=Bulletin.State.BUILDING, heartbeat_at__lt=cutoff)
+    return stale.update(state=Bulletin.State.FAILED, last_error=message)
+
+
+@transaction.atomic
+def bulletin_publish(*, bulletin: Bulletin, user: User | None) -> Bulletin:
+    """Publish a ready version and notify every reader once."""
+    bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+    if bulletin.state != Bulletin.State.READY:
+        raise ValidationError(
+            _("只有已生成、待发布的通报可以发布（当前状态：%(state)s）。")
+            % {"state": bulletin.get_state_display()}
+        )
+    bulletin.state = Bulletin.State.PUBLISHED
+    bulletin.published_by = user
+    bulletin.published_at = timezone.now()
+    bulletin.save()
+    _notify_readers(bulletin)
+    return bulletin
+
+
+def _notify_readers(bulletin: Bulletin) -> None:
+    readers = list(User.objects.filter(is_active=True, profile__role__isnull=False)
+                   .exclude(profile__role=Role.DEPARTMENT))
+    text = _("%(title)s已发布。") % {"title": str(bulletin)}
+    Notification.objects.bulk_create(
+        Notification(user=u, text=text, url=bulletin.get_absolute_url()) for u in readers
+    )
+    leaders = [u.email for u in readers if u.email and u.profile.role == Role.LEADER]
+    if leaders:
+        subject = text
+        body = _("请登录城乡联合党组织管理系统阅读：%(path)s") % {
+            "path": bulletin.get_absolute_url()
+        }
+        # One message per leader: no leader sees the others' addresses.
+        messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in leaders]
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))

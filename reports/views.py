@@ -1,0 +1,123 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from twinning import permissions
+from twinning.pages import paginate
+from twinning.periods import chinese_period, format_period, parse_period, previous_month
+
+from . import services, tasks
+from .forms import BuildForm, BulletinTextForm
+from .models import Bulletin, BulletinText, Notification
+
+
+def _get_bulletin(request: HttpRequest, pk: int, action: str = "view") -> Bulletin:
+    """The bulletin if the user may see it (else 404) and may `action` it (else 403)."""
+    bulletin = get_object_or_404(permissions.visible(request.user, Bulletin.objects.all()), pk=pk)
+    if action != "view" and not permissions.can(request.user, action, bulletin):
+        raise PermissionDenied
+    return bulletin
+
+
+def bulletin_list(request: HttpRequest) -> HttpResponse:
+    bulletins = permissions.visible(request.user, Bulletin.objects.all())
+    can_build = permissions.can(request.user, "publish")
+    form = BuildForm(initial={"period": previous_month(timezone.localdate())})
+    return render(
+        request,
+        "reports/bulletin_list.html",
+        {"page": paginate(request, bulletins), "form": form, "can_build": can_build},
+    )
+
+
+@require_POST
+def bulletin_build(request: HttpRequest) -> HttpResponse:
+    if not permissions.can(request.user, "publish"):
+        raise PermissionDenied
+    form = BuildForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("period", []):
+            messages.error(request, error)
+        return redirect("bulletin_list")
+    bulletin = services.bulletin_request(period=form.cleaned_data["period"], user=request.user)
+    tasks.dispatch(bulletin.pk)
+    messages.info(request, _("已开始生成%(title)s。") % {"title": str(bulletin)})
+    return redirect(bulletin)
+
+
+def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = _get_bulletin(request, pk)
+    return render(
+        request,
+        "reports/bulletin_detail.html",
+        {"bulletin": bulletin, "can_publish": permissions.can(request.user, "publish"),
+         "period_param": format_period(bulletin.period)},
+    )
+
+
+def bulletin_status(request: HttpRequest, pk: int) -> JsonResponse:
+    bulletin = _get_bulletin(request, pk)
+    return JsonResponse({
+        "state": bulletin.state, "state_label": bulletin.get_state_display(),
+        "progress": bulletin.progress, "note": bulletin.progress_note,
+        "error": bulletin.last_error, "done": not bulletin.is_in_flight,
+    })
+
+
+def bulletin_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    bulletin = _get_bulletin(request, pk)
+    if not bulletin.pdf:
+        raise Http404
+    filename = f"{bulletin.period:%Y-%m}-通报-第{bulletin.version}版.pdf"
+    return FileResponse(
+        bulletin.pdf.open("rb"), content_type="application/pdf", filename=filename,
+        as_attachment=request.GET.get("download") == "1",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def bulletin_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    bulletin = _get_bulletin(request, pk, "publish")
+    if request.method == "POST":
+        try:
+            services.bulletin_publish(bulletin=bulletin, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(title)s已发布。") % {"title": str(bulletin)})
+        return redirect(bulletin)
+    return render(request, "reports/bulletin_publish.html", {"bulletin": bulletin})
+
+
+@require_http_methods(["GET", "POST"])
+def bulletin_text(request: HttpRequest, period: str) -> HttpResponse:
+    if not permissions.can(request.user, "publish"):
+        raise PermissionDenied
+    try:
+        month = parse_period(period)
+    except ValidationError:
+        raise Http404 from None
+    text = BulletinText.objects.filter(period=month).first() or BulletinText(period=month)
+    form = BulletinTextForm(request.POST or None, instance=text)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("已保存，下次生成通报时使用。"))
+        return redirect("bulletin_list")
+    return render(
+        request, "reports/bulletin_text.html",
+        {"form": form, "period_label": chinese_period(month)},
+    )
+
+
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notes = list(Notification.objects.filter(user=request.user)[:100])
+    if request.method == "POST":
+        Notification.objects.filter(user=request.user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        return redirect("notification_list")
+    return render(request, "reports/notification_list.html", {"notifications": notes})
