@@ -4,6 +4,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from twinning import permissions
@@ -68,6 +69,7 @@ def bulletin_status(request: HttpRequest, pk: int) -> JsonResponse:
     })
 
 
+@xframe_options_sameorigin  # shown inside the bulletin page
 def bulletin_pdf(request: HttpRequest, pk: int) -> FileResponse:
     bulletin = _get_bulletin(request, pk)
     if not bulletin.pdf:
