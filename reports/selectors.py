@@ -11,13 +11,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
 
 from branches.models import Branch, Town
 from twinning import selectors as committee_selectors
 from twinning.models import CommitteeVillage, JointCommittee
-from twinning.periods import month_end
+from twinning.periods import add_months, month_end
 
-from .models import BulletinText, TypicalCase
+from .models import Bulletin, BulletinText, TypicalCase
 
 
 @dataclass
@@ -41,10 +42,18 @@ class Overview:
 
 
 @dataclass
+class TrendPoint:
+    period: datetime.date
+    committees: int
+    villages: int
+
+
+@dataclass
 class BulletinData:
     period: datetime.date
     city: str
     overview: Overview
+    trend: list[TrendPoint]
     cases: list[TypicalCase]
     next_steps: str
     extra: dict[str, Any] = field(default_factory=dict)
@@ -77,6 +86,39 @@ def overview(period: datetime.date, committees: QuerySet, villages: QuerySet) ->
     )
 
 
+def coverage_trend(
+    period: datetime.date, committees: QuerySet, months: int = 12
+) -> list[TrendPoint]:
+    """Committees and villages in force at each of the `months` month ends up to `period`.
+
+    Two queries whatever the number of months or committees (conditional aggregates).
+    """
+    periods = [add_months(period, -i) for i in range(months - 1, -1, -1)]
+    ends = [month_end(p) for p in periods]
+
+    def running(prefix: str, start: str, stop: str, end: datetime.date) -> Q:
+        return Q(**{f"{prefix}{start}__lte": end}) & (
+            Q(**{f"{prefix}{stop}__isnull": True}) | Q(**{f"{prefix}{stop}__gt": end})
+        )
+
+    committee_counts = committees.aggregate(**{
+        f"m{i}": Count("id", filter=running("", "established_on", "dissolved_on", end))
+        for i, end in enumerate(ends)
+    })
+    village_counts = CommitteeVillage.objects.filter(committee__in=committees).aggregate(**{
+        f"m{i}": Count(
+            "village_id", distinct=True,
+            filter=running("", "joined_on", "left_on", end)
+            & running("committee__", "established_on", "dissolved_on", end),
+        )
+        for i, end in enumerate(ends)
+    })
+    return [
+        TrendPoint(p, committee_counts[f"m{i}"], village_counts[f"m{i}"])
+        for i, p in enumerate(periods)
+    ]
+
+
 def bulletin_data(
     period: datetime.date,
     committees: QuerySet | None = None,
@@ -90,9 +132,31 @@ def bulletin_data(
         period=period,
         city=settings.PROGRAMME_CITY_NAME,
         overview=overview(period, committees, villages),
+        trend=coverage_trend(period, committees),
         cases=list(
             TypicalCase.objects.filter(period=period, committee__in=committees)
             .select_related("committee", "committee__town")
         ),
         next_steps=text.next_steps if text else "",
     )
+
+
+def dashboard_payload(data: BulletinData) -> dict[str, Any]:
+    """The dashboard's chart data: the bulletin's figures, reshaped for Chart.js."""
+    h = data.overview.headline
+    return {
+        "names": {"committees": gettext("联合党组织"), "villages": gettext("联建村")},
+        "by_form": {"labels": [str(label) for label, _ in h.by_form],
+                    "values": [n for _, n in h.by_form]},
+        "by_town": {"labels": [t.name for t in data.overview.by_town],
+                    "committees": [t.committees for t in data.overview.by_town],
+                    "villages": [t.villages for t in data.overview.by_town]},
+        "trend": {"labels": [f"{p.period:%Y-%m}" for p in data.trend],
+                  "committees": [p.committees for p in data.trend],
+                  "villages": [p.villages for p in data.trend]},
+    }
+
+
+def latest_published_bulletin() -> Bulletin | None:
+    """The newest published version of the newest month: what every reader sees first."""
+    return Bulletin.objects.filter(state=Bulletin.State.PUBLISHED).first()

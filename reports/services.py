@@ -118,6 +118,12 @@ def bulletin_charts(data: BulletinData) -> dict[str, str]:
             [t.name for t in towns], [t.villages for t in towns],
             title="各镇街联建村数量", unit="个",
         ),
+        "coverage_trend": charts.line_chart(
+            [f"{p.period:%y.%m}" for p in data.trend],
+            [("联合党组织", [p.committees for p in data.trend]),
+             ("联建村", [p.villages for p in data.trend])],
+            title="近12个月联合党组织与联建村数量", unit="",
+        ),
     }
 
 

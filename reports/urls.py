@@ -10,5 +10,6 @@ urlpatterns = [
     path("bulletins/<int:pk>/pdf/", views.bulletin_pdf, name="bulletin_pdf"),
     path("bulletins/<int:pk>/publish/", views.bulletin_publish, name="bulletin_publish"),
     path("bulletins/text/<str:period>/", views.bulletin_text, name="bulletin_text"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("notifications/", views.notification_list, name="notification_list"),
 ]

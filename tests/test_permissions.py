@@ -78,6 +78,7 @@ EXPECTED.update({
                          "other": DEPARTMENT_ONLY},
     "bulletin_text": {"own": {**dict.fromkeys(ROLES, 403), "department": 200}},
     "notification_list": {"own": ALL_OK},
+    "dashboard": {"own": {**ALL_OK, "secretary": 403, "inspector": 403}},
 })
 
 # Views that belong to Django or to other packages and guard themselves.

@@ -16,6 +16,7 @@ def role(request: HttpRequest) -> dict:
             "committees": can(user, "view") and role_of(user) != "leader",
             "members": can(user, "view") and role_of(user) in ("department", "town", "secretary"),
             "admin": can(user, "admin"),
+            "dashboard": can(user, "view_dashboard"),
         },
         "unread_notifications": Notification.objects.filter(
             user=user, read_at__isnull=True

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from branches.models import Branch, Town
+from reports.selectors import latest_published_bulletin
 
 from . import permissions, selectors, services
 from .audit import audit_trail
@@ -47,6 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     if role == Role.TOWN:
         context["my_towns"] = list(permissions.visible(user, Town.objects.all()))
+    context["latest_bulletin"] = latest_published_bulletin()
     return render(request, "twinning/home.html", context)
 
 

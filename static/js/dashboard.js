@@ -1,0 +1,28 @@
+// Draws the dashboard's charts from the figures the server put in #dashboard-data.
+(function () {
+  const source = document.getElementById("dashboard-data");
+  if (!source || typeof Chart === "undefined") return;
+  const data = JSON.parse(source.textContent);
+  const red = "#b3261e", blue = "#1f6feb";
+  Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+  const draw = (id, config) => {
+    const canvas = document.getElementById(id);
+    if (canvas) new Chart(canvas, config);
+  };
+  draw("chart-by-town", {
+    type: "bar",
+    data: { labels: data.by_town.labels, datasets: [
+      { label: data.names.villages, data: data.by_town.villages, backgroundColor: red },
+      { label: data.names.committees, data: data.by_town.committees, backgroundColor: blue },
+    ] },
+    options: { indexAxis: "y", responsive: true, maintainAspectRatio: false, animation: false },
+  });
+  draw("chart-trend", {
+    type: "line",
+    data: { labels: data.trend.labels, datasets: [
+      { label: data.names.committees, data: data.trend.committees, borderColor: blue, backgroundColor: blue },
+      { label: data.names.villages, data: data.trend.villages, borderColor: red, backgroundColor: red },
+    ] },
+    options: { responsive: true, maintainAspectRatio: false, animation: false },
+  });
+})();
