@@ -133,3 +133,71 @@ def skip_unless(condition: bool, reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"CI must run this test: {reason}")
     pytest.skip(reason)
+
+
+def redis_reachable(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def real_worker(transactional_db: None, tmp_path: Any, settings: Any) -> Iterator[str]:
+    """A real Celery worker process on Redis, sharing this test's PostgreSQL database.
+
+    Yields the queue name to send tasks to. Needs PostgreSQL (an in-memory SQLite database
+    is private to one process) and Redis; CI has both, so it never skips there.
+    """
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    from django.db import connection
+
+    from twinning.celery import app
+
+    skip_unless(connection.vendor == "postgresql", "a worker shares the database: PostgreSQL")
+    broker = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    skip_unless(redis_reachable(broker), f"Redis at {broker}")
+    db = connection.settings_dict
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    settings.MEDIA_ROOT = tmp_path
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "twinning.settings",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}",
+        "REDIS_URL": broker,
+        "MEDIA_ROOT": str(tmp_path),
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "twinning", "worker", "--pool=solo",
+         "-Q", queue, "--loglevel=WARNING", "--without-gossip", "--without-mingle"],
+        env=env, cwd=settings.BASE_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+
+    def reconnect(**conf: Any) -> None:
+        # Celery caches its connection pool per app; forget it (as Celery does after a
+        # fork) so the next send opens one on the new broker.
+        app.conf.update(conf)
+        app._after_fork()
+
+    reconnect(broker_url=broker, task_always_eager=False)
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.inspect(timeout=1).active_queues():
+            if worker.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"worker did not start: {worker.stderr.read().decode()}")
+        yield queue
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        reconnect(**saved)

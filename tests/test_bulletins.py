@@ -213,3 +213,20 @@ def test_pdf_has_every_section_real_figures_and_an_embedded_cjk_font(
                            check=True).stdout
     cjk = [line for line in fonts.splitlines() if "CJK" in line]
     assert cjk and all(" yes " in line for line in cjk)
+
+
+def test_a_real_worker_builds_the_bulletin_through_redis(real_worker, town) -> None:
+    import time
+
+    make_committee(town=town)
+    bulletin = services.bulletin_request(period=OCTOBER)
+    tasks.build_bulletin.apply_async(args=[bulletin.pk], queue=real_worker)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        bulletin.refresh_from_db()
+        if not bulletin.is_in_flight:
+            break
+        time.sleep(0.5)
+    assert bulletin.state == Bulletin.State.READY, bulletin.last_error
+    assert bulletin.page_count >= 3
+    assert bulletin.pdf.read().startswith(b"%PDF")
