@@ -554,3 +554,42 @@ def test_each_founding_village_gets_a_history_row(
         assert rows[0].history_type == "+"
         assert rows[0].history_user == town_user
         assert rows[0].left_on is None
+
+
+def test_established_date_cannot_move_after_the_villages_joined(committee) -> None:
+    import datetime
+
+    from django.core.exceptions import ValidationError
+
+    from twinning.services import committee_update
+
+    later = committee.memberships.first().joined_on + datetime.timedelta(days=30)
+    with pytest.raises(ValidationError, match="成立日期不能晚于最早加入的村的加入日期"):
+        committee_update(committee=committee, name=committee.name, urban=committee.urban,
+                         formation=committee.formation, established_on=later)
+
+
+def test_dissolving_before_a_village_joined_is_refused(committee) -> None:
+    import datetime
+
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import VillageFactory
+    from twinning.services import committee_add_village, committee_dissolve
+
+    newcomer = VillageFactory(town=committee.town)
+    committee_add_village(committee=committee, village=newcomer,
+                          joined_on=datetime.date(2025, 6, 1))
+    with pytest.raises(ValidationError, match="撤销日期早于"):
+        committee_dissolve(committee=committee, dissolved_on=datetime.date(2025, 1, 1),
+                           reason="调整")
+    assert committee.memberships.filter(left_on__isnull=True).count() == 3
+
+
+def test_a_user_needs_a_username(db) -> None:
+    from django.core.exceptions import ValidationError
+
+    from twinning.services import user_create
+
+    with pytest.raises(ValidationError, match="用户名不能为空"):
+        user_create(username="", role="leader", password="Strong-pass-2026")

@@ -4,8 +4,10 @@ import datetime
 from collections.abc import Sequence
 
 from django.contrib.auth.models import User
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from branches.models import Branch, Town
@@ -128,8 +130,15 @@ def committee_update(
     established_on: datetime.date,
 ) -> JointCommittee:
     """Change a committee's own fields; the form follows the urban branch's kind."""
+    committee = JointCommittee.objects.select_for_update().get(pk=committee.pk)
     _check_active(committee)
     _check_urban(urban)
+    first_joined = committee.memberships.aggregate(first=Min("joined_on"))["first"]
+    if first_joined and established_on > first_joined:
+        raise ValidationError(
+            {"established_on": _("成立日期不能晚于最早加入的村的加入日期（%(date)s）。")
+             % {"date": first_joined.isoformat()}}
+        )
     committee.name = name
     committee.urban = urban
     committee.form = JointCommittee.FORM_BY_URBAN_KIND[urban.kind]
@@ -197,8 +206,15 @@ def committee_dissolve(
     _check_active(committee)
     if dissolved_on < committee.established_on:
         raise ValidationError({"dissolved_on": _("撤销日期不能早于成立日期。")})
-    for membership in committee.memberships.filter(left_on__isnull=True):
-        membership.left_on = max(dissolved_on, membership.joined_on)
+    active = list(committee.memberships.filter(left_on__isnull=True).select_related("village"))
+    late = [m.village.name for m in active if m.joined_on > dissolved_on]
+    if late:
+        raise ValidationError(
+            {"dissolved_on": _("撤销日期早于「%(names)s」的加入日期。")
+             % {"names": "、".join(late)}}
+        )
+    for membership in active:
+        membership.left_on = dissolved_on
         membership.left_reason = reason or _("联合党组织撤销")
         membership.save()
     committee.dissolved_on = dissolved_on
@@ -228,6 +244,12 @@ def user_create(
                 % {"role": role, "roles": "、".join(Role.values)}
             }
         )
+    if not username:
+        raise ValidationError({"username": _("用户名不能为空。")})
+    try:
+        UnicodeUsernameValidator()(username)
+    except ValidationError as error:
+        raise ValidationError({"username": error.messages}) from None
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("用户名「%(name)s」已存在。") % {"name": username}})
     if role == Role.TOWN and not towns:
