@@ -17,6 +17,9 @@ DEMO_INSPECTOR_COMMITTEES ?= CJ003 BC001 BC002
 DEMO_DEBUG ?= true
 DEMO_ADDR ?= 127.0.0.1:8000
 
+# Local runs (demo, checks) may use the built-in development key; production sets SECRET_KEY.
+export ALLOW_DEV_SECRET_KEY ?= true
+
 .PHONY: venv system-deps i18n demo demo-users test lint check
 
 venv: $(VENV_STAMP)
