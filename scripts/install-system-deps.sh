@@ -2,7 +2,7 @@
 # Installs the Debian packages the project needs beyond Python: CJK fonts and HarfBuzz
 # subsetting for WeasyPrint's PDFs, Pango (WeasyPrint's text layout), poppler-utils
 # (pdftotext/pdffonts in the PDF tests), gettext (compilemessages) and Chromium (browser
-# tests). Installs only what is missing, so a second run is quick and needs no network.
+# tests), docker-compose (validating the compose file). Installs only what is missing, so a second run is quick and needs no network.
 set -euo pipefail
 
 PACKAGES=(
@@ -13,6 +13,7 @@ PACKAGES=(
     poppler-utils
     gettext
     chromium
+    docker-compose  # only to validate docker-compose.yml in the tests (no engine runs here)
 )
 # Extra packages may be named on the command line (e.g. postgresql redis-server from .ci/run).
 PACKAGES+=("$@")

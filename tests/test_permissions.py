@@ -84,6 +84,8 @@ EXPECTED.update({
 # Views that belong to Django or to other packages and guard themselves.
 FOREIGN_PREFIXES = ("admin:",)
 FOREIGN_NAMES = {"login", "logout", "set_language"}
+# Open to anyone, and saying nothing about the programme.
+PUBLIC_NAMES = {"healthz"}
 
 
 def _names(patterns: list, prefix: str = "") -> list[tuple[str, URLPattern]]:
@@ -100,8 +102,14 @@ def _names(patterns: list, prefix: str = "") -> list[tuple[str, URLPattern]]:
 def site_urls() -> list[tuple[str, URLPattern]]:
     return [
         (name, p) for name, p in _names(get_resolver().url_patterns)
-        if not name.startswith(FOREIGN_PREFIXES) and name not in FOREIGN_NAMES
+        if not name.startswith(FOREIGN_PREFIXES) and name not in FOREIGN_NAMES | PUBLIC_NAMES
     ]
+
+
+def test_health_check_is_public_and_says_nothing_else(client, db) -> None:
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.content == b"ok"
 
 
 @dataclass
