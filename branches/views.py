@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from twinning import permissions
 from twinning.audit import audit_trail
-from twinning.pages import paginate, show_errors
+from twinning.pages import attempt, paginate
 
 from . import selectors, services
 from .forms import BranchForm, MemberForm
@@ -68,11 +68,8 @@ def branch_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
         branch = _get_visible(request, Branch.objects.all(), "change", code=code)
     form = BranchForm(request.POST or None, instance=branch, town_qs=_writable_towns(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.branch_save(branch=branch, **form.cleaned_data)
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
+        saved = attempt(form, services.branch_save, branch=branch, **form.cleaned_data)
+        if saved is not None:
             messages.success(request, _("已保存党组织「%(name)s」。") % {"name": saved.name})
             return redirect(saved)
     return render(request, "branches/branch_form.html", {"form": form, "branch": branch})
@@ -121,11 +118,8 @@ def member_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         initial=initial if member is None else None,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.member_save(member=member, **form.cleaned_data)
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
+        saved = attempt(form, services.member_save, member=member, **form.cleaned_data)
+        if saved is not None:
             messages.success(request, _("已保存党员「%(name)s」。") % {"name": saved.name})
             return redirect(saved)
     return render(request, "branches/member_form.html", {"form": form, "member": member})

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +14,7 @@ from . import permissions, selectors, services
 from .audit import audit_trail
 from .forms import AddVillageForm, CommitteeForm, LeaveForm
 from .models import CommitteeVillage, JointCommittee, Role
-from .pages import paginate, show_errors
+from .pages import attempt, paginate
 
 
 @login_not_required
@@ -113,11 +113,8 @@ def committee_create(request: HttpRequest) -> HttpResponse:
     _require(request, "create")
     form = CommitteeForm(request.POST or None, **_committee_form_choices(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            committee = services.committee_create(**form.cleaned_data)
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
+        committee = attempt(form, services.committee_create, **form.cleaned_data)
+        if committee is not None:
             messages.success(
                 request, _("已建立联合党组织「%(name)s」。") % {"name": committee.name}
             )
@@ -138,11 +135,8 @@ def committee_edit(request: HttpRequest, code: str) -> HttpResponse:
         request.POST or None, initial=initial, editing=True, **_committee_form_choices(request)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.committee_update(committee=committee, **form.cleaned_data)
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
+        saved = attempt(form, services.committee_update, committee=committee, **form.cleaned_data)
+        if saved is not None:
             messages.success(request, _("已保存。"))
             return redirect(committee)
     return render(request, "twinning/committee_form.html", {"form": form, "committee": committee})
@@ -155,11 +149,10 @@ def committee_add_village(request: HttpRequest, code: str) -> HttpResponse:
         request.POST or None, village_qs=selectors.free_villages([committee.town_id])
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.committee_add_village(committee=committee, **form.cleaned_data)
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
+        saved = attempt(
+            form, services.committee_add_village, committee=committee, **form.cleaned_data
+        )
+        if saved is not None:
             messages.success(
                 request, _("「%(name)s」已加入。") % {"name": form.cleaned_data["village"].name}
             )
@@ -180,16 +173,15 @@ def committee_remove_village(request: HttpRequest, code: str, village_code: str)
     )
     form = LeaveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.committee_remove_village(
-                committee=committee,
-                village=membership.village,
-                left_on=form.cleaned_data["date"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
+        saved = attempt(
+            form,
+            services.committee_remove_village,
+            committee=committee,
+            village=membership.village,
+            left_on=form.cleaned_data["date"],
+            reason=form.cleaned_data["reason"],
+        )
+        if saved is not None:
             messages.success(request, _("「%(name)s」已退出。") % {"name": membership.village.name})
             return redirect(committee)
     return render(
@@ -204,15 +196,14 @@ def committee_dissolve(request: HttpRequest, code: str) -> HttpResponse:
     committee = _get_committee(request, code, "change")
     form = LeaveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.committee_dissolve(
-                committee=committee,
-                dissolved_on=form.cleaned_data["date"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
+        saved = attempt(
+            form,
+            services.committee_dissolve,
+            committee=committee,
+            dissolved_on=form.cleaned_data["date"],
+            reason=form.cleaned_data["reason"],
+        )
+        if saved is not None:
             messages.success(
                 request, _("联合党组织「%(name)s」已撤销。") % {"name": committee.name}
             )
