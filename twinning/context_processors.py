@@ -12,5 +12,6 @@ def role(request: HttpRequest) -> dict:
             "committees": can(user, "view") and role_of(user) != "leader",
             "members": can(user, "view") and role_of(user) in ("department", "town", "secretary"),
             "admin": can(user, "admin"),
+            "completeness": role_of(user) in ("department", "town"),
         },
     }
