@@ -11,7 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from branches.models import Branch, Member
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, monthly_records
 from twinning.models import JointCommittee
 
 ROLES = ("department", "town", "secretary", "inspector", "leader")
@@ -64,6 +64,22 @@ for _name in ("committee_edit", "committee_add_village", "committee_remove_villa
     EXPECTED[_name] = {"own": CHANGE, "other": CHANGE_OTHER}
 EXPECTED["member_edit"] = {"own": MEMBER_CHANGE, "other": CHANGE_OTHER}
 
+# Monthly updates: filed by the secretary, reviewed by the department and the town; inspectors
+# and leaders see none of them. Reopening is granted by the department only.
+UPDATES = {"department": 200, "town": 200, "secretary": 200, "inspector": 403, "leader": 404}
+FILE = {"department": 403, "town": 403, "secretary": 200, "inspector": 403, "leader": 404}
+FILE_OTHER = {**CHANGE_OTHER, "department": 403}
+GRANT = {"department": 200, "town": 403, "secretary": 403, "inspector": 403, "leader": 404}
+for _name in ("monthly_committee", "monthly_update", "monthly_attachment"):
+    EXPECTED[_name] = {"own": UPDATES, "other": CHANGE_OTHER}
+EXPECTED["monthly_review"] = {"own": CHANGE, "other": CHANGE_OTHER}
+for _name in ("monthly_reopen_request", "monthly_attachment_delete"):
+    EXPECTED[_name] = {"own": FILE, "other": FILE_OTHER}
+EXPECTED["monthly_reopen_decide"] = {"own": GRANT, "other": CHANGE_OTHER}
+EXPECTED["monthly_completeness"] = {
+    "own": {"department": 200, "town": 200, "secretary": 403, "inspector": 403, "leader": 403}
+}
+
 # Views that belong to Django or to other packages and guard themselves.
 FOREIGN_PREFIXES = ("admin:",)
 FOREIGN_NAMES = {"login", "logout", "set_language"}
@@ -87,9 +103,15 @@ def site_urls() -> list[tuple[str, URLPattern]]:
     ]
 
 
-def _kwargs(pattern: URLPattern, committee: JointCommittee, member: Member) -> dict[str, Any]:
+def _kwargs(
+    pattern: URLPattern, committee: JointCommittee, member: Member
+) -> dict[str, Any]:
     village = committee.memberships.first().village
-    values = {"code": committee.code, "village_code": village.code, "pk": member.pk}
+    update = committee.monthly_updates.first()
+    values = {
+        "code": committee.code, "village_code": village.code, "pk": member.pk,
+        "period": update.period, "attachment_id": update.attachments.get().pk,
+    }
     name = pattern.name or ""
     if name.startswith("branch_"):
         values["code"] = village.code
@@ -106,6 +128,8 @@ def personas(department_user, town_user, secretary_user, inspector_user, leader_
 
 @pytest.fixture
 def members(committee: JointCommittee, other_committee: JointCommittee) -> dict[str, Member]:
+    for target in (committee, other_committee):
+        monthly_records(target)
     return {
         "own": MemberFactory(branch=committee.memberships.first().village),
         "other": MemberFactory(branch=other_committee.memberships.first().village),
