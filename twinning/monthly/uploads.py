@@ -58,7 +58,7 @@ def check_upload(upload: UploadedFile) -> str:
         )
     if upload.size > settings.MONTHLY_ATTACHMENT_MAX_BYTES:
         raise ValidationError(
-            _("「%(name)s」有 %(size)s，超过了 %(limit)s 的上限。")
+            _("「%(name)s」有%(size)s，超过了%(limit)s的上限。")
             % {
                 "name": upload.name,
                 "size": filesizeformat(upload.size),
