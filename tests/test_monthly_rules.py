@@ -55,7 +55,10 @@ def test_lock_date_counts_from_the_moved_deadline(settings) -> None:
     assert rules.is_locked(period, D(2026, 9, 17))
 
 
-def _filing(status, first=None, today=D(2026, 2, 20), period=D(2026, 1, 1)) -> Filing:
+JANUARY, FEB_20 = D(2026, 1, 1), D(2026, 2, 20)
+
+
+def _filing(status, first=None, today=FEB_20, period=JANUARY) -> Filing:
     return rules.filing_status(period=period, today=today, status=status, first_submitted_at=first)
 
 

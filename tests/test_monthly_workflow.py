@@ -326,7 +326,8 @@ def test_attachments_over_the_size_limit_are_refused(
     client.force_login(secretary_user)
     big = SimpleUploadedFile("大图.png", PNG_BYTES + b"\x00" * 100)
     response = client.post(url(committee, open_month), {**form_data(), "attachments": big})
-    assert "有172\xa0字节，超过了100\xa0字节的上限" in response.context["form"].errors["attachments"][0]
+    errors = response.context["form"].errors["attachments"]
+    assert "有172\xa0字节，超过了100\xa0字节的上限" in errors[0]
 
 
 def test_good_attachments_are_kept_served_and_deleted(

@@ -132,7 +132,9 @@ def test_department_todo_lists_pending_reopen_requests_without_mail(
     department_user.save()
     ReopenRequest.objects.create(committee=committee, period=FEBRUARY, reason="书记外出学习")
     items = reminders.todo_for(department_user, D(2026, 3, 20))
-    assert [i.text for i in items] == [f"{committee.name}申请重新开放2026年2月工作报告：书记外出学习"]
+    assert [i.text for i in items] == [
+        f"{committee.name}申请重新开放2026年2月工作报告：书记外出学习"
+    ]
     assert items[0].url == reverse("monthly_reopen_decide", args=[committee.code, "2026-02"])
     send_reminders.delay("2026-03-20")
     assert mailoutbox == []
