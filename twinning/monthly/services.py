@@ -159,7 +159,7 @@ def update_save(
     today = _today(today)
     check_period(committee, period, today)
     update = (
-        MonthlyUpdate.objects.select_for_update()
+        MonthlyUpdate.objects.select_for_update(of=("self",))
         .select_related("updated_by")
         .filter(committee=committee, period=period)
         .first()
@@ -222,7 +222,9 @@ def attachment_delete(
 
 
 def _locked_for_review(update: MonthlyUpdate) -> MonthlyUpdate:
-    return MonthlyUpdate.objects.select_for_update().select_related("committee").get(pk=update.pk)
+    return MonthlyUpdate.objects.select_for_update(of=("self",)).select_related("committee").get(
+        pk=update.pk
+    )
 
 
 @transaction.atomic
