@@ -123,7 +123,7 @@ def test_town_accepts_department_returns_with_a_reason_and_secretary_resubmits(
     assert get_update(committee, open_month).status == Status.ACCEPTED
     client.post(
         url(committee, open_month, "monthly_review"),
-        {"decision": "return", "reason": "投入资金与项目台账不一致"},
+        {"decision": "return", "note": "投入资金与项目台账不一致"},
     )
     assert get_update(committee, open_month).status == Status.RETURNED
 

@@ -15,6 +15,14 @@ from .committees import JointCommittee
 FIRST_OF_MONTH = Q(period__day=1)
 
 
+def _by(verbose_name: str) -> models.ForeignKey:
+    """Who did something: kept as history even when the login is deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=verbose_name, on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+
+
 class MonthlyUpdate(models.Model):
     """What a joint committee did in one month, filed by its secretary (DESIGN §3 and §5)."""
 
@@ -63,22 +71,13 @@ class MonthlyUpdate(models.Model):
 
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("修改人"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
-    )
+    updated_by = _by(_("修改人"))
     # On time or late is decided by the first submission, whatever happens after it.
     first_submitted_at = models.DateTimeField(_("首次报送时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("报送人"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
-    )
+    submitted_by = _by(_("报送人"))
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
-    )
+    reviewed_by = _by(_("审核人"))
     return_reason = models.TextField(_("退回原因"), blank=True)
     # Optimistic concurrency: every save by a person bumps it; a save made from an older
     # version is refused instead of overwriting what someone else wrote in between.
@@ -136,10 +135,7 @@ class MonthlyAttachment(models.Model):
     name = models.CharField(_("文件名"), max_length=255)
     kind = models.CharField(_("类型"), max_length=8)
     size = models.PositiveIntegerField(_("大小（字节）"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
-    )
+    uploaded_by = _by(_("上传人"))
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -173,15 +169,9 @@ class ReopenRequest(models.Model):
     status = models.CharField(
         _("状态"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
-    )
+    requested_by = _by(_("申请人"))
     requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("处理人"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="+",
-    )
+    decided_by = _by(_("处理人"))
     decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     decision_note = models.TextField(_("处理意见"), blank=True)
     history = HistoricalRecords()

@@ -118,37 +118,38 @@ class MonthlyUpdateForm(forms.Form):
         return initial
 
 
-class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("审核结果"),
-        choices=[("accept", _("通过")), ("return", _("退回修改"))],
-        widget=forms.RadioSelect,
+class DecisionForm(forms.Form):
+    """A yes-or-no decision with a reason that the other side will read."""
+
+    CHOICES: tuple = ()
+    NOTE_LABEL = ""
+    NOTE_HELP = ""
+
+    decision = forms.ChoiceField(widget=forms.RadioSelect)
+    note = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    reason = forms.CharField(
-        label=_("退回原因"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("退回时必填，书记会看到。"),
-    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = self.CHOICES
+        self.fields["note"].label = self.NOTE_LABEL
+        self.fields["note"].help_text = self.NOTE_HELP
+
+
+class ReviewForm(DecisionForm):
+    CHOICES = (("accept", _("通过")), ("return", _("退回修改")))
+    NOTE_LABEL = _("退回原因")
+    NOTE_HELP = _("退回时必填，书记会看到。")
+
+
+class ReopenDecisionForm(DecisionForm):
+    CHOICES = (("grant", _("同意重新开放")), ("refuse", _("不同意")))
+    NOTE_LABEL = _("处理意见")
+    NOTE_HELP = _("不同意时必填，书记会看到。")
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("申请理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
-    )
-
-
-class ReopenDecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("处理结果"),
-        choices=[("grant", _("同意重新开放")), ("refuse", _("不同意"))],
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(
-        label=_("处理意见"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("不同意时必填，书记会看到。"),
     )

@@ -227,6 +227,15 @@ def _locked_for_review(update: MonthlyUpdate) -> MonthlyUpdate:
     )
 
 
+def _reviewed(update: MonthlyUpdate, user: User, status: str) -> MonthlyUpdate:
+    update.status = status
+    update.reviewed_at = timezone.now()
+    update.reviewed_by = user
+    update.version += 1
+    update.save()
+    return update
+
+
 @transaction.atomic
 def update_accept(*, update: MonthlyUpdate, user: User) -> MonthlyUpdate:
     """The department or the town accepts a submitted update."""
@@ -236,12 +245,7 @@ def update_accept(*, update: MonthlyUpdate, user: User) -> MonthlyUpdate:
             _("只能审核已报送的报告，这份报告现在是「%(status)s」。")
             % {"status": update.get_status_display()}
         )
-    update.status = Status.ACCEPTED
-    update.reviewed_at = timezone.now()
-    update.reviewed_by = user
-    update.version += 1
-    update.save()
-    return update
+    return _reviewed(update, user, Status.ACCEPTED)
 
 
 @transaction.atomic
@@ -251,20 +255,15 @@ def update_return(*, update: MonthlyUpdate, user: User, reason: str) -> MonthlyU
     reason = reason.strip()
     if len(reason) < MIN_REASON:
         raise ValidationError(
-            {"reason": [_("请写明退回原因（至少%(n)s个字），书记会看到它。") % {"n": MIN_REASON}]}
+            {"note": [_("请写明退回原因（至少%(n)s个字），书记会看到它。") % {"n": MIN_REASON}]}
         )
     if update.status not in (Status.SUBMITTED, Status.ACCEPTED):
         raise ValidationError(
             _("只能退回已报送或已通过的报告，这份报告现在是「%(status)s」。")
             % {"status": update.get_status_display()}
         )
-    update.status = Status.RETURNED
     update.return_reason = reason
-    update.reviewed_at = timezone.now()
-    update.reviewed_by = user
-    update.version += 1
-    update.save()
-    return update
+    return _reviewed(update, user, Status.RETURNED)
 
 
 @transaction.atomic

@@ -123,7 +123,7 @@ def monthly_review(request: HttpRequest, code: str, period: datetime.date) -> Ht
                 messages.success(request, _("已通过。"))
             else:
                 services.update_return(
-                    update=state.update, user=request.user, reason=form.cleaned_data["reason"]
+                    update=state.update, user=request.user, reason=form.cleaned_data["note"]
                 )
                 messages.success(request, _("已退回，书记会看到退回原因。"))
         except ValidationError as error:
