@@ -122,6 +122,7 @@ class DecisionForm(forms.Form):
     """A yes-or-no decision with a reason that the other side will read."""
 
     CHOICES: tuple = ()
+    DECISION_LABEL = ""
     NOTE_LABEL = ""
     NOTE_HELP = ""
 
@@ -133,18 +134,21 @@ class DecisionForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = self.CHOICES
+        self.fields["decision"].label = self.DECISION_LABEL
         self.fields["note"].label = self.NOTE_LABEL
         self.fields["note"].help_text = self.NOTE_HELP
 
 
 class ReviewForm(DecisionForm):
     CHOICES = (("accept", _("通过")), ("return", _("退回修改")))
+    DECISION_LABEL = _("审核结果")
     NOTE_LABEL = _("退回原因")
     NOTE_HELP = _("退回时必填，书记会看到。")
 
 
 class ReopenDecisionForm(DecisionForm):
     CHOICES = (("grant", _("同意重新开放")), ("refuse", _("不同意")))
+    DECISION_LABEL = _("处理结果")
     NOTE_LABEL = _("处理意见")
     NOTE_HELP = _("不同意时必填，书记会看到。")
 
