@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -99,13 +101,10 @@ def bulletin_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def bulletin_text(request: HttpRequest, period: str) -> HttpResponse:
+def bulletin_text(request: HttpRequest, period: datetime.date) -> HttpResponse:
     if not permissions.can(request.user, "publish"):
         raise PermissionDenied
-    try:
-        month = parse_period(period)
-    except ValidationError:
-        raise Http404 from None
+    month = period
     text = BulletinText.objects.filter(period=month).first() or BulletinText(period=month)
     form = BulletinTextForm(request.POST or None, instance=text)
     if request.method == "POST" and form.is_valid():

@@ -1,7 +1,8 @@
-"""Fill empty msgstr entries of a .po file from a Python dict of translations.
+"""Fill empty msgstr entries of a .po file from other translations.
 
-Usage: python scripts/fill_translations.py locale/en/LC_MESSAGES/django.po TRANSLATIONS.py
-The translations file defines T = {"中文": "English", ...}. Existing translations are kept.
+Usage: python scripts/fill_translations.py locale/en/LC_MESSAGES/django.po SOURCE [SOURCE …]
+A SOURCE is a Python file defining T = {"中文": "English", ...} or another .po file (for
+example the catalog of a branch being merged). Existing translations are kept.
 """
 
 import re
@@ -15,13 +16,31 @@ ENTRY = re.compile(rf'^msgid (?P<lines>{STRING}(?:\n{STRING})*)\nmsgstr ""\n(?!"
 QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 
-def main(po_path: str, table_path: str) -> None:
-    table = runpy.run_path(table_path)["T"]
+LINES = rf"{STRING}(?:\n{STRING})*"
+TRANSLATED = re.compile(rf"^msgid (?P<id>{LINES})\nmsgstr (?P<str>{LINES})", re.M)
+
+
+def _joined(lines: str) -> str:
+    return "".join(QUOTED.findall(lines))
+
+
+def _table(path: str) -> dict[str, str]:
+    if path.endswith(".po"):
+        text = Path(path).read_text(encoding="utf-8")
+        return {_joined(m["id"]): _joined(m["str"]) for m in TRANSLATED.finditer(text)
+                if _joined(m["id"]) and _joined(m["str"])}
+    return runpy.run_path(path)["T"]
+
+
+def main(po_path: str, *sources: str) -> None:
+    table: dict[str, str] = {}
+    for source in sources:
+        table.update(_table(source))
     text = Path(po_path).read_text(encoding="utf-8")
     missing = []
 
     def fill(match: re.Match) -> str:
-        msgid = "".join(QUOTED.findall(match["lines"]))
+        msgid = _joined(match["lines"])
         if msgid == "" or msgid not in table:
             if msgid:
                 missing.append(msgid)

@@ -48,6 +48,12 @@ def _default_language() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    # Uploaded attachments go to a per-test folder that pytest cleans up.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def town(db: None) -> Town:
     return TownFactory(code="T-MZ", name="测试密州街道")

@@ -5,11 +5,14 @@ from collections.abc import Sequence
 from typing import Any
 
 import factory
+from django.core.files.base import ContentFile
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from branches.models import Branch, Member, Town
 from reports.models import Bulletin
-from twinning.models import JointCommittee
+from twinning.models import JointCommittee, MonthlyAttachment, MonthlyUpdate, ReopenRequest
+from twinning.monthly.rules import last_due_period
 from twinning.services import committee_create
 
 
@@ -132,3 +135,33 @@ class BulletinFactory(DjangoModelFactory):
     state = Bulletin.State.READY
     pdf = factory.django.FileField(filename="bulletin.pdf", data=b"%PDF-1.4 stand-in")
     page_count = 1
+class MonthlyUpdateFactory(DjangoModelFactory):
+    """A submitted update of the month before this one, unless told otherwise."""
+
+    class Meta:
+        model = MonthlyUpdate
+        django_get_or_create = ("committee", "period")
+
+    committee = factory.SubFactory(JointCommitteeFactory)
+    period = factory.LazyFunction(lambda: last_due_period(timezone.localdate()))
+    status = MonthlyUpdate.Status.SUBMITTED
+    meeting_held = True
+    activities = 2
+    trainings = 1
+    summary = "本月召开联席会议一次，开展联谊活动两次。"
+    first_submitted_at = factory.LazyFunction(timezone.now)
+    submitted_at = factory.SelfAttribute("first_submitted_at")
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def monthly_records(committee: JointCommittee) -> MonthlyUpdate:
+    """A submitted update of last month with a PDF attached and a pending reopen request."""
+    update = MonthlyUpdateFactory(committee=committee)
+    MonthlyAttachment.objects.create(
+        update=update, file=ContentFile(PDF_BYTES, name="report.pdf"), name="会议记录.pdf",
+        kind="pdf", size=len(PDF_BYTES),
+    )
+    ReopenRequest.objects.create(committee=committee, period=update.period, reason="补充材料")
+    return update

@@ -8,8 +8,9 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, Q
+from django.test.utils import CaptureQueriesContext
 from pytest_django import DjangoDbBlocker
 
 from branches.demo import city_plan
@@ -272,3 +273,51 @@ def test_plan_is_deterministic_and_holds_for_other_seeds() -> None:
             Form.VILLAGE_RESIDENTS: 54, Form.VILLAGE_ENTERPRISE: 58, Form.DEPARTMENT_VILLAGE: 51
         }
         assert len({v for c in plan for v in c.village_codes}) == 367
+
+
+def test_twelve_months_of_updates_with_a_realistic_mix(first_run: str) -> None:
+    from django.utils import timezone
+
+    from twinning.models import MonthlyUpdate, ReopenRequest
+    from twinning.monthly import rules
+    from twinning.monthly.selectors import completeness
+    from twinning.periods import add_months
+
+    today = timezone.localdate()
+    last = rules.last_due_period(today)
+    periods = sorted(set(MonthlyUpdate.objects.values_list("period", flat=True)))
+    assert periods == [add_months(last, -i) for i in range(11, -1, -1)]
+    report = completeness(JointCommittee.objects.all(), add_months(last, -1), today, months=12)
+    assert report.total == 163
+    older = Counter(cell.filing for row in report.rows for cell in row.cells[:-1] if cell.filing)
+    owed = sum(older.values())
+    assert older["on_time"] / owed > 0.7
+    assert 0.04 < older["late"] / owed < 0.2
+    assert older["returned"] >= 10 and older["missing"] >= 20
+    # Some returned updates were fixed and accepted: they keep the reason.
+    assert MonthlyUpdate.objects.filter(status="accepted").exclude(return_reason="").exists()
+    # The month being filed now is only partly filed.
+    current = MonthlyUpdate.objects.filter(period=last)
+    assert 0 < current.filter(status__in=["submitted", "accepted"]).count() < 163
+    assert ReopenRequest.objects.filter(status="pending").count() == 2
+    assert f"月度工作报告: 新建 {MonthlyUpdate.objects.count()} / 已有 0" in first_run
+
+
+def test_completeness_of_the_demo_city_makes_a_fixed_number_of_queries(
+    first_run: str, client, django_assert_num_queries
+) -> None:
+    from django.urls import reverse
+
+    from twinning.models import Role
+    from twinning.services import user_create
+
+    user = user_create(username="demo-dept", role=Role.DEPARTMENT, password="Demo-pass-2026")
+    client.force_login(user)
+    url = reverse("monthly_completeness")
+    client.get(url)
+    town = Town.objects.order_by("code").first()
+    with CaptureQueriesContext(connection) as small:
+        client.get(url, {"town": town.code})
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert response.context["report"].total == 163

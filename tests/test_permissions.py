@@ -13,8 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from branches.models import Branch, Member
 from reports.models import Bulletin
-from tests.factories import BulletinFactory, MemberFactory
-from twinning.models import JointCommittee
+from tests.factories import BulletinFactory, MemberFactory, monthly_records
+from twinning.models import JointCommittee, MonthlyUpdate
 
 ROLES = ("department", "town", "secretary", "inspector", "leader")
 ALL_OK = dict.fromkeys(ROLES, 200)
@@ -81,6 +81,22 @@ EXPECTED.update({
     "dashboard": {"own": {**ALL_OK, "secretary": 403, "inspector": 403}},
 })
 
+# Monthly updates: filed by the secretary, reviewed by the department and the town; inspectors
+# and leaders see none of them. Reopening is granted by the department only.
+UPDATES = {"department": 200, "town": 200, "secretary": 200, "inspector": 403, "leader": 404}
+FILE = {"department": 403, "town": 403, "secretary": 200, "inspector": 403, "leader": 404}
+FILE_OTHER = {**CHANGE_OTHER, "department": 403}
+GRANT = {"department": 200, "town": 403, "secretary": 403, "inspector": 403, "leader": 404}
+for _name in ("monthly_committee", "monthly_update", "monthly_attachment"):
+    EXPECTED[_name] = {"own": UPDATES, "other": CHANGE_OTHER}
+EXPECTED["monthly_review"] = {"own": CHANGE, "other": CHANGE_OTHER}
+for _name in ("monthly_reopen_request", "monthly_attachment_delete"):
+    EXPECTED[_name] = {"own": FILE, "other": FILE_OTHER}
+EXPECTED["monthly_reopen_decide"] = {"own": GRANT, "other": CHANGE_OTHER}
+EXPECTED["monthly_completeness"] = {
+    "own": {"department": 200, "town": 200, "secretary": 403, "inspector": 403, "leader": 403}
+}
+
 # Views that belong to Django or to other packages and guard themselves.
 FOREIGN_PREFIXES = ("admin:",)
 FOREIGN_NAMES = {"login", "logout", "set_language"}
@@ -119,6 +135,7 @@ class Side:
     committee: JointCommittee
     member: Member
     bulletin: Bulletin
+    update: MonthlyUpdate  # with an attachment and a reopen request
 
 
 # Which object an integer `pk` in a URL names, by the URL name's prefix.
@@ -133,7 +150,8 @@ def _kwargs(pattern: URLPattern, side: Side) -> dict[str, Any]:
         "code": village.code if name.startswith("branch_") else side.committee.code,
         "village_code": village.code,
         "pk": getattr(side, pk_of).pk if pk_of else None,
-        "period": f"{side.bulletin.period:%Y-%m}",
+        "period": side.update.period,
+        "attachment_id": side.update.attachments.get().pk,
     }
     return {key: values[key] for key in pattern.pattern.converters}
 
@@ -149,12 +167,13 @@ def personas(department_user, town_user, secretary_user, inspector_user, leader_
 @pytest.fixture
 def sides(committee: JointCommittee, other_committee: JointCommittee) -> dict[str, Side]:
     """A published bulletin is everyone's to read ("own"); an unpublished one is not."""
+    own_update, other_update = monthly_records(committee), monthly_records(other_committee)
     return {
         "own": Side(committee, MemberFactory(branch=committee.memberships.first().village),
-                    BulletinFactory(state=Bulletin.State.PUBLISHED)),
+                    BulletinFactory(state=Bulletin.State.PUBLISHED), own_update),
         "other": Side(other_committee,
                       MemberFactory(branch=other_committee.memberships.first().village),
-                      BulletinFactory(state=Bulletin.State.READY)),
+                      BulletinFactory(state=Bulletin.State.READY), other_update),
     }
 
 

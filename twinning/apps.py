@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class TwinningConfig(AppConfig):
     name = "twinning"
     verbose_name = "联合党组织"
+
+    def ready(self) -> None:
+        from . import permissions
+        from .models import MonthlyAttachment, MonthlyUpdate, ReopenRequest
+        from .monthly import todo
+
+        permissions.register_visibility(MonthlyUpdate, permissions.visible_updates)
+        permissions.register_visibility(ReopenRequest, permissions.visible_updates)
+        permissions.register_visibility(
+            MonthlyAttachment,
+            lambda user, qs: permissions.visible_updates(user, qs, "update__committee"),
+        )
+        todo.register()

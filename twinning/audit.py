@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import ForeignKey, QuerySet
+from django.utils import timezone
 
 ACTIONS = {"+": "新建", "~": "修改", "-": "删除"}
 HIDDEN_FIELDS = {"id", "history_id", "history_date", "history_user", "history_type",
-                 "history_change_reason"}
+                 "history_change_reason", "created_at", "updated_at", "version"}
 
 
 @dataclass
@@ -31,6 +32,8 @@ def _format(value: Any, model_field: Any, names: dict) -> str:
         return str(choices.get(value, value))
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, datetime.datetime):
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
     return str(value)
 
 

@@ -17,6 +17,7 @@ def role(request: HttpRequest) -> dict:
             "members": can(user, "view") and role_of(user) in ("department", "town", "secretary"),
             "admin": can(user, "admin"),
             "dashboard": can(user, "view_dashboard"),
+            "completeness": role_of(user) in ("department", "town"),
         },
         "unread_notifications": Notification.objects.filter(
             user=user, read_at__isnull=True

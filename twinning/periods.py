@@ -50,3 +50,18 @@ def months_between(first: datetime.date, last: datetime.date) -> list[datetime.d
         months.append(current)
         current = add_months(current, 1)
     return months
+
+
+class PeriodConverter:
+    """URL converter for `YYYY-MM`: the view gets the month's first day; a bad month is a 404."""
+
+    regex = r"\d{4}-\d{2}"
+
+    def to_python(self, value: str) -> datetime.date:
+        try:
+            return parse_period(value)
+        except ValidationError:
+            raise ValueError(value) from None
+
+    def to_url(self, value: datetime.date | str) -> str:
+        return value if isinstance(value, str) else format_period(value)

@@ -133,6 +133,30 @@ def visible_for_committees(user: Any, queryset: QuerySet, path: str = "committee
     return queryset.filter(**{f"{path}__in": committees})
 
 
+# Monthly updates are for those who file or review them: inspectors and leaders see none.
+UPDATE_ROLES = {Role.DEPARTMENT, Role.TOWN, Role.SECRETARY}
+
+
+def visible_updates(user: Any, queryset: QuerySet, path: str = "committee") -> QuerySet:
+    """Monthly updates and what hangs off them, for the roles that file or review them."""
+    if role_of(user) not in UPDATE_ROLES:
+        return queryset.none()
+    return visible_for_committees(user, queryset, path)
+
+
+def committee_secretaries(committee_ids: Any) -> dict[int, list[int]]:
+    """Ids of the users who manage each committee (its secretaries), by committee id."""
+    rows = CommitteeUserObjectPermission.objects.filter(
+        content_object_id__in=committee_ids,
+        permission__codename=MANAGE_COMMITTEE,
+        user__is_active=True,
+    ).values_list("content_object_id", "user_id")
+    found: dict[int, list[int]] = {}
+    for committee_id, user_id in rows.order_by("content_object_id", "user_id"):
+        found.setdefault(committee_id, []).append(user_id)
+    return found
+
+
 @dataclass
 class Scope:
     """One user's reach, read once per request for the yes/no questions of `can`."""
@@ -169,12 +193,21 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
 
     Actions: `view`, `change` (the committee's structure, branches, members), `create`,
     `manage` (the committee's own records: monthly updates, aid projects, reviews),
-    `inspect`, `view_members`, `publish`, `view_bulletins`, `view_dashboard`, `admin`.
+    `inspect`, `view_members`, `publish`, `view_bulletins`, `view_dashboard`, `admin`;
+    for monthly updates `file` (the secretary writes and submits), `view_updates`, `review`
+    (accept or return: department and town) and `grant_reopen` (the department only).
     """
     scope = scope_of(user)
     role = scope.role
     if role is None:
         return False
+    if action == "file":
+        # A committee's monthly update is written by its secretary only: the department and
+        # the town review it and never write what they review.
+        committee = _committee_of(obj)
+        return (
+            role == Role.SECRETARY and committee is not None and committee.pk in scope.committees
+        )
     if role == Role.DEPARTMENT:
         return True
     if action in ("view_bulletins", "view_dashboard"):
@@ -197,10 +230,12 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
         town_id = obj.branch.town_id if isinstance(obj, Member) else getattr(obj, "town_id", None)
         in_town = town_id in scope.towns
     if role == Role.TOWN:
-        return in_town and action in ("change", "create", "manage", "inspect")
+        return in_town and action in (
+            "change", "create", "manage", "inspect", "view_updates", "review"
+        )
     own = committee is not None and committee.pk in scope.committees
     if role == Role.SECRETARY:
-        return own and action == "manage"
+        return own and action in ("manage", "view_updates")
     if role == Role.INSPECTOR:
         return own and action == "inspect"
     return False

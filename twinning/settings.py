@@ -237,6 +237,27 @@ CELERY_BEAT_SCHEDULE = {
 BULLETIN_DAY = envint("BULLETIN_DAY", 10)
 PROGRAMME_CITY_NAME = envstr("PROGRAMME_CITY_NAME", "诸城市")
 PAGE_SIZE = envint("PAGE_SIZE", 25)
+# The address in reminder e-mails' links.
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Monthly updates (DESIGN §3): due on this day of the next month (a Saturday or Sunday moves
+# to the Monday after; a day past the month's end means its last day), locked this many days
+# after the deadline, reminded from this many days before it.
+MONTHLY_DEADLINE_DAY = envint("MONTHLY_DEADLINE_DAY", 5)
+MONTHLY_LOCK_DAYS = envint("MONTHLY_LOCK_DAYS", 10)
+MONTHLY_REMIND_DAYS_BEFORE = envint("MONTHLY_REMIND_DAYS_BEFORE", 3)
+MONTHLY_ATTACHMENT_MAX_BYTES = envint("MONTHLY_ATTACHMENT_MAX_MB", 10) * 1024 * 1024
+MONTHLY_ATTACHMENT_MAX_FILES = envint("MONTHLY_ATTACHMENT_MAX_FILES", 10)
+MONTHLY_ATTACHMENT_TYPES = envlist("MONTHLY_ATTACHMENT_TYPES", "pdf,jpg,jpeg,png,docx,xlsx")
+
+# Periodic tasks; django-celery-beat copies these into its tables when beat starts.
+REMINDER_HOUR = envint("REMINDER_HOUR", 8)
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "twinning.tasks.send_reminders",
+        "schedule": crontab(hour=REMINDER_HOUR, minute=0),
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
 from . import views
+from .periods import PeriodConverter
+
+register_converter(PeriodConverter, "period")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -29,6 +32,7 @@ urlpatterns = [
         name="committee_remove_village",
     ),
     path("committees/<str:code>/dissolve/", views.committee_dissolve, name="committee_dissolve"),
+    path("", include("twinning.monthly.urls")),
     path("", include("branches.urls")),
     path("", include("evaluations.urls")),
     path("", include("reports.urls")),

@@ -4,16 +4,19 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from branches.models import Branch, Town
 from reports.selectors import latest_published_bulletin
 
-from . import permissions, selectors, services
+from . import permissions, reminders, selectors, services
 from .audit import audit_trail
 from .forms import AddVillageForm, CommitteeForm, LeaveForm
 from .models import CommitteeVillage, JointCommittee, Role
+from .monthly import rules
+from .monthly import selectors as monthly_selectors
 from .pages import attempt, paginate
 
 
@@ -59,6 +62,14 @@ def home(request: HttpRequest) -> HttpResponse:
     if role == Role.TOWN:
         context["my_towns"] = list(permissions.visible(user, Town.objects.all()))
     context["latest_bulletin"] = latest_published_bulletin()
+    today = timezone.localdate()
+    context["todo"] = reminders.todo_for(user, today)
+    if role == Role.SECRETARY:
+        context["due_months"] = monthly_selectors.due_months_for_secretary(user, today)
+    if role in (Role.DEPARTMENT, Role.TOWN):
+        context["filing"] = monthly_selectors.completeness(
+            committees, rules.last_due_period(today), today, months=1
+        )
     return render(request, "twinning/home.html", context)
 
 
@@ -87,6 +98,7 @@ def committee_detail(request: HttpRequest, code: str) -> HttpResponse:
         "committee": committee,
         "can_change": permissions.can(user, "change", committee),
         "can_view_members": permissions.can(user, "view_members", committee),
+        "can_view_updates": permissions.can(user, "view_updates", committee),
         **selectors.committee_detail(
             committee, with_members=permissions.can(user, "view_members", committee)
         ),

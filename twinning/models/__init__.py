@@ -8,12 +8,18 @@ from .committees import (
     Role,
     TownUserObjectPermission,
 )
+from .monthly import MonthlyAttachment, MonthlyUpdate, ReopenRequest
+from .reminders import ReminderLog
 
 __all__ = [
     "CommitteeUserObjectPermission",
     "CommitteeVillage",
     "JointCommittee",
+    "MonthlyAttachment",
+    "MonthlyUpdate",
     "Profile",
+    "ReminderLog",
+    "ReopenRequest",
     "Role",
     "TownUserObjectPermission",
 ]

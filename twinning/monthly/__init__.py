@@ -1,0 +1,1 @@
+"""Monthly updates (月度工作报告): the deadline rules, services, selectors, forms and pages."""

@@ -1,0 +1,111 @@
+"""The monthly calendar: deadline, lock and how each committee's month counts.
+
+Rules (DESIGN §3, settings MONTHLY_DEADLINE_DAY and MONTHLY_LOCK_DAYS):
+- A month's update is due on day MONTHLY_DEADLINE_DAY of the next month; a day past that
+  month's end means its last day. A deadline on a Saturday or Sunday moves to the Monday
+  after it. There is no holiday calendar.
+- On time: first submitted, by its local date (TIME_ZONE, Asia/Shanghai), on or before the
+  deadline day; late: after it. A returned update counts as returned until it is resubmitted;
+  then it is on time or late by its FIRST submission again.
+- Missing: not submitted (no update, or only a draft) once the deadline day has passed.
+- The month locks for its secretary MONTHLY_LOCK_DAYS days after the deadline, from the start
+  of that day (the lock date). A returned update stays open: the department asked for it.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..models import JointCommittee, MonthlyUpdate
+from ..periods import add_months, month_end
+
+SATURDAY = 5
+
+
+class Filing(models.TextChoices):
+    """How a committee's month counts on the completeness page."""
+
+    ON_TIME = "on_time", _("按时报送")
+    LATE = "late", _("逾期报送")
+    RETURNED = "returned", _("已退回")
+    MISSING = "missing", _("未报送")
+    DRAFT = "draft", _("草稿")
+    PENDING = "pending", _("待报送")
+
+
+# Badge colours by filing status (the CSS classes of static/css/app.css).
+FILING_BADGES = {
+    Filing.ON_TIME: "ok",
+    Filing.LATE: "warn",
+    Filing.RETURNED: "bad",
+    Filing.MISSING: "bad",
+    Filing.DRAFT: "",
+    Filing.PENDING: "",
+}
+
+
+# Two-character labels for the month-by-month grid.
+FILING_SHORT = {
+    Filing.ON_TIME: _("按时"),
+    Filing.LATE: _("逾期"),
+    Filing.RETURNED: _("退回"),
+    Filing.MISSING: _("未报"),
+    Filing.DRAFT: _("草稿"),
+    Filing.PENDING: _("待报"),
+}
+
+
+def deadline(period: datetime.date) -> datetime.date:
+    """The last day to file the month that starts at `period`."""
+    following = add_months(period, 1)
+    day = min(settings.MONTHLY_DEADLINE_DAY, month_end(following).day)
+    due = following.replace(day=max(day, 1))
+    if due.weekday() >= SATURDAY:
+        due += datetime.timedelta(days=7 - due.weekday())
+    return due
+
+
+def lock_date(period: datetime.date) -> datetime.date:
+    """The day from which the secretary may no longer file or change the month unreopened."""
+    return deadline(period) + datetime.timedelta(days=settings.MONTHLY_LOCK_DAYS)
+
+
+def is_locked(period: datetime.date, today: datetime.date) -> bool:
+    return today >= lock_date(period)
+
+
+def local_date(moment: datetime.datetime) -> datetime.date:
+    return timezone.localtime(moment).date()
+
+
+def filing_status(
+    *,
+    period: datetime.date,
+    today: datetime.date,
+    status: str | None,
+    first_submitted_at: datetime.datetime | None,
+) -> Filing:
+    """How one committee's month counts, from its update's status (None: no update yet)."""
+    if status == MonthlyUpdate.Status.RETURNED:
+        return Filing.RETURNED
+    if status in (MonthlyUpdate.Status.SUBMITTED, MonthlyUpdate.Status.ACCEPTED):
+        if first_submitted_at is not None and local_date(first_submitted_at) > deadline(period):
+            return Filing.LATE
+        return Filing.ON_TIME
+    if today > deadline(period):
+        return Filing.MISSING
+    return Filing.DRAFT if status == MonthlyUpdate.Status.DRAFT else Filing.PENDING
+
+
+def committee_owes(committee: JointCommittee, period: datetime.date) -> bool:
+    """Whether the committee existed in that month, and so owes its update."""
+    started = committee.established_on <= month_end(period)
+    return started and (committee.dissolved_on is None or committee.dissolved_on >= period)
+
+
+def last_due_period(today: datetime.date) -> datetime.date:
+    """The month being filed now: the one before today's."""
+    return add_months(today.replace(day=1), -1)

@@ -1,0 +1,301 @@
+"""Reads for the monthly pages: one month of a committee, its recent months, completeness.
+
+Every function here makes a fixed number of queries whatever the number of committees.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from branches.models import Town
+
+from .. import permissions, prefill
+from ..models import JointCommittee, MonthlyUpdate, ReopenRequest
+from ..periods import add_months, month_end
+from . import rules, services
+from .rules import Filing
+
+GRID_MONTHS = 12
+
+
+def owing_in(qs: QuerySet, period: datetime.date) -> QuerySet:
+    """Committees of `qs` that existed in the month and so owe its update."""
+    return qs.filter(established_on__lte=month_end(period)).filter(
+        Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=period)
+    )
+
+
+@dataclass
+class MonthState:
+    """One committee's month as a page shows it."""
+
+    committee: JointCommittee
+    period: datetime.date
+    update: MonthlyUpdate | None
+    today: datetime.date
+    granted: bool = False
+    pending_request: ReopenRequest | None = None
+    answered_request: ReopenRequest | None = None
+
+    @property
+    def deadline(self) -> datetime.date:
+        return rules.deadline(self.period)
+
+    @property
+    def lock_date(self) -> datetime.date:
+        return rules.lock_date(self.period)
+
+    @property
+    def filing(self) -> Filing:
+        update = self.update
+        return rules.filing_status(
+            period=self.period,
+            today=self.today,
+            status=update.status if update else None,
+            first_submitted_at=update.first_submitted_at if update else None,
+        )
+
+    @property
+    def filing_badge(self) -> str:
+        return rules.FILING_BADGES[self.filing]
+
+    @property
+    def closed_reason(self) -> str:
+        return services.closed_reason(
+            self.committee, self.period, self.update, self.today, granted=self.granted
+        )
+
+    @property
+    def locked(self) -> bool:
+        """Closed by the lock (not by being submitted): a reopen request can open it."""
+        return self.closed_reason == services.lock_message(self.period)
+
+    @property
+    def days_left(self) -> int:
+        return (self.deadline - self.today).days
+
+
+def month_state(
+    committee: JointCommittee, period: datetime.date, today: datetime.date
+) -> MonthState:
+    """A committee's month with its update, attachments and reopen requests (four queries)."""
+    update = (
+        MonthlyUpdate.objects.filter(committee=committee, period=period)
+        .select_related("submitted_by", "reviewed_by", "updated_by")
+        .prefetch_related("attachments")
+        .first()
+    )
+    if update is not None:
+        update.committee = committee
+    requests = list(
+        ReopenRequest.objects.filter(committee=committee, period=period).select_related(
+            "requested_by", "decided_by"
+        )
+    )
+    return MonthState(
+        committee=committee,
+        period=period,
+        update=update,
+        today=today,
+        granted=any(r.status == ReopenRequest.Status.GRANTED for r in requests),
+        pending_request=next(
+            (r for r in requests if r.status == ReopenRequest.Status.PENDING), None
+        ),
+        answered_request=next(
+            (r for r in requests if r.status != ReopenRequest.Status.PENDING), None
+        ),
+    )
+
+
+def prefill_for(committee: JointCommittee, period: datetime.date) -> dict[str, Any]:
+    """What other records say about the committee's month (one query per source)."""
+    return prefill.prefill([committee.pk], period).get(committee.pk, {})
+
+
+def committee_months(
+    committee: JointCommittee, today: datetime.date, count: int = GRID_MONTHS
+) -> list[MonthState]:
+    """The committee's last `count` months that are due, newest first, in two queries."""
+    last = rules.last_due_period(today)
+    periods = [
+        p for p in (add_months(last, -i) for i in range(count))
+        if rules.committee_owes(committee, p)
+    ]
+    updates = {
+        u.period: u
+        for u in MonthlyUpdate.objects.filter(committee=committee, period__in=periods)
+    }
+    granted = set(
+        ReopenRequest.objects.filter(
+            committee=committee, period__in=periods, status=ReopenRequest.Status.GRANTED
+        ).values_list("period", flat=True)
+    )
+    return [
+        MonthState(committee, p, updates.get(p), today, granted=p in granted) for p in periods
+    ]
+
+
+@dataclass
+class Cell:
+    period: datetime.date
+    filing: Filing | None  # None: the committee did not exist that month
+
+    @property
+    def badge(self) -> str:
+        return rules.FILING_BADGES[self.filing] if self.filing else ""
+
+    @property
+    def short(self) -> str:
+        return rules.FILING_SHORT[self.filing] if self.filing else ""
+
+
+@dataclass
+class GridRow:
+    committee: JointCommittee
+    cells: list[Cell]
+    current: Cell
+    submitted_at: datetime.datetime | None = None
+
+
+@dataclass
+class TownCounts:
+    town: Town
+    counts: Counter = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def get(self, filing: str) -> int:
+        return self.counts[filing]
+
+
+@dataclass
+class Completeness:
+    period: datetime.date
+    months: list[datetime.date]
+    counts: Counter
+    by_town: list[TownCounts]
+    missing: list[JointCommittee]
+    rows: list[GridRow]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def filed(self) -> int:
+        return self.counts[Filing.ON_TIME] + self.counts[Filing.LATE]
+
+    def get(self, filing: str) -> int:
+        return self.counts[filing]
+
+
+def completeness(
+    committees: QuerySet,
+    period: datetime.date,
+    today: datetime.date,
+    *,
+    status: str = "",
+    months: int = GRID_MONTHS,
+) -> Completeness:
+    """Each committee's filing for `period` and the `months` before it, counted by town.
+
+    Two queries whatever the number of committees: the committees that owed the month, and
+    their updates of the whole window.
+    """
+    window = [add_months(period, -i) for i in range(months - 1, -1, -1)]
+    owing = list(owing_in(committees, period).select_related("town").order_by("town__code", "code"))
+    rows = (
+        MonthlyUpdate.objects.filter(committee__in=owing_in(committees, period), period__in=window)
+        .values_list("committee_id", "period", "status", "first_submitted_at", "submitted_at")
+    )
+    found = {(c, p): (s, first, last) for c, p, s, first, last in rows}
+    counts: Counter = Counter()
+    by_town: dict[int, TownCounts] = {}
+    missing, grid = [], []
+    for committee in owing:
+        cells = []
+        for month in window:
+            status_, first, _last = found.get((committee.pk, month), (None, None, None))
+            filing = (
+                rules.filing_status(
+                    period=month, today=today, status=status_, first_submitted_at=first
+                )
+                if rules.committee_owes(committee, month)
+                else None
+            )
+            cells.append(Cell(month, filing))
+        current = cells[-1]
+        counts[current.filing] += 1
+        by_town.setdefault(committee.town_id, TownCounts(committee.town)).counts[
+            current.filing
+        ] += 1
+        if current.filing == Filing.MISSING:
+            missing.append(committee)
+        if not status or current.filing == status:
+            last = found.get((committee.pk, period), (None, None, None))[2]
+            grid.append(GridRow(committee, cells, current, last))
+    return Completeness(
+        period=period,
+        months=window,
+        counts=counts,
+        by_town=sorted(by_town.values(), key=lambda t: t.town.code),
+        missing=missing,
+        rows=grid,
+    )
+
+
+def completeness_for(
+    user: Any, period: datetime.date, today: datetime.date, *, town: str = "", status: str = ""
+) -> Completeness:
+    """Completeness over the committees the user may see, optionally in one town."""
+    committees = permissions.visible(user, JointCommittee.objects.all())
+    if town:
+        committees = committees.filter(town__code=town)
+    return completeness(committees, period, today, status=status)
+
+
+def due_months_for_secretary(user: Any, today: datetime.date) -> list[MonthState]:
+    """The month being filed now, for each active committee the user files for (3 queries)."""
+    period = rules.last_due_period(today)
+    committees = owing_in(
+        permissions.visible(user, JointCommittee.objects.filter(dissolved_on__isnull=True)),
+        period,
+    ).select_related("town")
+    committees = [c for c in committees if permissions.can(user, "file", c)]
+    updates = {
+        u.committee_id: u
+        for u in MonthlyUpdate.objects.filter(committee__in=committees, period=period)
+    }
+    requests = list(
+        ReopenRequest.objects.filter(committee__in=committees, period=period).order_by(
+            "-requested_at"
+        )
+    )
+    states = []
+    for committee in committees:
+        mine = [r for r in requests if r.committee_id == committee.pk]
+        states.append(
+            MonthState(
+                committee,
+                period,
+                updates.get(committee.pk),
+                today,
+                granted=any(r.status == ReopenRequest.Status.GRANTED for r in mine),
+                pending_request=next(
+                    (r for r in mine if r.status == ReopenRequest.Status.PENDING), None
+                ),
+            )
+        )
+    return states
+
+
+def pending_reopen_requests(user: Any) -> QuerySet:
+    """Reopen requests waiting for the department, oldest first."""
+    return permissions.visible_updates(
+        user, ReopenRequest.objects.filter(status=ReopenRequest.Status.PENDING)
+    ).select_related("committee", "requested_by").order_by("requested_at")

@@ -1,0 +1,318 @@
+"""Writes to monthly updates: filing, review, attachments and reopening (DESIGN §3).
+
+Who may call what is decided by the views (`permissions.can`: `file`, `review`,
+`grant_reopen`); these services hold the workflow's rules:
+draft → submitted → accepted, or → returned (with a reason) → submitted again; a submitted
+update is read-only to the secretary; a month locks after the deadline until the department
+grants a reopen request; a save made from an outdated version is refused (`UpdateConflict`).
+"""
+
+import datetime
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from ..models import JointCommittee, MonthlyAttachment, MonthlyUpdate, ReopenRequest
+from ..periods import chinese_period
+from . import rules
+from .uploads import check_upload
+
+Status = MonthlyUpdate.Status
+EDITABLE = (Status.DRAFT, Status.RETURNED)
+FIELDS = ("meeting_held", *MonthlyUpdate.FIGURES, "summary")
+MIN_SUMMARY = 10
+MIN_REASON = 4
+
+
+class UpdateConflict(ValidationError):
+    """Someone saved the update after this form was opened; `current` is what they saved."""
+
+    def __init__(self, message: str, current: MonthlyUpdate) -> None:
+        super().__init__(message, code="conflict")
+        self.current = current
+
+
+def _today(today: datetime.date | None) -> datetime.date:
+    return today or timezone.localdate()
+
+
+def lock_message(period: datetime.date) -> str:
+    return _("本月报告已于%(date)s锁定；如需修改请提交重新开放申请。") % {
+        "date": date_format(rules.lock_date(period), "Y-m-d")
+    }
+
+
+def reopen_granted(committee: JointCommittee, period: datetime.date) -> bool:
+    return ReopenRequest.objects.filter(
+        committee=committee, period=period, status=ReopenRequest.Status.GRANTED
+    ).exists()
+
+
+def closed_reason(
+    committee: JointCommittee,
+    period: datetime.date,
+    update: MonthlyUpdate | None,
+    today: datetime.date,
+    *,
+    granted: bool | None = None,
+) -> str:
+    """Why the secretary cannot change this month now, or "" when they can."""
+    if update is not None and update.status in (Status.SUBMITTED, Status.ACCEPTED):
+        return _("报告已报送（%(status)s），不能再修改；如需修改，请联系组织部或镇街退回。") % {
+            "status": update.get_status_display()
+        }
+    if update is not None and update.status == Status.RETURNED:
+        return ""
+    if rules.is_locked(period, today):
+        if granted is None:
+            granted = reopen_granted(committee, period)
+        if not granted:
+            return lock_message(period)
+    return ""
+
+
+def check_period(committee: JointCommittee, period: datetime.date, today: datetime.date) -> None:
+    """A committee files only months that have ended and that it existed in."""
+    if period >= today.replace(day=1):
+        raise ValidationError(
+            _("%(period)s尚未结束，不能报送。") % {"period": chinese_period(period)}
+        )
+    if not rules.committee_owes(committee, period):
+        raise ValidationError(
+            _("%(period)s该联合党组织尚未成立或已撤销，无需报送。")
+            % {"period": chinese_period(period)}
+        )
+
+
+def _conflict(current: MonthlyUpdate) -> UpdateConflict:
+    who = current.updated_by
+    name = (who.get_full_name() or who.username) if who else _("其他人")
+    return UpdateConflict(
+        _(
+            "保存未成功：%(who)s已于%(when)s修改了这份报告。您填写的内容仍保留在下方，"
+            "请对照对方保存的内容后再保存。"
+        )
+        % {
+            "who": name,
+            "when": date_format(timezone.localtime(current.updated_at), "Y-m-d H:i"),
+        },
+        current,
+    )
+
+
+def _check_submission(update: MonthlyUpdate) -> None:
+    errors: dict[str, list[str]] = {}
+    if update.meeting_held is None:
+        errors["meeting_held"] = [_("报送前请选择本月是否召开了联合党组织会议。")]
+    if len(update.summary.strip()) < MIN_SUMMARY:
+        errors["summary"] = [
+            _("报送前请填写工作小结（至少%(n)s个字）。") % {"n": MIN_SUMMARY}
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_uploads(update: MonthlyUpdate | None, uploads: Sequence[UploadedFile]) -> list[str]:
+    existing = update.attachments.count() if update is not None and update.pk else 0
+    limit = settings.MONTHLY_ATTACHMENT_MAX_FILES
+    if existing + len(uploads) > limit:
+        raise ValidationError(
+            {"attachments": [_("每份报告最多%(n)s个附件。") % {"n": limit}]}
+        )
+    kinds, errors = [], []
+    for upload in uploads:
+        try:
+            kinds.append(check_upload(upload))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError({"attachments": errors})
+    return kinds
+
+
+@transaction.atomic
+def update_save(
+    *,
+    committee: JointCommittee,
+    period: datetime.date,
+    user: User,
+    data: Mapping[str, Any],
+    version: int,
+    submit: bool = False,
+    uploads: Sequence[UploadedFile] = (),
+    today: datetime.date | None = None,
+) -> MonthlyUpdate:
+    """Save the secretary's draft of a month, and submit it when `submit` is true.
+
+    `version` is the version the form was opened at (0 for a month with no update yet); if
+    someone saved in between, `UpdateConflict` is raised and nothing is written. Uploaded files
+    are checked (type, size, content) before anything is saved.
+    """
+    today = _today(today)
+    check_period(committee, period, today)
+    update = (
+        MonthlyUpdate.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .filter(committee=committee, period=period)
+        .first()
+    )
+    if update is not None and update.version != version:
+        raise _conflict(update)
+    reason = closed_reason(committee, period, update, today)
+    if reason:
+        raise ValidationError(reason)
+    kinds = _check_uploads(update, uploads)
+    if update is None:
+        update = MonthlyUpdate(committee=committee, period=period, version=0)
+    for name in FIELDS:
+        if name in data:
+            setattr(update, name, data[name])
+    update.summary = (update.summary or "").strip()
+    if submit:
+        _check_submission(update)
+        now = timezone.now()
+        update.status = Status.SUBMITTED
+        update.submitted_at = now
+        update.submitted_by = user
+        update.first_submitted_at = update.first_submitted_at or now
+    update.updated_by = user
+    update.version += 1
+    update.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            update.save()
+    except IntegrityError:
+        # Two people started the same month's first draft at once: the other one won.
+        raise _conflict(
+            MonthlyUpdate.objects.select_related("updated_by").get(
+                committee=committee, period=period
+            )
+        ) from None
+    for upload, kind in zip(uploads, kinds, strict=True):
+        MonthlyAttachment.objects.create(
+            update=update, file=upload, name=upload.name[:255], kind=kind, size=upload.size,
+            uploaded_by=user,
+        )
+    return update
+
+
+@transaction.atomic
+def attachment_delete(
+    *, attachment: MonthlyAttachment, user: User, today: datetime.date | None = None
+) -> None:
+    """Remove an attachment while the update can still be changed; the file goes too."""
+    update = MonthlyUpdate.objects.select_for_update().get(pk=attachment.update_id)
+    reason = closed_reason(update.committee, update.period, update, _today(today))
+    if reason:
+        raise ValidationError(reason)
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    update.updated_by = user
+    update.version += 1
+    update.save(update_fields=["updated_by", "version", "updated_at"])
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def _locked_for_review(update: MonthlyUpdate) -> MonthlyUpdate:
+    return MonthlyUpdate.objects.select_for_update(of=("self",)).select_related("committee").get(
+        pk=update.pk
+    )
+
+
+def _reviewed(update: MonthlyUpdate, user: User, status: str) -> MonthlyUpdate:
+    update.status = status
+    update.reviewed_at = timezone.now()
+    update.reviewed_by = user
+    update.version += 1
+    update.save()
+    return update
+
+
+@transaction.atomic
+def update_accept(*, update: MonthlyUpdate, user: User) -> MonthlyUpdate:
+    """The department or the town accepts a submitted update."""
+    update = _locked_for_review(update)
+    if update.status != Status.SUBMITTED:
+        raise ValidationError(
+            _("只能审核已报送的报告，这份报告现在是「%(status)s」。")
+            % {"status": update.get_status_display()}
+        )
+    return _reviewed(update, user, Status.ACCEPTED)
+
+
+@transaction.atomic
+def update_return(*, update: MonthlyUpdate, user: User, reason: str) -> MonthlyUpdate:
+    """Send a submitted (or accepted) update back to its secretary, with the reason why."""
+    update = _locked_for_review(update)
+    reason = reason.strip()
+    if len(reason) < MIN_REASON:
+        raise ValidationError(
+            {"note": [_("请写明退回原因（至少%(n)s个字），书记会看到它。") % {"n": MIN_REASON}]}
+        )
+    if update.status not in (Status.SUBMITTED, Status.ACCEPTED):
+        raise ValidationError(
+            _("只能退回已报送或已通过的报告，这份报告现在是「%(status)s」。")
+            % {"status": update.get_status_display()}
+        )
+    update.return_reason = reason
+    return _reviewed(update, user, Status.RETURNED)
+
+
+@transaction.atomic
+def reopen_request_create(
+    *,
+    committee: JointCommittee,
+    period: datetime.date,
+    user: User,
+    reason: str,
+    today: datetime.date | None = None,
+) -> ReopenRequest:
+    """A secretary asks the department to reopen a locked month they have not submitted."""
+    today = _today(today)
+    check_period(committee, period, today)
+    reason = reason.strip()
+    if len(reason) < MIN_REASON:
+        raise ValidationError(
+            {"reason": [_("请写明申请理由（至少%(n)s个字）。") % {"n": MIN_REASON}]}
+        )
+    update = MonthlyUpdate.objects.filter(committee=committee, period=period).first()
+    if closed_reason(committee, period, update, today) != lock_message(period):
+        raise ValidationError(_("本月报告没有锁定，无需申请重新开放。"))
+    if ReopenRequest.objects.filter(
+        committee=committee, period=period, status=ReopenRequest.Status.PENDING
+    ).exists():
+        raise ValidationError(_("本月已有一份待处理的重新开放申请，请等待组织部处理。"))
+    return ReopenRequest.objects.create(
+        committee=committee, period=period, reason=reason, requested_by=user
+    )
+
+
+@transaction.atomic
+def reopen_request_decide(
+    *, request: ReopenRequest, user: User, grant: bool, note: str = ""
+) -> ReopenRequest:
+    """The department grants (the month opens again for the secretary) or refuses, with a note."""
+    request = ReopenRequest.objects.select_for_update().get(pk=request.pk)
+    note = note.strip()
+    if request.status != ReopenRequest.Status.PENDING:
+        raise ValidationError(
+            _("这份申请已处理（%(status)s）。") % {"status": request.get_status_display()}
+        )
+    if not grant and len(note) < MIN_REASON:
+        raise ValidationError(
+            {"note": [_("不同意时请写明理由（至少%(n)s个字），书记会看到它。") % {"n": MIN_REASON}]}
+        )
+    request.status = ReopenRequest.Status.GRANTED if grant else ReopenRequest.Status.REFUSED
+    request.decided_by = user
+    request.decided_at = timezone.now()
+    request.decision_note = note
+    request.save()
+    return request

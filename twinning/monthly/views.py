@@ -1,0 +1,262 @@
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from branches.models import Town
+
+from .. import permissions
+from ..audit import audit_trail
+from ..models import JointCommittee, MonthlyAttachment, MonthlyUpdate, ReopenRequest
+from ..pages import paginate, show_errors
+from ..periods import chinese_period, format_period, parse_period
+from . import rules, selectors, services
+from .forms import MonthlyUpdateForm, ReasonForm, ReopenDecisionForm, ReviewForm
+from .rules import Filing
+
+
+def _get_committee(
+    request: HttpRequest, code: str, action: str = "view_updates"
+) -> JointCommittee:
+    """The committee if the user may see it (else 404) and may do `action` on it (else 403)."""
+    qs = permissions.visible(request.user, JointCommittee.objects.select_related("urban", "town"))
+    committee = get_object_or_404(qs, code=code)
+    if not permissions.can(request.user, action, committee):
+        raise PermissionDenied
+    return committee
+
+
+def _get_month(
+    request: HttpRequest, code: str, period: datetime.date, action: str = "view_updates"
+) -> selectors.MonthState:
+    """The committee's month; a month that has not ended or that it did not exist in is a 404."""
+    committee = _get_committee(request, code, action)
+    today = timezone.localdate()
+    try:
+        services.check_period(committee, period, today)
+    except ValidationError:
+        raise Http404 from None
+    return selectors.month_state(committee, period, today)
+
+
+def _month_url(state: selectors.MonthState) -> str:
+    return reverse("monthly_update", args=[state.committee.code, format_period(state.period)])
+
+
+@require_http_methods(["GET", "POST"])
+def monthly_update(request: HttpRequest, code: str, period: datetime.date) -> HttpResponse:
+    state = _get_month(request, code, period)
+    user = request.user
+    may_file = permissions.can(user, "file", state.committee)
+    editing = may_file and not state.closed_reason
+    if request.method == "POST" and not may_file:
+        raise PermissionDenied
+    form, conflict = None, None
+    prefilled = selectors.prefill_for(state.committee, period) if editing else {}
+    if editing and request.method == "POST":
+        form = MonthlyUpdateForm(request.POST, request.FILES, prefilled=prefilled)
+        if form.is_valid():
+            data = form.cleaned_data
+            submit = request.POST.get("action") == "submit"
+            try:
+                services.update_save(
+                    committee=state.committee, period=period, user=user, data=data,
+                    version=data["version"], submit=submit, uploads=data["attachments"],
+                )
+            except services.UpdateConflict as error:
+                show_errors(form, error)
+                conflict = error.current
+            except ValidationError as error:
+                show_errors(form, error)
+            else:
+                messages.success(
+                    request, _("报告已报送，等待审核。") if submit else _("草稿已保存。")
+                )
+                return redirect(_month_url(state))
+    elif editing:
+        initial = MonthlyUpdateForm.initial_from(state.update, prefilled)
+        form = MonthlyUpdateForm(initial=initial, prefilled=prefilled)
+    elif request.method == "POST":
+        messages.error(request, state.closed_reason)
+        return redirect(_month_url(state))
+    version = conflict.version if conflict else (
+        form["version"].value() if form is not None else None
+    )
+    context = {
+        "state": state,
+        "update": state.update,
+        "form": form,
+        "version": version,
+        "conflict": conflict,
+        "from_records": bool(prefilled) and state.update is None,
+        "may_file": may_file,
+        "can_review": permissions.can(user, "review", state.committee),
+        "can_grant": permissions.can(user, "grant_reopen", state.committee),
+        "review_form": ReviewForm(),
+    }
+    if permissions.can(user, "admin") and state.update is not None:
+        context["audit"] = audit_trail(
+            MonthlyUpdate.history.filter(id=state.update.pk),
+            MonthlyAttachment.history.filter(update_id=state.update.pk),
+            ReopenRequest.history.filter(committee_id=state.committee.pk, period=period),
+        )
+    return render(request, "twinning/monthly/update.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def monthly_review(request: HttpRequest, code: str, period: datetime.date) -> HttpResponse:
+    state = _get_month(request, code, period, "review")
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if state.update is None:
+            messages.error(request, _("本月还没有报告。"))
+            return redirect(_month_url(state))
+        try:
+            if form.cleaned_data["decision"] == "accept":
+                services.update_accept(update=state.update, user=request.user)
+                messages.success(request, _("已通过。"))
+            else:
+                services.update_return(
+                    update=state.update, user=request.user, reason=form.cleaned_data["note"]
+                )
+                messages.success(request, _("已退回，书记会看到退回原因。"))
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            return redirect(_month_url(state))
+    return render(request, "twinning/monthly/review.html", {"state": state, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def monthly_reopen_request(request: HttpRequest, code: str, period: datetime.date) -> HttpResponse:
+    state = _get_month(request, code, period, "file")
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reopen_request_create(
+                committee=state.committee, period=period, user=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, _("重新开放申请已提交，组织部处理后会在首页待办中告诉您。"))
+            return redirect(_month_url(state))
+    return render(request, "twinning/monthly/reopen_request.html", {"state": state, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def monthly_reopen_decide(request: HttpRequest, code: str, period: datetime.date) -> HttpResponse:
+    state = _get_month(request, code, period, "grant_reopen")
+    form = ReopenDecisionForm(request.POST or None)
+    pending = state.pending_request
+    if request.method == "POST" and form.is_valid() and pending is not None:
+        grant = form.cleaned_data["decision"] == "grant"
+        try:
+            services.reopen_request_decide(
+                request=pending, user=request.user, grant=grant, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            done = _("已同意重新开放，书记可以补报。") if grant else _("已告知书记不同意的理由。")
+            messages.success(request, done)
+            return redirect(_month_url(state))
+    return render(request, "twinning/monthly/reopen_decide.html", {"state": state, "form": form})
+
+
+def _get_attachment(state: selectors.MonthState, attachment_id: int) -> MonthlyAttachment:
+    if state.update is None:
+        raise Http404
+    return get_object_or_404(state.update.attachments.all(), pk=attachment_id)
+
+
+def monthly_attachment(
+    request: HttpRequest, code: str, period: datetime.date, attachment_id: int
+) -> FileResponse:
+    attachment = _get_attachment(_get_month(request, code, period), attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=not attachment.is_image, filename=attachment.name)
+
+
+@require_http_methods(["GET", "POST"])
+def monthly_attachment_delete(
+    request: HttpRequest, code: str, period: datetime.date, attachment_id: int
+) -> HttpResponse:
+    state = _get_month(request, code, period, "file")
+    attachment = _get_attachment(state, attachment_id)
+    error = state.closed_reason
+    if request.method == "POST" and not error:
+        try:
+            services.attachment_delete(attachment=attachment, user=request.user)
+        except ValidationError as e:
+            error = " ".join(e.messages)
+        else:
+            messages.success(request, _("已删除附件「%(name)s」。") % {"name": attachment.name})
+            return redirect(_month_url(state))
+    return render(
+        request,
+        "twinning/monthly/attachment_delete.html",
+        {"state": state, "attachment": attachment, "error": error},
+    )
+
+
+def monthly_committee(request: HttpRequest, code: str) -> HttpResponse:
+    committee = _get_committee(request, code)
+    today = timezone.localdate()
+    return render(
+        request,
+        "twinning/monthly/committee.html",
+        {
+            "committee": committee,
+            "months": selectors.committee_months(committee, today),
+            "may_file": permissions.can(request.user, "file", committee),
+        },
+    )
+
+
+def monthly_completeness(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if permissions.role_of(user) not in ("department", "town"):
+        raise PermissionDenied
+    today = timezone.localdate()
+    default = rules.last_due_period(today)
+    try:
+        period = parse_period(request.GET.get("month") or format_period(default))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        period = default
+    period = min(period, default)
+    params = {key: request.GET.get(key, "") for key in ("town", "status")}
+    report = selectors.completeness_for(
+        user, period, today, town=params["town"], status=params["status"]
+    )
+    return render(
+        request,
+        "twinning/monthly/completeness.html",
+        {
+            "report": report,
+            "page": paginate(request, report.rows, per_page=50),
+            "period": period,
+            "period_label": chinese_period(period),
+            "month_value": format_period(period),
+            "max_month": format_period(default),
+            "deadline": rules.deadline(period),
+            "lock_date": rules.lock_date(period),
+            "towns": permissions.visible(user, Town.objects.all()),
+            "params": params,
+            "filings": Filing.choices,
+            "pending_requests": list(selectors.pending_reopen_requests(user)[:20])
+            if permissions.can(user, "grant_reopen", None)
+            else [],
+        },
+    )
