@@ -11,11 +11,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from branches.models import Branch, Town
 from twinning import selectors as committee_selectors
 from twinning.models import CommitteeVillage, JointCommittee
+from twinning.monthly import selectors as monthly_selectors
+from twinning.monthly.rules import Filing as FilingStatus
 from twinning.periods import add_months, month_end
 
 from .models import Bulletin, BulletinText, TypicalCase
@@ -49,11 +52,52 @@ class TrendPoint:
 
 
 @dataclass
+class FilingMonth:
+    period: datetime.date
+    owed: int
+    filed: int
+
+    @property
+    def rate(self) -> float:
+        """Share of committees that filed (on time or late), in percent, one decimal."""
+        return round(self.filed * 100 / self.owed, 1) if self.owed else 0.0
+
+
+@dataclass
+class Filing:
+    """Section 二 月度报告报送: the month's filing by town, the missing, 12 months' rate."""
+
+    completeness: monthly_selectors.Completeness
+    trend: list[FilingMonth]
+
+    @property
+    def on_time(self) -> int:
+        return self.completeness.get(FilingStatus.ON_TIME)
+
+    @property
+    def late(self) -> int:
+        return self.completeness.get(FilingStatus.LATE)
+
+    @property
+    def missing(self) -> int:
+        return self.completeness.get(FilingStatus.MISSING)
+
+    @property
+    def returned(self) -> int:
+        return self.completeness.get(FilingStatus.RETURNED)
+
+    @property
+    def rate(self) -> float:
+        return self.trend[-1].rate if self.trend else 0.0
+
+
+@dataclass
 class BulletinData:
     period: datetime.date
     city: str
     overview: Overview
     trend: list[TrendPoint]
+    filing: Filing
     cases: list[TypicalCase]
     next_steps: str
     extra: dict[str, Any] = field(default_factory=dict)
@@ -119,12 +163,29 @@ def coverage_trend(
     ]
 
 
+def filing(period: datetime.date, committees: QuerySet, today: datetime.date) -> Filing:
+    """Who filed the month's update on time, late or not at all, and the 12-month rate."""
+    done = (FilingStatus.ON_TIME, FilingStatus.LATE)
+    report = monthly_selectors.completeness(committees, period, today)
+    trend = []
+    for i, month in enumerate(report.months):
+        cells = [row.cells[i].filing for row in report.rows if row.cells[i].filing]
+        trend.append(FilingMonth(month, len(cells), sum(c in done for c in cells)))
+    return Filing(completeness=report, trend=trend)
+
+
 def bulletin_data(
     period: datetime.date,
     committees: QuerySet | None = None,
     villages: QuerySet | None = None,
+    today: datetime.date | None = None,
 ) -> BulletinData:
-    """Everything a bulletin prints for `period`, for all committees or a filtered set."""
+    """Everything a bulletin prints for `period`, for all committees or a filtered set.
+
+    `today` decides which months count as missing (their deadline has passed); it is the
+    build date for a bulletin and the current date for the dashboard.
+    """
+    today = today or timezone.localdate()
     committees = JointCommittee.objects.all() if committees is None else committees
     villages = Branch.objects.filter(kind=Branch.Kind.VILLAGE) if villages is None else villages
     text = BulletinText.objects.filter(period=period).first()
@@ -133,6 +194,7 @@ def bulletin_data(
         city=settings.PROGRAMME_CITY_NAME,
         overview=overview(period, committees, villages),
         trend=coverage_trend(period, committees),
+        filing=filing(period, committees, today),
         cases=list(
             TypicalCase.objects.filter(period=period, committee__in=committees)
             .select_related("committee", "committee__town")
@@ -151,6 +213,9 @@ def dashboard_payload(data: BulletinData) -> dict[str, Any]:
         "by_town": {"labels": [t.name for t in data.overview.by_town],
                     "committees": [t.committees for t in data.overview.by_town],
                     "villages": [t.villages for t in data.overview.by_town]},
+        "filing": {"labels": [f"{m.period:%Y-%m}" for m in data.filing.trend],
+                   "rates": [m.rate for m in data.filing.trend],
+                   "name": gettext("报送率（%）")},
         "trend": {"labels": [f"{p.period:%Y-%m}" for p in data.trend],
                   "committees": [p.committees for p in data.trend],
                   "villages": [p.villages for p in data.trend]},

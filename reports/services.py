@@ -85,11 +85,12 @@ class Section:
     anchor: str
     title: str
     template: str
-    key: str | None = None  # present only when `data.extra` has this key
+    key: str | None = None  # printed only when this attribute of the data is not empty
 
 
 SECTIONS = (
     Section("s1", "一、总体情况", "reports/bulletin/s1_overview.html"),
+    Section("s2", "二、月度报告报送", "reports/bulletin/s2_filing.html"),
     Section("s5", "五、典型案例", "reports/bulletin/s5_cases.html"),
     Section("s7", "七、下步工作", "reports/bulletin/s7_next_steps.html"),
 )
@@ -97,7 +98,7 @@ SECTIONS = (
 
 def bulletin_sections(data: BulletinData) -> list[Section]:
     """The sections this month's bulletin prints, in DESIGN §4 order."""
-    return [s for s in SECTIONS if s.key is None or data.extra.get(s.key)]
+    return [s for s in SECTIONS if s.key is None or getattr(data, s.key, None)]
 
 
 def bulletin_html(period: datetime.date, version: int | None = None) -> str:
@@ -118,6 +119,17 @@ def bulletin_charts(data: BulletinData) -> dict[str, str]:
             [t.name for t in towns], [t.villages for t in towns],
             title="各镇街联建村数量", unit="个",
         ),
+        "filing_by_town": charts.hbar_chart(
+            [t.town.name for t in data.filing.completeness.by_town],
+            [_percent(t.get("on_time") + t.get("late"), t.total)
+             for t in data.filing.completeness.by_town],
+            title="各镇街月度报告报送率", unit="%",
+        ),
+        "filing_trend": charts.line_chart(
+            [f"{m.period:%y.%m}" for m in data.filing.trend],
+            [("报送率", [m.rate for m in data.filing.trend])],
+            title="近12个月月度报告报送率", unit="%",
+        ),
         "coverage_trend": charts.line_chart(
             [f"{p.period:%y.%m}" for p in data.trend],
             [("联合党组织", [p.committees for p in data.trend]),
@@ -125,6 +137,10 @@ def bulletin_charts(data: BulletinData) -> dict[str, str]:
             title="近12个月联合党组织与联建村数量", unit="",
         ),
     }
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(part * 100 / whole, 1) if whole else 0.0
 
 
 def bulletin_build(bulletin_id: int) -> str:

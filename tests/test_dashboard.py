@@ -45,6 +45,8 @@ def test_dashboard_numbers_equal_the_bulletin_pdf(client, city, department_user,
     assert f"共建立城乡联合党组织{shown['committees']}个" in text
     assert f"联建村{shown['villages'].split(' ')[0]}个" in text
     assert f"的{shown['share']}" in text
+    assert f"按时报送{shown['on_time']}个、逾期报送{shown['late']}个" in text
+    assert f"未报送{shown['missing']}个，报送率{shown['filing_rate']}" in text
     assert response.context["data"] == bulletin_data(OCTOBER)
 
 

@@ -17,6 +17,14 @@
     ] },
     options: { indexAxis: "y", responsive: true, maintainAspectRatio: false, animation: false },
   });
+  draw("chart-filing", {
+    type: "line",
+    data: { labels: data.filing.labels, datasets: [
+      { label: data.filing.name, data: data.filing.rates, borderColor: red, backgroundColor: red },
+    ] },
+    options: { responsive: true, maintainAspectRatio: false, animation: false,
+               scales: { y: { min: 0, max: 100 } } },
+  });
   draw("chart-trend", {
     type: "line",
     data: { labels: data.trend.labels, datasets: [
