@@ -30,3 +30,5 @@ class ProfileAdmin(admin.ModelAdmin):
     list_display = ("user", "role")
     list_filter = ("role",)
     search_fields = ("user__username",)
+
+from . import admin_aid  # noqa: E402, F401  (registers the aid and mutual-help admins)

@@ -12,5 +12,7 @@ def role(request: HttpRequest) -> dict:
             "committees": can(user, "view") and role_of(user) != "leader",
             "members": can(user, "view") and role_of(user) in ("department", "town", "secretary"),
             "admin": can(user, "admin"),
+            "projects": can(user, "view") and role_of(user) != "leader",
+            "outcomes": can(user, "view_dashboard"),
         },
     }
