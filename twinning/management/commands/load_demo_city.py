@@ -15,6 +15,7 @@ from django.db import transaction
 
 from branches import demo as branches_demo
 from twinning import demo as twinning_demo
+from twinning import demo_aid
 
 # A step returns, for each kind of row it knows, (created, already there).
 Step = Callable[[int], Mapping[str, tuple[int, int]]]
@@ -22,12 +23,14 @@ Step = Callable[[int], Mapping[str, tuple[int, int]]]
 STEPS: tuple[tuple[str, Step], ...] = (
     ("branches", branches_demo.load),
     ("twinning", twinning_demo.load),
+    ("aid", demo_aid.load),
 )
 
 
 class Command(BaseCommand):
     help = (
-        "Load the reference city (towns, branches, members, joint committees), deterministic "
+        "Load the reference city (towns, branches, members, joint committees, aid projects and "
+        "mutual-help history), deterministic "
         "from one seed; rows already there are left alone, so it can be run again safely."
     )
 
