@@ -64,6 +64,31 @@ for _name in ("committee_edit", "committee_add_village", "committee_remove_villa
     EXPECTED[_name] = {"own": CHANGE, "other": CHANGE_OTHER}
 EXPECTED["member_edit"] = {"own": MEMBER_CHANGE, "other": CHANGE_OTHER}
 
+# Aid and mutual-help records: a committee's secretary, its town and the department record
+# them; inspectors read them; leaders see only the aggregate outcomes.
+READ = {**ALL_OK, "leader": 404}
+MANAGE = {"department": 200, "town": 200, "secretary": 200, "inspector": 403, "leader": 404}
+EXPECTED.update({
+    "project_list": {"own": {**ALL_OK, "leader": 403}},
+    "outcomes_citywide": {"own": {"department": 200, "town": 200, "secretary": 403,
+                                  "inspector": 403, "leader": 200}},
+    "project_detail": {"own": READ, "other": CHANGE_OTHER},
+    "committee_records": {"own": READ, "other": CHANGE_OTHER},
+    "committee_outcomes": {"own": READ, "other": CHANGE_OTHER},
+})
+for _name in ("record_create", "project_record_create", "record_edit", "record_delete"):
+    EXPECTED[_name] = {"own": MANAGE, "other": CHANGE_OTHER}
+# The record kind each record URL is tried with, and which record's key it takes.
+RECORD_KWARGS = {
+    "project_detail": (None, "project"),
+    "project_record_create": ("progress", "project"),
+    "committee_records": ("secondments", None),
+    "committee_outcomes": (None, None),
+    "record_create": ("hot-issues", None),
+    "record_edit": ("secondments", "secondment"),
+    "record_delete": ("progress", "report"),
+}
+
 # Views that belong to Django or to other packages and guard themselves.
 FOREIGN_PREFIXES = ("admin:",)
 FOREIGN_NAMES = {"login", "logout", "set_language"}
@@ -87,12 +112,18 @@ def site_urls() -> list[tuple[str, URLPattern]]:
     ]
 
 
-def _kwargs(pattern: URLPattern, committee: JointCommittee, member: Member) -> dict[str, Any]:
+def _kwargs(
+    pattern: URLPattern, committee: JointCommittee, member: Member, records: dict[str, Any]
+) -> dict[str, Any]:
     village = committee.memberships.first().village
     values = {"code": committee.code, "village_code": village.code, "pk": member.pk}
     name = pattern.name or ""
     if name.startswith("branch_"):
         values["code"] = village.code
+    if name in RECORD_KWARGS:
+        kind, record = RECORD_KWARGS[name]
+        values["kind"] = kind
+        values["pk"] = records[record].pk if record else None
     return {key: values[key] for key in pattern.pattern.converters}
 
 
@@ -112,15 +143,28 @@ def members(committee: JointCommittee, other_committee: JointCommittee) -> dict[
     }
 
 
+@pytest.fixture
+def records(committee: JointCommittee, other_committee: JointCommittee) -> dict[str, dict]:
+    """A project with a progress report, and a secondment, in each committee."""
+    from tests.factories_aid import ProgressFactory, SecondmentFactory
+
+    found = {}
+    for side, target in (("own", committee), ("other", other_committee)):
+        report = ProgressFactory(project__committee=target)
+        found[side] = {"project": report.project, "report": report,
+                       "secondment": SecondmentFactory(committee=target)}
+    return found
+
+
 def test_every_url_has_expectations() -> None:
     missing = [name for name, _ in site_urls() if name not in EXPECTED]
     assert missing == [], f"URLs with no permission expectations: {missing}"
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_anonymous_is_sent_to_login(client, committee, members, name) -> None:
+def test_anonymous_is_sent_to_login(client, committee, members, records, name) -> None:
     pattern = dict(site_urls())[name]
-    url = reverse(name, kwargs=_kwargs(pattern, committee, members["own"]))
+    url = reverse(name, kwargs=_kwargs(pattern, committee, members["own"], records["own"]))
     response = client.get(url)
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
@@ -129,14 +173,14 @@ def test_anonymous_is_sent_to_login(client, committee, members, name) -> None:
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_permission_matrix(
-    client, personas, committee, other_committee, members, name, role
+    client, personas, committee, other_committee, members, records, name, role
 ) -> None:
     pattern = dict(site_urls())[name]
     client.force_login(personas[role])
     for side, target in (("own", committee), ("other", other_committee)):
         if side not in EXPECTED[name]:
             continue
-        url = reverse(name, kwargs=_kwargs(pattern, target, members[side]))
+        url = reverse(name, kwargs=_kwargs(pattern, target, members[side], records[side]))
         response = client.get(url)
         assert response.status_code == EXPECTED[name][side][role], (side, url)
 
