@@ -50,6 +50,7 @@ def test_citywide_totals_equal_the_reference_figures() -> None:
     assert (f.cooperation_projects, f.cooperation_jobs) == (77, 9126)
     # Departments gave 780+ pieces of information and helped start 57 projects.
     assert (f.information, f.department_projects) == (786, 57)
+    assert dict(result.by_form)["部门村庄联建"].information == 786
     # 9.8 million yuan+ in village infrastructure.
     assert f.infrastructure_investment == Decimal("9860000.00")
     # 138 teams adjusted, 310+ rules and regulations, 220+ work procedures.

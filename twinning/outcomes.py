@@ -20,8 +20,9 @@ The reference figures of DESIGN §1, as computed here (fields of `Figures`):
   committees or enterprises that started in the scope. "Over 9,000 jobs": `cooperation_jobs`,
   the jobs reported for those projects.
 - "Departments helped start 57 projects": `department_projects` — industry projects funded by a
-  department that started in the scope. "780+ pieces of information": `information`, the pieces
-  of market and technical information given (activities of kind information).
+  department that started in the scope. "Departments gave 780+ pieces of information": the
+  `information` of the department–village form in `by_form` — pieces of market and technical
+  information given (activities of kind information, their count).
 - "9.8 million yuan+ in village infrastructure": `infrastructure_investment` — investment
   reported for infrastructure projects, whoever funded them.
 - "138 leadership teams adjusted; 310+ rules; 220+ procedures": `teams_adjusted`, `rules`,
@@ -38,8 +39,7 @@ from typing import Any, ClassVar
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from branches.models import Town
 
@@ -261,54 +261,64 @@ class _Measure:
         return Cell(getattr(figures, self.name), self.money, str(self.unit))
 
 
-def _m(name: str, label: str, unit: str = "", money: bool = False) -> _Measure:
-    return _Measure(name, gettext_lazy(label), gettext_lazy(unit) if unit else "", money)
+_m = _Measure  # short, for the tables below
 
 
 AREAS: tuple[tuple[Promise, tuple[_Measure, ...]], ...] = (
-    (gettext_lazy("农村干部素质"), (
-        _m("trainings", "培训", "次"), _m("trainees", "培训人次", "人次"),
-        _m("secondments", "互派挂职干部", "人"), _m("study_visits", "考察学习", "次"),
-        _m("study_visitors", "考察学习人次", "人次"), _m("pairings", "党员结对", "对"),
+    (_("农村干部素质"), (
+        _m("trainings", _("培训"), _("次")),
+        _m("trainees", _("培训人次"), _("人次")),
+        _m("secondments", _("互派挂职干部"), _("人")),
+        _m("study_visits", _("考察学习"), _("次")),
+        _m("study_visitors", _("考察学习人次"), _("人次")),
+        _m("pairings", _("党员结对"), _("对")),
     )),
-    (gettext_lazy("村级组织作用"), (
-        _m("teams_adjusted", "调整村级班子", "个"), _m("rules", "制定修订规章制度", "项"),
-        _m("procedures", "规范工作流程", "项"), _m("hot_issues", "承接热点难点问题", "个"),
-        _m("hot_issues_solved", "解决热点难点问题", "个"),
+    (_("村级组织作用"), (
+        _m("teams_adjusted", _("调整村级班子"), _("个")),
+        _m("rules", _("制定修订规章制度"), _("项")),
+        _m("procedures", _("规范工作流程"), _("项")),
+        _m("hot_issues", _("承接热点难点问题"), _("个")),
+        _m("hot_issues_solved", _("解决热点难点问题"), _("个")),
     )),
-    (gettext_lazy("农村经济发展"), (
-        _m("partner_investment", "强居带动、企业拉动投入", money=True),
-        _m("investment", "帮扶投入合计", money=True),
-        _m("cooperation_projects", "新上合作项目", "个"),
-        _m("cooperation_jobs", "合作项目安置就业", "人"),
-        _m("department_projects", "部门帮助上项目", "个"),
-        _m("information", "部门提供市场和技术信息", "条"),
-        _m("jobs", "新增就业合计", "人"), _m("households", "受益农户", "户"),
-        _m("extra_income", "带动增收", money=True), _m("area_mu", "种植养殖面积", "亩"),
+    (_("农村经济发展"), (
+        _m("partner_investment", _("强居带动、企业拉动投入"), money=True),
+        _m("investment", _("帮扶投入合计"), money=True),
+        _m("cooperation_projects", _("新上合作项目"), _("个")),
+        _m("cooperation_jobs", _("合作项目安置就业"), _("人")),
+        _m("department_projects", _("部门帮助上项目"), _("个")),
+        _m("information", _("提供市场和技术信息"), _("条")),
+        _m("jobs", _("新增就业合计"), _("人")),
+        _m("households", _("受益农户"), _("户")),
+        _m("extra_income", _("带动增收"), money=True),
+        _m("area_mu", _("种植养殖面积"), _("亩")),
     )),
-    (gettext_lazy("基础设施"), (
-        _m("infrastructure_investment", "基础设施投入", money=True),
-        _m("infrastructure_projects", "基础设施项目", "个"),
+    (_("基础设施"), (
+        _m("infrastructure_investment", _("基础设施投入"), money=True),
+        _m("infrastructure_projects", _("基础设施项目"), _("个")),
     )),
-    (gettext_lazy("乡风文明"), (
-        _m("fellowship", "联谊活动", "次"), _m("fellowship_people", "联谊活动人次", "人次"),
-        _m("culture", "文化活动", "次"), _m("culture_people", "文化活动人次", "人次"),
-        _m("visits", "走访慰问", "次"), _m("visit_people", "走访慰问人次", "人次"),
+    (_("乡风文明"), (
+        _m("fellowship", _("联谊活动"), _("次")),
+        _m("fellowship_people", _("联谊活动人次"), _("人次")),
+        _m("culture", _("文化活动"), _("次")),
+        _m("culture_people", _("文化活动人次"), _("人次")),
+        _m("visits", _("走访慰问"), _("次")),
+        _m("visit_people", _("走访慰问人次"), _("人次")),
     )),
 )
 INFRASTRUCTURE_AREA = 3  # index in AREAS: its items end with the physical outputs
 # The columns of the by-town and by-form tables.
 TABLE_MEASURES = (
-    _m("partner_investment", "强居带动、企业拉动投入", money=True),
-    _m("investment", "帮扶投入合计", money=True),
-    _m("cooperation_projects", "合作项目", "个"),
-    _m("department_projects", "部门项目", "个"),
-    _m("jobs", "新增就业", "人"),
-    _m("infrastructure_investment", "基础设施投入", money=True),
-    _m("trainings", "培训", "次"),
-    _m("secondments", "挂职", "人"),
-    _m("teams_adjusted", "调整班子", "个"),
-    _m("hot_issues_solved", "解决热点难点", "个"),
+    _m("partner_investment", _("强居带动、企业拉动投入"), money=True),
+    _m("investment", _("帮扶投入合计"), money=True),
+    _m("cooperation_projects", _("合作项目"), _("个")),
+    _m("department_projects", _("部门项目"), _("个")),
+    _m("jobs", _("新增就业"), _("人")),
+    _m("infrastructure_investment", _("基础设施投入"), money=True),
+    _m("trainings", _("培训"), _("次")),
+    _m("secondments", _("挂职"), _("人")),
+    _m("information", _("提供信息"), _("条")),
+    _m("teams_adjusted", _("调整班子"), _("个")),
+    _m("hot_issues_solved", _("解决热点难点"), _("个")),
 )
 
 

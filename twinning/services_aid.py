@@ -77,6 +77,13 @@ def _check_open(committee: JointCommittee) -> None:
         )
 
 
+def _open_committee(committee: JointCommittee) -> JointCommittee:
+    """The committee row, read afresh and locked so that it cannot be dissolved meanwhile."""
+    locked = JointCommittee.objects.select_for_update().get(pk=committee.pk)
+    _check_open(locked)
+    return locked
+
+
 def _check_day(
     errors: _Errors, field: str, day: datetime.date | None, *, committee: JointCommittee,
     today: datetime.date, future_ok: bool = False,
@@ -169,7 +176,7 @@ def project_save(
     description: str = "",
 ) -> AidProject:
     """Create or change a project; its mechanism follows the funder's kind."""
-    _check_open(committee)
+    committee = _open_committee(committee)
     project = record or AidProject(committee=committee)
     project.title = title.strip()
     project.category = category
@@ -227,8 +234,8 @@ def check_output(
 
 def _locked_project(project: AidProject) -> AidProject:
     """The project row locked, so a status change and a new report cannot cross."""
-    locked = AidProject.objects.select_for_update().select_related("committee").get(pk=project.pk)
-    _check_open(locked.committee)
+    locked = AidProject.objects.select_for_update().get(pk=project.pk)
+    locked.committee = _open_committee(locked.committee)
     return locked
 
 
@@ -374,7 +381,7 @@ def secondment_save(
     ended_on: datetime.date | None,
 ) -> Secondment:
     """Record a secondment; a registered member's name is taken from the register."""
-    _check_open(committee)
+    committee = _open_committee(committee)
     secondment = _assign(record or Secondment(committee=committee), {
         "member": member, "name": member.name if member else name.strip(),
         "from_branch": from_branch, "to_branch": to_branch, "position": position,
@@ -395,7 +402,7 @@ def pairing_save(
     until: datetime.date | None,
     help: str,
 ) -> MemberPairing:
-    _check_open(committee)
+    committee = _open_committee(committee)
     pairing = _assign(record or MemberPairing(committee=committee), {
         "urban_member": urban_member, "village_member": village_member, "since": since,
         "until": until, "help": help,
@@ -415,7 +422,7 @@ def activity_save(
     title: str,
     description: str = "",
 ) -> HelpActivity:
-    _check_open(committee)
+    committee = _open_committee(committee)
     activity = _assign(record or HelpActivity(committee=committee), {
         "kind": kind, "held_on": held_on, "count": count, "title": title,
         "description": description,
@@ -435,7 +442,7 @@ def hot_issue_save(
     solved_on: datetime.date | None,
     description: str = "",
 ) -> HotIssue:
-    _check_open(committee)
+    committee = _open_committee(committee)
     issue = _assign(record or HotIssue(committee=committee), {
         "year": year, "title": title.strip(), "status": status, "solved_on": solved_on,
         "description": description,
@@ -455,7 +462,7 @@ def governance_save(
     done_on: datetime.date,
     note: str = "",
 ) -> GovernanceRecord:
-    _check_open(committee)
+    committee = _open_committee(committee)
     governance = _assign(record or GovernanceRecord(committee=committee), {
         "village": village, "kind": kind, "count": count, "done_on": done_on, "note": note,
     })
@@ -466,5 +473,5 @@ def governance_save(
 @transaction.atomic
 def record_delete(*, record: Model) -> None:
     """Delete any of these records (a project with its reports and outputs); audited."""
-    _check_open(record.committee)
+    _open_committee(record.committee)
     record.delete()
