@@ -138,6 +138,8 @@ def test_every_kind_is_added_changed_and_deleted_through_the_pages(
     client.force_login(secretary_user)
     form = client.get(reverse("record_create", args=[committee.code, kind]))
     assert form.status_code == 200 and 'type="date"' in form.content.decode()
+    if kind == "projects":
+        assert form.context["form"]["funder"].value() == committee.urban_id
     assert client.post(reverse("record_create", args=[committee.code, kind]),
                        data).status_code == 302
     record = model.objects.get()

@@ -273,6 +273,8 @@ def test_time_scope_from_the_page_parameters() -> None:
     assert (last_month.first, last_month.last) == (datetime.date(2026, 2, 1),
                                                    datetime.date(2026, 2, 28))
     assert last_month.label == "2026年2月" and last_month.period == "2026-02"
+    with translation.override("en"):
+        assert last_month.label == "February 2026"
     year = TimeScope.from_params({"scope": "year", "year": "2024"}, today=today)
     assert (year.first, year.last, year.label) == (
         datetime.date(2024, 1, 1), datetime.date(2024, 12, 31), "2024年")

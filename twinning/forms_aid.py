@@ -79,8 +79,8 @@ class ProjectForm(RecordForm):
     def limit_choices(self) -> None:
         urban = Branch.objects.exclude(kind=Branch.Kind.VILLAGE).select_related("town")
         self.fields["funder"].queryset = urban.order_by("kind", "code")
-        if not self.instance.pk:
-            self.initial.setdefault("funder", self.committee.urban_id)
+        if not self.instance.pk and not self.initial.get("funder"):
+            self.initial["funder"] = self.committee.urban_id
 
 
 class ProgressForm(RecordForm):

@@ -38,6 +38,7 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -58,7 +59,6 @@ from .models import (
 )
 from .models.aid import COOPERATION_MECHANISMS, OUTPUT_UNITS, ZERO
 from .periods import (
-    chinese_period,
     format_period,
     month_end,
     month_start,
@@ -116,7 +116,7 @@ class TimeScope:
     @property
     def label(self) -> str:
         if self.kind == self.MONTH:
-            return chinese_period(self.first)
+            return date_format(self.first, "YEAR_MONTH_FORMAT")  # 2026年10月, October 2026
         if self.kind == self.YEAR:
             return _("%(year)s年") % {"year": self.first.year}
         return _("累计（自开展以来）")
