@@ -372,3 +372,35 @@ def test_navigation_offers_outcomes_to_those_who_may_see_them(
     client.force_login(secretary_user)
     body = client.get(reverse("home")).content.decode()
     assert reverse("outcomes_citywide") not in body and reverse("project_list") in body
+
+
+@pytest.mark.parametrize("model", ["aidproject", "secondment", "memberpairing", "helpactivity",
+                                   "hotissue", "governancerecord"])
+def test_department_finds_the_records_in_the_admin(client, department_user, committee,
+                                                   model) -> None:
+    report = ProgressFactory(project__committee=committee)
+    client.force_login(department_user)
+    assert client.get(reverse(f"admin:twinning_{model}_changelist")).status_code == 200
+    change = client.get(reverse("admin:twinning_aidproject_change", args=[report.project.pk]))
+    assert change.status_code == 200 and "2024-04-15" in change.content.decode()
+
+
+def test_admin_keeps_the_mechanism_following_the_funder(rf, department_user, committee) -> None:
+    from django.contrib.admin import site
+
+    project = AidProjectFactory(committee=committee)
+    request = rf.get("/")
+    request.user = department_user
+    form_class = site._registry[AidProject].get_form(request, obj=project)
+    data = {"committee": committee.pk, "title": project.title, "category": "industry",
+            "status": "active", "started_on": "2024-03-01", "finished_on": "",
+            "investment_planned": "100000", "households": "10", "extra_income": "0",
+            "area_mu": "", "description": ""}
+    village = first_village(committee)
+    form = form_class(data={**data, "funder": village.pk}, instance=project)
+    assert not form.is_valid()
+    assert form.errors["funder"] == ["选择一个有效的选项： 该选择不在可用的选项中。"]
+    enterprise = EnterpriseFactory()
+    form = form_class(data={**data, "funder": enterprise.pk}, instance=project)
+    assert form.is_valid(), form.errors
+    assert form.save().mechanism == Mechanism.ENTERPRISE

@@ -3,7 +3,6 @@ where every rule is checked. Here the department can search, correct and see the
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -34,12 +33,10 @@ class AidProjectAdminForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
-        funder = data.get("funder")
-        if funder is not None:
-            try:
-                self.instance.mechanism = mechanism_for(funder)
-            except ValidationError as error:
-                self.add_error("funder", error.message_dict["funder"])
+        if data.get("funder") is not None:
+            # A village funder never gets here (the field's choices exclude villages); if it
+            # did, the ValidationError would show on the form.
+            self.instance.mechanism = mechanism_for(data["funder"])
         return data
 
 

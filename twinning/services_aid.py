@@ -104,6 +104,18 @@ def _check_span(
         errors.add(end_field, _("结束日期不能早于开始日期。"))
 
 
+def _assign(record: Model, values: dict[str, Any]) -> Model:
+    for name, value in values.items():
+        setattr(record, name, value)
+    return record
+
+
+def _finish(record: Model) -> Model:
+    record.full_clean()
+    record.save()
+    return record
+
+
 # Aid projects ----------------------------------------------------------------------------
 
 def mechanism_for(funder: Branch) -> str:
@@ -177,25 +189,17 @@ def project_save(
 ) -> AidProject:
     """Create or change a project; its mechanism follows the funder's kind."""
     committee = _open_committee(committee)
-    project = record or AidProject(committee=committee)
-    project.title = title.strip()
-    project.category = category
-    project.funder = funder
-    project.mechanism = mechanism_for(funder)
-    project.status = status
-    project.started_on = started_on
-    project.finished_on = finished_on
-    project.investment_planned = investment_planned
-    project.households = households
-    project.extra_income = extra_income
-    project.area_mu = area_mu
-    project.description = description
+    project = _assign(record or AidProject(committee=committee), {
+        "title": title.strip(), "category": category, "funder": funder,
+        "mechanism": mechanism_for(funder), "status": status, "started_on": started_on,
+        "finished_on": finished_on, "investment_planned": investment_planned,
+        "households": households, "extra_income": extra_income, "area_mu": area_mu,
+        "description": description,
+    })
     check_project(project, today=_today())
     if project.pk:
         _check_against_records(project)
-    project.full_clean()
-    project.save()
-    return project
+    return _finish(project)
 
 
 def _check_within_project(
@@ -251,15 +255,11 @@ def progress_save(
 ) -> ProjectProgress:
     """Add or change a progress report; the project's actual investment is the reports' sum."""
     project = _locked_project(project)
-    report = record or ProjectProgress(project=project)
-    report.reported_on = reported_on
-    report.investment = investment
-    report.jobs = jobs
-    report.note = note
+    report = _assign(record or ProjectProgress(project=project), {
+        "reported_on": reported_on, "investment": investment, "jobs": jobs, "note": note,
+    })
     check_progress(report, project=project, today=_today())
-    report.full_clean()
-    report.save()
-    return report
+    return _finish(report)
 
 
 @transaction.atomic
@@ -274,15 +274,11 @@ def output_save(
 ) -> InfrastructureOutput:
     """Add or change what an infrastructure project built."""
     project = _locked_project(project)
-    output = record or InfrastructureOutput(project=project)
-    output.kind = kind
-    output.quantity = quantity
-    output.completed_on = completed_on
-    output.note = note
+    output = _assign(record or InfrastructureOutput(project=project), {
+        "kind": kind, "quantity": quantity, "completed_on": completed_on, "note": note,
+    })
     check_output(output, project=project, today=_today())
-    output.full_clean()
-    output.save()
-    return output
+    return _finish(output)
 
 
 # Mutual help -----------------------------------------------------------------------------
@@ -353,18 +349,6 @@ def check_governance(record: GovernanceRecord, *, sides: Sides, today: datetime.
         errors.add("count", _("一条记录只登记一次班子调整，数量须为1。"))
     _check_day(errors, "done_on", record.done_on, committee=record.committee, today=today)
     errors.raise_any()
-
-
-def _assign(record: Model, values: dict[str, Any]) -> Model:
-    for name, value in values.items():
-        setattr(record, name, value)
-    return record
-
-
-def _finish(record: Model) -> Model:
-    record.full_clean()
-    record.save()
-    return record
 
 
 @transaction.atomic
