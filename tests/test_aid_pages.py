@@ -228,6 +228,7 @@ def test_project_list_searches_filters_and_totals(
     assert titles(committee=other_committee.code) == ["路灯安装"]
     body = client.get(reverse("project_list")).content.decode()
     assert "实际投资合计 1.23万元" in body
+    assert f'<option value="{other_committee.code}"' in body
     assert "没有符合条件的帮扶项目" in client.get(reverse("project_list"),
                                           {"q": "不存在"}).content.decode()
 

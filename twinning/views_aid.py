@@ -89,6 +89,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "invested": selectors_aid.invested(projects),
         "params": request.GET,
         "towns": permissions.visible(request.user, Town.objects.all()),
+        "committees": permissions.visible(request.user, JointCommittee.objects.all()).only(
+            "code", "name"),
         "categories": AidProject.Category.choices,
         "mechanisms": Mechanism.choices,
         "statuses": AidProject.Status.choices,
