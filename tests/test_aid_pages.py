@@ -351,7 +351,9 @@ def test_citywide_outcomes_follow_scope_town_and_form(
     bad = client.get(url, {"scope": "month", "period": "2024-13"})
     assert "不是有效的月份" in bad.content.decode()
     assert bad.context["scope"].kind == "all"
+    assert "全市帮扶成效" in client.get(url).content.decode()
     client.force_login(town_user)
+    assert "本镇街帮扶成效" in client.get(url).content.decode()
     assert infrastructure() == Decimal("870000")
     assert infrastructure(town=other_committee.town.code) == Decimal("0")
 

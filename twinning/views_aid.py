@@ -226,6 +226,7 @@ def outcomes_citywide(request: HttpRequest) -> HttpResponse:
         committees = committees.filter(form=request.GET["form"])
     return render(request, "twinning/aid/outcomes.html", {
         "outcomes": outcomes(committees, scope),
+        "own_town_only": permissions.role_of(request.user) == Role.TOWN,
         "towns": permissions.visible(request.user, Town.objects.all()),
         "forms": JointCommittee.Form.choices,
         **_filters(request, scope),
