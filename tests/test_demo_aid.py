@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from branches.demo import city_plan
 from tests.test_demo_city import _row_counts, first_run  # noqa: F401  (the loaded city)
 from twinning import demo_aid_plan as plan_module
 from twinning.demo_aid_plan import aid_plan
@@ -131,12 +132,13 @@ def test_plan_is_deterministic_and_holds_for_other_seeds_and_months() -> None:
     assert aid_plan(7, through) == aid_plan.__wrapped__(7, through)
     for seed, end in ((1, datetime.date(2027, 5, 31)), (2, through), (3, through)):
         plan = aid_plan(seed, end)
-        partner = [p for p in plan.projects
-                   if p.funder.startswith("E") or "-R" in p.funder]
+        kind = {b.code: b.kind for b in city_plan(seed).branches}
+        partner = [p for p in plan.projects if kind[p.funder] in ("residents", "enterprise")]
         invested = sum(r.investment for p in partner for r in p.reports)
         assert invested == plan_module.PARTNER_INVESTMENT
-        assert len({p.funder for p in partner if p.reports and "-R" in p.funder}) == 21
-        assert len({p.funder for p in partner if p.reports and p.funder.startswith("E")}) == 28
+        for funder_kind, count in (("residents", 21), ("enterprise", 28)):
+            assert len({p.funder for p in partner
+                        if p.reports and kind[p.funder] == funder_kind}) == count
         coop = [p for p in partner if p.category == "industry" and p.status != "planned"]
         assert (len(coop), sum(r.jobs for p in coop for r in p.reports)) == (77, 9126)
         assert max(r.day for p in plan.projects for r in p.reports) <= end
