@@ -97,6 +97,31 @@ EXPECTED["monthly_completeness"] = {
     "own": {"department": 200, "town": 200, "secretary": 403, "inspector": 403, "leader": 403}
 }
 
+# Aid and mutual-help records: a committee's secretary, its town and the department record
+# them; inspectors read them; leaders see only the aggregate outcomes.
+READ = {**ALL_OK, "leader": 404}
+MANAGE = {"department": 200, "town": 200, "secretary": 200, "inspector": 403, "leader": 404}
+EXPECTED.update({
+    "project_list": {"own": {**ALL_OK, "leader": 403}},
+    "outcomes_citywide": {"own": {"department": 200, "town": 200, "secretary": 403,
+                                  "inspector": 403, "leader": 200}},
+    "project_detail": {"own": READ, "other": CHANGE_OTHER},
+    "committee_records": {"own": READ, "other": CHANGE_OTHER},
+    "committee_outcomes": {"own": READ, "other": CHANGE_OTHER},
+})
+for _name in ("record_create", "project_record_create", "record_edit", "record_delete"):
+    EXPECTED[_name] = {"own": MANAGE, "other": CHANGE_OTHER}
+# The record kind each record URL is tried with, and which record's key it takes.
+RECORD_KWARGS = {
+    "project_detail": (None, "project"),
+    "project_record_create": ("progress", "project"),
+    "committee_records": ("secondments", None),
+    "committee_outcomes": (None, None),
+    "record_create": ("hot-issues", None),
+    "record_edit": ("secondments", "secondment"),
+    "record_delete": ("progress", "report"),
+}
+
 # Views that belong to Django or to other packages and guard themselves.
 FOREIGN_PREFIXES = ("admin:",)
 FOREIGN_NAMES = {"login", "logout", "set_language"}
@@ -136,6 +161,7 @@ class Side:
     member: Member
     bulletin: Bulletin
     update: MonthlyUpdate  # with an attachment and a reopen request
+    records: dict[str, Any]  # aid and mutual-help records: project, report, secondment
 
 
 # Which object an integer `pk` in a URL names, by the URL name's prefix.
@@ -153,6 +179,10 @@ def _kwargs(pattern: URLPattern, side: Side) -> dict[str, Any]:
         "period": side.update.period,
         "attachment_id": side.update.attachments.get().pk,
     }
+    if name in RECORD_KWARGS:
+        kind, record = RECORD_KWARGS[name]
+        values["kind"] = kind
+        values["pk"] = side.records[record].pk if record else None
     return {key: values[key] for key in pattern.pattern.converters}
 
 
@@ -165,16 +195,33 @@ def personas(department_user, town_user, secretary_user, inspector_user, leader_
 
 
 @pytest.fixture
-def sides(committee: JointCommittee, other_committee: JointCommittee) -> dict[str, Side]:
+def sides(
+    committee: JointCommittee, other_committee: JointCommittee, records: dict[str, dict]
+) -> dict[str, Side]:
     """A published bulletin is everyone's to read ("own"); an unpublished one is not."""
     own_update, other_update = monthly_records(committee), monthly_records(other_committee)
     return {
         "own": Side(committee, MemberFactory(branch=committee.memberships.first().village),
-                    BulletinFactory(state=Bulletin.State.PUBLISHED), own_update),
+                    BulletinFactory(state=Bulletin.State.PUBLISHED), own_update,
+                    records["own"]),
         "other": Side(other_committee,
                       MemberFactory(branch=other_committee.memberships.first().village),
-                      BulletinFactory(state=Bulletin.State.READY), other_update),
+                      BulletinFactory(state=Bulletin.State.READY), other_update,
+                      records["other"]),
     }
+
+
+@pytest.fixture
+def records(committee: JointCommittee, other_committee: JointCommittee) -> dict[str, dict]:
+    """A project with a progress report, and a secondment, in each committee."""
+    from tests.factories_aid import ProgressFactory, SecondmentFactory
+
+    found = {}
+    for side, target in (("own", committee), ("other", other_committee)):
+        report = ProgressFactory(project__committee=target)
+        found[side] = {"project": report.project, "report": report,
+                       "secondment": SecondmentFactory(committee=target)}
+    return found
 
 
 def test_every_url_has_expectations() -> None:

@@ -84,3 +84,4 @@ class ReminderLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+from . import admin_aid  # noqa: E402, F401  (registers the aid and mutual-help admins)

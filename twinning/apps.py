@@ -17,3 +17,6 @@ class TwinningConfig(AppConfig):
             lambda user, qs: permissions.visible_updates(user, qs, "update__committee"),
         )
         todo.register()
+        from . import records
+
+        records.connect()

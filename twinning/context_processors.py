@@ -18,6 +18,8 @@ def role(request: HttpRequest) -> dict:
             "admin": can(user, "admin"),
             "dashboard": can(user, "view_dashboard"),
             "completeness": role_of(user) in ("department", "town"),
+            "projects": can(user, "view") and role_of(user) != "leader",
+            "outcomes": can(user, "view_dashboard"),
         },
         "unread_notifications": Notification.objects.filter(
             user=user, read_at__isnull=True

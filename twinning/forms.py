@@ -7,7 +7,13 @@ from .models import JointCommittee
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker; its value is always ISO (the zh-hans input format is 2024/01/05,
+    which `<input type="date">` would show as empty)."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict | None = None, format: str | None = None) -> None:
+        super().__init__(attrs, format or "%Y-%m-%d")
 
 
 class BranchChoiceField(forms.ModelChoiceField):

@@ -1,5 +1,12 @@
 """The programme's core models, one module per sub-domain."""
 
+from .aid import (
+    AidProject,
+    InfrastructureOutput,
+    Mechanism,
+    OutputKind,
+    ProjectProgress,
+)
 from .committees import (
     CommitteeUserObjectPermission,
     CommitteeVillage,
@@ -9,17 +16,34 @@ from .committees import (
     TownUserObjectPermission,
 )
 from .monthly import MonthlyAttachment, MonthlyUpdate, ReopenRequest
+from .mutual_help import (
+    GovernanceRecord,
+    HelpActivity,
+    HotIssue,
+    MemberPairing,
+    Secondment,
+)
 from .reminders import ReminderLog
 
 __all__ = [
+    "AidProject",
     "CommitteeUserObjectPermission",
     "CommitteeVillage",
+    "GovernanceRecord",
+    "HelpActivity",
+    "HotIssue",
+    "InfrastructureOutput",
     "JointCommittee",
+    "Mechanism",
+    "MemberPairing",
     "MonthlyAttachment",
     "MonthlyUpdate",
+    "OutputKind",
     "Profile",
+    "ProjectProgress",
     "ReminderLog",
     "ReopenRequest",
     "Role",
+    "Secondment",
     "TownUserObjectPermission",
 ]

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from branches import demo as branches_demo
 from twinning import demo as twinning_demo
+from twinning import demo_aid
 from twinning.monthly import demo as monthly_demo
 
 # A step returns, for each kind of row it knows, (created, already there).
@@ -23,14 +24,15 @@ Step = Callable[[int], Mapping[str, tuple[int, int]]]
 STEPS: tuple[tuple[str, Step], ...] = (
     ("branches", branches_demo.load),
     ("twinning", twinning_demo.load),
+    ("aid", demo_aid.load),
     ("monthly updates", monthly_demo.load),
 )
 
 
 class Command(BaseCommand):
     help = (
-        "Load the reference city (towns, branches, members, joint committees, twelve months of "
-        "monthly updates), deterministic "
+        "Load the reference city (towns, branches, members, joint committees, aid projects and "
+        "mutual-help history, twelve months of monthly updates), deterministic "
         "from one seed; rows already there are left alone, so it can be run again safely."
     )
 

@@ -1,0 +1,106 @@
+"""The kinds of aid and mutual-help records, for the pages that list, add, change and delete them.
+
+Each kind names its model, form and save service, whether it hangs off a committee or off an
+aid project, and how its list is filtered. `connect()` (called from the app's `ready()`) tells
+the permissions who sees these models and registers their report-once source.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from django.db.models import Model, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from . import forms_aid, outcomes, permissions, prefill, services_aid
+from .models import (
+    AidProject,
+    GovernanceRecord,
+    HelpActivity,
+    HotIssue,
+    InfrastructureOutput,
+    MemberPairing,
+    ProjectProgress,
+    Secondment,
+)
+
+COMMITTEE, PROJECT = "committee", "project"
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    slug: str
+    model: type[Model]
+    form: type[forms_aid.RecordForm]
+    save: Callable[..., Model]
+    title: Promise
+    parent: str = COMMITTEE
+    select: tuple[str, ...] = ("committee",)
+    # The date (or year) field the list's year filter applies to, and fields with choices the
+    # list can be filtered by.
+    year_field: str = ""
+    choice_filters: tuple[str, ...] = ()
+
+    @property
+    def path(self) -> str:
+        """From a record to its committee."""
+        return "committee" if self.parent == COMMITTEE else "project__committee"
+
+    @property
+    def label(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+    @property
+    def row_template(self) -> str:
+        return f"twinning/aid/rows/{self.slug}.html"
+
+    def queryset(self) -> QuerySet:
+        qs = self.model.objects.select_related(self.path, *self.select)
+        return qs.with_progress() if self.model is AidProject else qs
+
+    def choices(self) -> list[tuple[str, str, list]]:
+        """(field name, label, choices) of the list's choice filters."""
+        fields = [self.model._meta.get_field(name) for name in self.choice_filters]
+        return [(f.name, str(f.verbose_name), list(f.choices)) for f in fields]
+
+
+KINDS: dict[str, RecordKind] = {
+    kind.slug: kind
+    for kind in (
+        RecordKind("projects", AidProject, forms_aid.ProjectForm, services_aid.project_save,
+                   _("帮扶项目"), select=("committee", "funder"), year_field="started_on",
+                   choice_filters=("category", "mechanism", "status")),
+        RecordKind("secondments", Secondment, forms_aid.SecondmentForm,
+                   services_aid.secondment_save, _("互派挂职"),
+                   select=("committee", "from_branch", "to_branch"), year_field="started_on"),
+        RecordKind("pairings", MemberPairing, forms_aid.PairingForm, services_aid.pairing_save,
+                   _("党员结对"),
+                   select=("committee", "urban_member__branch", "village_member__branch"),
+                   year_field="since"),
+        RecordKind("activities", HelpActivity, forms_aid.ActivityForm,
+                   services_aid.activity_save, _("互助活动"), year_field="held_on",
+                   choice_filters=("kind",)),
+        RecordKind("hot-issues", HotIssue, forms_aid.HotIssueForm, services_aid.hot_issue_save,
+                   _("热点难点问题"), year_field="year", choice_filters=("status",)),
+        RecordKind("governance", GovernanceRecord, forms_aid.GovernanceForm,
+                   services_aid.governance_save, _("组织建设"),
+                   select=("committee", "village"), year_field="done_on",
+                   choice_filters=("kind",)),
+        RecordKind("progress", ProjectProgress, forms_aid.ProgressForm,
+                   services_aid.progress_save, _("项目进度"), parent=PROJECT, select=()),
+        RecordKind("outputs", InfrastructureOutput, forms_aid.OutputForm,
+                   services_aid.output_save, _("建设成果"), parent=PROJECT, select=()),
+    )
+}
+# The tabs of a committee's aid and mutual-help page, in order.
+COMMITTEE_TABS = [kind for kind in KINDS.values() if kind.parent == COMMITTEE]
+
+
+def connect() -> None:
+    """Who sees these records (exactly who sees their committee); the report-once source."""
+    for kind in KINDS.values():
+        permissions.register_visibility(
+            kind.model, partial(permissions.visible_for_committees, path=kind.path)
+        )
+    prefill.register(outcomes.month_prefill)
