@@ -150,18 +150,34 @@ def redis_reachable(url: str) -> bool:
         return False
 
 
+def _database_url() -> str:
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    user = quote(db["USER"] or "", safe="")
+    password = f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
+    host = db["HOST"] or "127.0.0.1"
+    return f"postgres://{user}{password}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 @pytest.fixture
 def real_worker(transactional_db: None, tmp_path: Any, settings: Any) -> Iterator[str]:
     """A real Celery worker process on Redis, sharing this test's PostgreSQL database.
 
-    Yields the queue name to send tasks to. Needs PostgreSQL (an in-memory SQLite database
-    is private to one process) and Redis; CI has both, so it never skips there.
+    Yields the queue name to send tasks to; this process's Celery app sends to that broker
+    (results come back through Redis too) until the test ends. Needs PostgreSQL (an
+    in-memory SQLite database is private to one process) and Redis; CI has both, so it never
+    skips there. The worker is stopped, and waited for, whatever happens.
     """
+    import socket
     import subprocess
     import sys
     import time
     import uuid
 
+    import redis
     from django.db import connection
 
     from twinning.celery import app
@@ -169,36 +185,44 @@ def real_worker(transactional_db: None, tmp_path: Any, settings: Any) -> Iterato
     skip_unless(connection.vendor == "postgresql", "a worker shares the database: PostgreSQL")
     broker = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     skip_unless(redis_reachable(broker), f"Redis at {broker}")
-    db = connection.settings_dict
-    queue = f"test-{uuid.uuid4().hex[:8]}"
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    node = f"{queue}@{socket.gethostname()}"
     settings.MEDIA_ROOT = tmp_path
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "twinning.settings",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": _database_url(),
+        "CONN_MAX_AGE": "0",
         "REDIS_URL": broker,
         "MEDIA_ROOT": str(tmp_path),
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "twinning", "worker", "--pool=solo",
-         "-Q", queue, "--loglevel=WARNING", "--without-gossip", "--without-mingle"],
-        env=env, cwd=settings.BASE_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    log = tmp_path / "worker.log"
+    with log.open("wb") as out:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "twinning", "worker", "--pool=solo",
+             "-Q", queue, "-n", node, "--loglevel=INFO", "--without-gossip",
+             "--without-mingle"],
+            env=env, cwd=settings.BASE_DIR, stdout=out, stderr=subprocess.STDOUT,
+        )
+    keys = ("broker_url", "result_backend", "task_always_eager")
+    saved = {key: app.conf[key] for key in keys}
 
     def reconnect(**conf: Any) -> None:
-        # Celery caches its connection pool per app; forget it (as Celery does after a
-        # fork) so the next send opens one on the new broker.
+        # Celery caches its connection pool and result backend per app; forget them (as
+        # Celery does after a fork) so the next send uses the new broker and backend.
         app.conf.update(conf)
         app._after_fork()
+        app._backend_cache = None
+        app._local.__dict__.pop("backend", None)
 
-    reconnect(broker_url=broker, task_always_eager=False)
+    reconnect(broker_url=broker, result_backend=broker, task_always_eager=False)
     try:
         deadline = time.monotonic() + 60
-        while not app.control.inspect(timeout=1).active_queues():
+        # Wait for this very worker: another test's worker must not count as ready.
+        while not app.control.ping(destination=[node], timeout=0.5):
             if worker.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"worker did not start: {worker.stderr.read().decode()}")
+                raise RuntimeError(f"worker did not start:\n{log.read_text()[-3000:]}")
         yield queue
     finally:
         worker.terminate()
@@ -206,4 +230,8 @@ def real_worker(transactional_db: None, tmp_path: Any, settings: Any) -> Iterato
             worker.wait(timeout=20)
         except subprocess.TimeoutExpired:
             worker.kill()
+            worker.wait(timeout=10)
         reconnect(**saved)
+        client = redis.Redis.from_url(broker)
+        client.delete(queue, *client.keys(f"*{queue}*"))
+        print(log.read_text(errors="replace")[-3000:])
