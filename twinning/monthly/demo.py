@@ -20,6 +20,7 @@ from branches.demo import CHANGE_REASON, DEMO_SEED, Tally
 
 from ..models import JointCommittee, MonthlyUpdate, ReopenRequest
 from ..periods import add_months, month_end
+from ..prefill import prefill
 from . import rules
 
 Status = MonthlyUpdate.Status
@@ -32,8 +33,16 @@ RETURN_REASONS = (
     "结对帮扶人数与上月差异较大，请说明原因。",
 )
 ACTIVITIES = ("联谊座谈会", "主题党日活动", "党员志愿服务", "文艺下乡演出", "重阳敬老活动")
-WORKS = ("村内道路硬化", "安装路灯", "自来水管网改造", "村办公场所修缮", "农产品销售对接",
-         "技能培训", "合作社规范提升", "环境卫生整治")
+WORKS = (
+    "村内道路硬化",
+    "安装路灯",
+    "自来水管网改造",
+    "村办公场所修缮",
+    "农产品销售对接",
+    "技能培训",
+    "合作社规范提升",
+    "环境卫生整治",
+)
 
 
 def _moment(day: datetime.date, rng: random.Random) -> datetime.datetime:
@@ -74,9 +83,17 @@ def _figures(rng: random.Random) -> dict:
 
 
 def plan_update(
-    seed: int, committee: JointCommittee, period: datetime.date, today: datetime.date
+    seed: int,
+    committee: JointCommittee,
+    period: datetime.date,
+    today: datetime.date,
+    recorded: dict | None = None,
 ) -> MonthlyUpdate | None:
-    """The demo update of one committee's month, or None when it is missing."""
+    """The demo update of one committee's month, or None when it is missing.
+
+    `recorded` holds what the committee's other records say about the month (report once):
+    the secretary confirmed those figures, so they replace the invented ones.
+    """
     rng = random.Random(f"{seed}:monthly:{committee.code}:{period:%Y-%m}")
     due = rules.deadline(period)
     first_day = month_end(period) + datetime.timedelta(days=1)
@@ -85,8 +102,10 @@ def plan_update(
     current = period == rules.last_due_period(today)
     if current:
         # The month being filed: the share filed grows towards and past the deadline.
-        filed_share = 0.75 if today > due else 0.35 + 0.4 * (today - first_day).days / max(
-            (due - first_day).days, 1
+        filed_share = (
+            0.75
+            if today > due
+            else 0.35 + 0.4 * (today - first_day).days / max((due - first_day).days, 1)
         )
         if roll >= filed_share + 0.1:
             return None
@@ -103,7 +122,9 @@ def plan_update(
         kind = "draft"
     else:
         return None
-    update = MonthlyUpdate(committee=committee, period=period, **_figures(rng))
+    update = MonthlyUpdate(
+        committee=committee, period=period, **{**_figures(rng), **(recorded or {})}
+    )
     update.summary = _summary(rng, update)
     if kind == "draft":
         update.summary = update.summary[: rng.randint(0, len(update.summary))]
@@ -141,6 +162,8 @@ def load(seed: int = DEMO_SEED) -> dict[str, Tally]:
     existing = set(
         MonthlyUpdate.objects.filter(period__in=periods).values_list("committee_id", "period")
     )
+    ids = [c.pk for c in committees]
+    recorded = {period: prefill(ids, period) for period in periods}
     new, missing = [], []
     for committee in committees:
         for period in periods:
@@ -148,7 +171,7 @@ def load(seed: int = DEMO_SEED) -> dict[str, Tally]:
                 continue
             if (committee.pk, period) in existing:
                 continue
-            update = plan_update(seed, committee, period, today)
+            update = plan_update(seed, committee, period, today, recorded[period].get(committee.pk))
             if update is None:
                 missing.append((committee, period))
             else:
@@ -178,7 +201,8 @@ def _reopen_requests(
     for committee in candidates:
         if committee.pk not in asked:
             ReopenRequest.objects.create(
-                committee=committee, period=period,
+                committee=committee,
+                period=period,
                 reason="上月书记外出学习，未能按时报送，现已补齐材料，申请补报。",
             )
             created += 1
