@@ -7,19 +7,23 @@ on the size of the city.
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from branches.models import Branch, Town
+from twinning import outcomes
 from twinning import selectors as committee_selectors
-from twinning.models import CommitteeVillage, JointCommittee
+from twinning.models import CommitteeVillage, JointCommittee, ProjectProgress
 from twinning.monthly import selectors as monthly_selectors
 from twinning.monthly.rules import Filing as FilingStatus
 from twinning.periods import add_months, month_end
+from twinning.time_scope import TimeScope
 
 from .models import Bulletin, BulletinText, TypicalCase
 
@@ -92,12 +96,40 @@ class Filing:
 
 
 @dataclass
+class AidMonth:
+    period: datetime.date
+    investment: Decimal
+    jobs: int
+
+
+@dataclass
+class Aid:
+    """Section 四 帮扶成效: this month and cumulative, by mechanism, and 12 months' trend."""
+
+    month: outcomes.Outcomes
+    cumulative: outcomes.Outcomes
+    trend: list[AidMonth]
+
+    def mechanisms(self) -> list[tuple[outcomes.MechanismRow, outcomes.MechanismRow]]:
+        """Each mechanism's row this month beside its cumulative row."""
+        return list(zip(self.month.by_mechanism, self.cumulative.by_mechanism, strict=True))
+
+    def areas(self) -> list[tuple[outcomes.Area, list[tuple[outcomes.Item, outcomes.Item]]]]:
+        """The five areas, each item's figure this month beside its cumulative figure."""
+        return [
+            (area, list(zip(area.items, total.items, strict=True)))
+            for area, total in zip(self.month.areas(), self.cumulative.areas(), strict=True)
+        ]
+
+
+@dataclass
 class BulletinData:
     period: datetime.date
     city: str
     overview: Overview
     trend: list[TrendPoint]
     filing: Filing
+    aid: Aid
     cases: list[TypicalCase]
     next_steps: str
     extra: dict[str, Any] = field(default_factory=dict)
@@ -174,6 +206,37 @@ def filing(period: datetime.date, committees: QuerySet, today: datetime.date) ->
     return Filing(completeness=report, trend=trend)
 
 
+def aid(period: datetime.date, committees: QuerySet) -> Aid:
+    """The outcomes of the month and up to its end (twinning.outcomes), with a 12-month trend
+    of investment and jobs reported (one grouped query)."""
+    first = add_months(period, -11)
+    rows = (
+        ProjectProgress.objects.filter(
+            project__committee__in=committees, reported_on__range=(first, month_end(period))
+        )
+        .annotate(month=TruncMonth("reported_on"))
+        .values("month")
+        .annotate(investment=Sum("investment"), jobs=Sum("jobs"))
+        .order_by()
+    )
+    by_month = {_as_date(r["month"]): r for r in rows}
+    trend = []
+    for i in range(12):
+        month = add_months(first, i)
+        row = by_month.get(month, {})
+        invested = Decimal(row.get("investment") or 0).quantize(Decimal("0.01"))
+        trend.append(AidMonth(month, invested, row.get("jobs") or 0))
+    return Aid(
+        month=outcomes.outcomes(committees, TimeScope.month(period)),
+        cumulative=outcomes.outcomes(committees, TimeScope.since_start(month_end(period))),
+        trend=trend,
+    )
+
+
+def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
 def bulletin_data(
     period: datetime.date,
     committees: QuerySet | None = None,
@@ -195,6 +258,7 @@ def bulletin_data(
         overview=overview(period, committees, villages),
         trend=coverage_trend(period, committees),
         filing=filing(period, committees, today),
+        aid=aid(period, committees),
         cases=list(
             TypicalCase.objects.filter(period=period, committee__in=committees)
             .select_related("committee", "committee__town")
@@ -216,6 +280,13 @@ def dashboard_payload(data: BulletinData) -> dict[str, Any]:
         "filing": {"labels": [f"{m.period:%Y-%m}" for m in data.filing.trend],
                    "rates": [m.rate for m in data.filing.trend],
                    "name": gettext("报送率（%）")},
+        "aid": {"labels": [f"{m.period:%Y-%m}" for m in data.aid.trend],
+                "investment_wan": [float(m.investment / 10000) for m in data.aid.trend],
+                "jobs": [m.jobs for m in data.aid.trend],
+                "names": [gettext("投入（万元）"), gettext("新增就业（人）")],
+                "mechanisms": [str(r.label) for r in data.aid.cumulative.by_mechanism],
+                "mechanism_wan": [float(r.investment / 10000)
+                                  for r in data.aid.cumulative.by_mechanism]},
         "trend": {"labels": [f"{p.period:%Y-%m}" for p in data.trend],
                   "committees": [p.committees for p in data.trend],
                   "villages": [p.villages for p in data.trend]},

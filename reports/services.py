@@ -12,6 +12,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -36,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 # A build that has shown no progress for this long is taken to have died with its worker.
 STALE_AFTER = datetime.timedelta(minutes=10)
+WAN = Decimal(10000)
 Progress = Callable[[int, str], None]
 
 
@@ -91,6 +93,7 @@ class Section:
 SECTIONS = (
     Section("s1", "一、总体情况", "reports/bulletin/s1_overview.html"),
     Section("s2", "二、月度报告报送", "reports/bulletin/s2_filing.html"),
+    Section("s4", "四、帮扶成效", "reports/bulletin/s4_aid.html"),
     Section("s5", "五、典型案例", "reports/bulletin/s5_cases.html"),
     Section("s7", "七、下步工作", "reports/bulletin/s7_next_steps.html"),
 )
@@ -129,6 +132,21 @@ def bulletin_charts(data: BulletinData) -> dict[str, str]:
             [f"{m.period:%y.%m}" for m in data.filing.trend],
             [("报送率", [m.rate for m in data.filing.trend])],
             title="近12个月月度报告报送率", unit="%",
+        ),
+        "aid_by_mechanism": charts.hbar_chart(
+            [str(r.label) for r in data.aid.cumulative.by_mechanism],
+            [r.investment / WAN for r in data.aid.cumulative.by_mechanism],
+            title="按帮扶机制的累计投入（万元）", unit="万元",
+        ),
+        "aid_investment_trend": charts.bar_chart(
+            [f"{m.period:%y.%m}" for m in data.aid.trend],
+            [("投入（万元）", [m.investment / WAN for m in data.aid.trend])],
+            title="近12个月帮扶投入（万元）",
+        ),
+        "aid_jobs_trend": charts.line_chart(
+            [f"{m.period:%y.%m}" for m in data.aid.trend],
+            [("新增就业（人）", [m.jobs for m in data.aid.trend])],
+            title="近12个月新增就业（人）",
         ),
         "coverage_trend": charts.line_chart(
             [f"{p.period:%y.%m}" for p in data.trend],

@@ -17,10 +17,18 @@ OCTOBER = datetime.date(2026, 10, 1)
 
 @pytest.fixture
 def city(town, other_town):
-    return [make_committee(town=t, urban_kind=kind, villages=2 + i % 3)
-            for i, (t, kind) in enumerate(
-                [(town, "residents"), (town, "enterprise"), (other_town, "department"),
-                 (other_town, "residents")])]
+    from decimal import Decimal
+
+    from tests.factories_aid import ProgressFactory
+
+    committees = [make_committee(town=t, urban_kind=kind, villages=2 + i % 3)
+                  for i, (t, kind) in enumerate(
+                      [(town, "residents"), (town, "enterprise"), (other_town, "department"),
+                       (other_town, "residents")])]
+    for committee, amount in zip(committees, ("123456.78", "80000", "2500000"), strict=False):
+        ProgressFactory(project__committee=committee, project__started_on=OCTOBER,
+                        reported_on=datetime.date(2026, 10, 20), investment=Decimal(amount))
+    return committees
 
 
 def _stats(html: str) -> dict[str, str]:
@@ -42,11 +50,14 @@ def test_dashboard_numbers_equal_the_bulletin_pdf(client, city, department_user,
     text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True,
                           check=True).stdout.replace("\n", "")
     assert shown["committees"] == "4"
+    assert shown["month_investment"] == "270.35万元"
     assert f"共建立城乡联合党组织{shown['committees']}个" in text
     assert f"联建村{shown['villages'].split(' ')[0]}个" in text
     assert f"的{shown['share']}" in text
     assert f"按时报送{shown['on_time']}个、逾期报送{shown['late']}个" in text
     assert f"未报送{shown['missing']}个，报送率{shown['filing_rate']}" in text
+    assert f"帮扶投入{shown['month_investment']}" in text
+    assert f"基础设施投入{shown['infrastructure']}。" in text
     assert response.context["data"] == bulletin_data(OCTOBER)
 
 

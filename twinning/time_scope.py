@@ -34,8 +34,9 @@ class TimeScope:
         return cls(cls.YEAR, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
 
     @classmethod
-    def since_start(cls) -> "TimeScope":
-        return cls(cls.ALL)
+    def since_start(cls, until: datetime.date | None = None) -> "TimeScope":
+        """Everything so far, or everything up to `until` (a bulletin's cumulative figures)."""
+        return cls(cls.ALL, None, until)
 
     @classmethod
     def from_params(cls, params: Mapping[str, str], *, today: datetime.date) -> "TimeScope":
@@ -61,6 +62,9 @@ class TimeScope:
             return date_format(self.first, "YEAR_MONTH_FORMAT")  # 2026年10月, October 2026
         if self.kind == self.YEAR:
             return _("%(year)s年") % {"year": self.first.year}
+        if self.last:
+            month = date_format(self.last, "YEAR_MONTH_FORMAT")
+            return _("累计（截至%(month)s）") % {"month": month}
         return _("累计（自开展以来）")
 
     @property
@@ -71,13 +75,13 @@ class TimeScope:
     def dated(self, name: str) -> Q:
         """Rows whose date field `name` falls in the scope."""
         if self.kind == self.ALL:
-            return Q()
+            return Q(**{f"{name}__lte": self.last}) if self.last else Q()
         return Q(**{f"{name}__range": (self.first, self.last)})
 
     def running(self, start: str, end: str) -> Q:
         """Rows whose span (start, open-ended end) overlaps the scope."""
         if self.kind == self.ALL:
-            return Q()
+            return Q(**{f"{start}__lte": self.last}) if self.last else Q()
         return Q(**{f"{start}__lte": self.last}) & (
             Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": self.first})
         )
@@ -85,5 +89,5 @@ class TimeScope:
     def years(self, name: str) -> Q:
         """Rows whose year field `name` is a year the scope touches."""
         if self.kind == self.ALL:
-            return Q()
+            return Q(**{f"{name}__lte": self.last.year}) if self.last else Q()
         return Q(**{f"{name}__range": (self.first.year, self.last.year)})

@@ -25,6 +25,21 @@
     options: { responsive: true, maintainAspectRatio: false, animation: false,
                scales: { y: { min: 0, max: 100 } } },
   });
+  draw("chart-aid", {
+    data: { labels: data.aid.labels, datasets: [
+      { type: "bar", label: data.aid.names[0], data: data.aid.investment_wan, backgroundColor: red, yAxisID: "y" },
+      { type: "line", label: data.aid.names[1], data: data.aid.jobs, borderColor: blue, backgroundColor: blue, yAxisID: "jobs" },
+    ] },
+    options: { responsive: true, maintainAspectRatio: false, animation: false,
+               scales: { y: { position: "left" }, jobs: { position: "right", grid: { drawOnChartArea: false } } } },
+  });
+  draw("chart-mechanism", {
+    type: "bar",
+    data: { labels: data.aid.mechanisms, datasets: [
+      { label: data.aid.names[0], data: data.aid.mechanism_wan, backgroundColor: [red, blue, "#d4a72c"] },
+    ] },
+    options: { responsive: true, maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } } },
+  });
   draw("chart-trend", {
     type: "line",
     data: { labels: data.trend.labels, datasets: [
