@@ -7,7 +7,12 @@ from .models import JointCommittee
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker, which only takes ISO dates (not the zh-hans 2026/11/27)."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict | None = None, format: str = "%Y-%m-%d") -> None:
+        super().__init__(attrs, format=format)
 
 
 class BranchChoiceField(forms.ModelChoiceField):
