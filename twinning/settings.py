@@ -185,6 +185,8 @@ CELERY_BEAT_SCHEDULE = {
 BULLETIN_DAY = envint("BULLETIN_DAY", 10)
 PROGRAMME_CITY_NAME = envstr("PROGRAMME_CITY_NAME", "诸城市")
 PAGE_SIZE = envint("PAGE_SIZE", 25)
+# A help case (专人帮促) with no follow-up for this many days is flagged as stale.
+HELP_STALE_DAYS = envint("HELP_STALE_DAYS", 30)
 
 LOGGING = {
     "version": 1,
