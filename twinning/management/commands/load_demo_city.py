@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from branches import demo as branches_demo
+from evaluations import demo as evaluations_demo
 from twinning import demo as twinning_demo
 
 # A step returns, for each kind of row it knows, (created, already there).
@@ -22,6 +23,7 @@ Step = Callable[[int], Mapping[str, tuple[int, int]]]
 STEPS: tuple[tuple[str, Step], ...] = (
     ("branches", branches_demo.load),
     ("twinning", twinning_demo.load),
+    ("evaluations", evaluations_demo.load),
 )
 
 
