@@ -94,6 +94,9 @@ def help_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
+        if not assignment.is_open:
+            messages.error(request, _("该帮促已结束。"))
+            return redirect(assignment)
         if form.is_valid():
             try:
                 services.help_follow_up_add(assignment=assignment, **form.cleaned_data,
@@ -123,7 +126,9 @@ def help_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def help_close(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _get_manageable(
-        request, HelpAssignment.objects.select_related("review", "review__member"), pk
+        request,
+        HelpAssignment.objects.select_related("review", "review__member", "review__committee"),
+        pk,
     )
     if not assignment.is_open:
         messages.error(request, _("该帮促已结束。"))

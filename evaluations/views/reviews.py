@@ -232,4 +232,4 @@ def review_sheet(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "counts": selectors.committee_counts(review_round, committee),
         "locked": review_round.is_locked(),
         "ratings": MemberReview.Rating.choices,
-    }, status=200)
+    })
