@@ -413,8 +413,12 @@ def test_town_staff_see_their_towns_committees_only(
     response = client.get(review_round.get_absolute_url())
     assert [c.code for c, _ in response.context["rows"]] == [committee.code]
     assert response.context["totals"].total == 3
-    assert client.get(_sheet_url(review_round, committee)).status_code == 200
     assert client.get(_sheet_url(review_round, other_committee)).status_code == 404
+    # Town staff may enter ratings for their town's committees; the row says who did.
+    rows = _reviews(review_round, committee)
+    client.post(_sheet_url(review_round, committee), _sheet_post(rows))
+    assert set(MemberReview.objects.filter(committee=committee)
+               .values_list("rating", "entered_by")) == {(R.QUALIFIED, town_user.pk)}
 
 
 # Help for the unqualified ---------------------------------------------------------------
