@@ -10,9 +10,14 @@ class ReviewRoundAdmin(SimpleHistoryAdmin):
 
     list_display = ("__str__", "opened_on", "closes_on", "closed_at")
     readonly_fields = ("year", "half", "closed_at", "opened_by", "closed_by")
+    actions = None  # no bulk delete: each round is checked on its own page
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A locked round is the record of a review that took place; an open one may go.
+        return obj is None or not obj.is_locked()
 
 
 @admin.register(MemberReview)
@@ -24,6 +29,9 @@ class MemberReviewAdmin(SimpleHistoryAdmin):
     readonly_fields = ("round", "member", "committee", "entered_by", "entered_at")
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 

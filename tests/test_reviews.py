@@ -674,3 +674,16 @@ def test_date_fields_show_their_value_to_the_browsers_date_picker(
     client.force_login(department_user)
     body = client.get(reverse("review_round_create")).content.decode()
     assert f'type="date" name="opened_on" value="{timezone.localdate():%Y-%m-%d}"' in body
+
+
+def test_admin_keeps_locked_rounds_and_every_rating(client, department_user, committee):
+    _populate(committee, 1)
+    review_round = open_review_round()
+    client.force_login(department_user)
+    url = reverse("admin:evaluations_reviewround_delete", args=[review_round.pk])
+    assert client.get(url).status_code == 200
+    _lock(review_round)
+    assert client.get(url).status_code == 403
+    review = review_round.reviews.get()
+    assert client.get(reverse("admin:evaluations_memberreview_delete",
+                              args=[review.pk])).status_code == 403

@@ -248,7 +248,7 @@ def help_assign(
     user: User | None,
 ) -> HelpAssignment:
     """Designate (or change) the helper of a member rated 不合格, with a plan."""
-    review = MemberReview.objects.select_for_update().select_related(
+    review = MemberReview.objects.select_for_update(of=("self",)).select_related(
         "round", "committee", "member"
     ).get(pk=review.pk)
     if review.rating != Rating.UNQUALIFIED:
