@@ -57,12 +57,13 @@ def review_counts(prefix: str = "", within: Q | None = None) -> dict[str, Count]
     rating = f"{prefix}rating"
     unqualified = Q(**{rating: Rating.UNQUALIFIED})
     has_help = Q(**{f"{prefix}help__isnull": False})
+    no_help = Q(**{f"{prefix}help__isnull": True})
     return {
         "total": count(Q()),
         "rated": count(~Q(**{rating: ""})),
         **{r.value: count(Q(**{rating: r.value})) for r in Rating},
         "helped": count(unqualified & has_help),
-        "unassigned": count(unqualified & ~has_help),
+        "unassigned": count(unqualified & no_help),
         "help_open": count(Q(**{f"{prefix}help__status": OPEN})),
         "stale": count(stale_q(prefix)),
     }
@@ -139,9 +140,6 @@ def rounds_with_counts(user: Any, rounds: list[ReviewRound]) -> list[tuple[Revie
     return [(r, by_round.get(r.pk, Counts())) for r in rounds]
 
 
-PROGRESS_STATUSES = ("todo", "done", "unassigned", "stale")
-
-
 def round_progress(
     user: Any, review_round: ReviewRound, params: Any
 ) -> tuple[QuerySet, Counts]:
@@ -176,10 +174,11 @@ def committee_rows(committees: Any) -> list[tuple[JointCommittee, Counts]]:
 
 # The rating sheet ---------------------------------------------------------------------
 
-ROLE_ORDER = Case(
-    *(When(member__role=role, then=Value(i)) for i, role in enumerate(Member.Role.values)),
-    default=Value(len(Member.Role.values)),
-)
+def _role_order(field: str) -> Case:
+    """Secretary, deputy, committee member, member: the order of `Member.Role`."""
+    roles = Member.Role.values
+    return Case(*(When(**{field: role}, then=Value(i)) for i, role in enumerate(roles)),
+                default=Value(len(roles)))
 
 
 def sheet_rows(review_round: ReviewRound, committee: JointCommittee) -> list[MemberReview]:
@@ -191,7 +190,7 @@ def sheet_rows(review_round: ReviewRound, committee: JointCommittee) -> list[Mem
             urban_first=Case(
                 When(member__branch_id=committee.urban_id, then=Value(0)), default=Value(1)
             ),
-            role_order=ROLE_ORDER,
+            role_order=_role_order("member__role"),
         )
         .order_by("urban_first", "member__branch__code", "role_order", "member__name", "pk")
     )
@@ -259,10 +258,7 @@ def helper_choices(review: MemberReview) -> QuerySet:
     return (
         Member.objects.filter(pk__in=candidates.values("member_id"))
         .select_related("branch")
-        .annotate(role_order=Case(
-            *(When(role=role, then=Value(i)) for i, role in enumerate(Member.Role.values)),
-            default=Value(len(Member.Role.values)),
-        ))
+        .annotate(role_order=_role_order("role"))
         .order_by("role_order", "branch__code", "name")
     )
 
