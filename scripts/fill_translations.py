@@ -20,6 +20,28 @@ LINES = rf"{STRING}(?:\n{STRING})*"
 TRANSLATED = re.compile(rf"^msgid (?P<id>{LINES})\nmsgstr (?P<str>{LINES})", re.M)
 
 
+# Plural entries: filled only from another .po file that has the same entry translated.
+FORMS = rf"(?:msgstr\[\d\] {LINES}\n?)+"
+PLURAL = re.compile(
+    rf"^msgid (?P<id>{LINES})\nmsgid_plural (?P<plural>{LINES})\n(?P<forms>{FORMS})", re.M
+)
+
+
+def _plurals(paths: tuple[str, ...]) -> dict[str, str]:
+    found = {}
+    for path in paths:
+        if path.endswith(".po"):
+            for m in PLURAL.finditer(Path(path).read_text(encoding="utf-8")):
+                if _first_form(m["forms"]):
+                    found[_joined(m["id"])] = m["forms"]
+    return found
+
+
+def _first_form(forms: str) -> str:
+    """The text of msgstr[0] of a plural entry ("" when untranslated)."""
+    return _joined(forms.split("msgstr[1]")[0].removeprefix("msgstr[0] "))
+
+
 def _joined(lines: str) -> str:
     return "".join(QUOTED.findall(lines))
 
@@ -48,7 +70,16 @@ def main(po_path: str, *sources: str) -> None:
         translated = table[msgid] or msgid
         return f'msgid {match["lines"]}\nmsgstr "{translated}"\n'
 
-    Path(po_path).write_text(ENTRY.sub(fill, text), encoding="utf-8")
+    text = ENTRY.sub(fill, text)
+    plurals = _plurals(sources)
+
+    def fill_plural(match: re.Match) -> str:
+        forms = plurals.get(_joined(match["id"]))
+        if forms is None or _first_form(match["forms"]):
+            return match[0]
+        return match[0].replace(match["forms"], forms if forms.endswith("\n") else forms + "\n")
+
+    Path(po_path).write_text(PLURAL.sub(fill_plural, text), encoding="utf-8")
     for msgid in missing:
         print(f"untranslated: {msgid}")
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from branches.models import Branch, Member, Town
+from evaluations.models import HelpAssignment, ReviewRound
 from reports.models import Bulletin
 from twinning.models import JointCommittee, MonthlyAttachment, MonthlyUpdate, ReopenRequest
 from twinning.monthly.rules import last_due_period
@@ -165,3 +166,27 @@ def monthly_records(committee: JointCommittee) -> MonthlyUpdate:
     )
     ReopenRequest.objects.create(committee=committee, period=update.period, reason="补充材料")
     return update
+
+
+def open_review_round(**kwargs: Any) -> ReviewRound:
+    """A review round for the current half-year, open from today for ten days; its roster is
+    fixed from the committees and members there now."""
+    from evaluations.services.reviews import review_round_open
+
+    today = timezone.localdate()
+    half = ReviewRound.Half.FIRST if today.month <= 6 else ReviewRound.Half.SECOND
+    values = {"year": today.year, "half": half, "opened_on": today,
+              "closes_on": today + datetime.timedelta(days=10), "user": None, **kwargs}
+    return review_round_open(**values)
+
+
+def help_case(review_round: ReviewRound, member: Member, helper: Member) -> HelpAssignment:
+    """`member` rated 不合格 in the round, with `helper` assigned today."""
+    from evaluations.models import MemberReview
+    from evaluations.services.reviews import help_assign
+
+    review = MemberReview.objects.get(round=review_round, member=member)
+    review.rating, review.basis = MemberReview.Rating.UNQUALIFIED, "赞成票 3/20"
+    review.save()
+    return help_assign(review=review, helper=helper, plan="每月谈心谈话一次。",
+                       assigned_on=timezone.localdate(), user=None)

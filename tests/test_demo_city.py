@@ -321,3 +321,72 @@ def test_completeness_of_the_demo_city_makes_a_fixed_number_of_queries(
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert response.context["report"].total == 163
+def test_demo_reviews_rate_every_member_of_every_active_committee(first_run: str) -> None:
+    from django.utils import timezone
+
+    from evaluations.demo import demo_halves
+    from evaluations.models import MemberReview, ReviewRound
+    from evaluations.services.reviews import roster_committees
+
+    rounds = list(ReviewRound.objects.all())
+    expected = demo_halves(timezone.localdate())
+    assert sorted((r.year, r.half) for r in rounds) == sorted(expected)
+    roster = roster_committees()
+    for review_round in rounds:
+        assert review_round.closed_at is not None and review_round.is_locked()
+        reviews = review_round.reviews
+        assert dict(reviews.values_list("member_id", "committee_id")) == roster
+        shares = {k: n / len(roster) for k, n in
+                  Counter(reviews.values_list("rating", flat=True)).items()}
+        assert 0.28 <= shares["excellent"] <= 0.40
+        assert 0.55 <= shares["qualified"] <= 0.68
+        assert 0.02 <= shares["basic"] <= 0.04
+        assert 0.001 <= shares["unqualified"] <= 0.005
+        over_a_third = (
+            reviews.values("committee")
+            .annotate(total=Count("pk"),
+                      excellent=Count("pk", filter=Q(rating=MemberReview.Rating.EXCELLENT)))
+            .filter(excellent__gt=F("total") / 3.0)
+        )
+        assert not over_a_third.exists()
+        assert not reviews.filter(rating__in=["basic", "unqualified"], basis="").exists()
+
+
+def test_demo_unqualified_members_have_helpers_but_two_so_the_flags_show(first_run: str) -> None:
+    from evaluations.models import HelpAssignment, MemberReview, ReviewRound
+    from evaluations.selectors.reviews import stale_q
+
+    older, latest = sorted(ReviewRound.objects.all(), key=lambda r: (r.year, r.half))
+    unqualified = MemberReview.objects.filter(rating=MemberReview.Rating.UNQUALIFIED)
+    assert unqualified.filter(round=older, help__isnull=True).count() == 0
+    assert unqualified.filter(round=latest, help__isnull=True).count() == 2
+    assert MemberReview.objects.filter(stale_q(), round=latest).count() == 2
+    cases = HelpAssignment.objects.filter(review__round=older)
+    assert cases.filter(status="open").count() == 2
+    assert cases.filter(status="closed").exclude(outcome="").count() == cases.count() - 2
+    assert not HelpAssignment.objects.filter(follow_ups=None, status="closed").exists()
+    helpers_ok = HelpAssignment.objects.filter(
+        helper__reviews__round=F("review__round"),
+        helper__reviews__committee=F("review__committee"),
+    ).exclude(helper__reviews__rating="unqualified")
+    assert helpers_ok.count() == HelpAssignment.objects.count()
+    # Last half's unqualified members were helped: none is unqualified again.
+    again = unqualified.filter(round=latest, member__reviews__round=older,
+                               member__reviews__rating="unqualified")
+    assert not again.exists()
+
+
+def test_demo_reviews_are_in_the_audit_trail_and_a_second_run_adds_none(
+    first_run: str,
+) -> None:
+    from evaluations.models import HelpAssignment, HelpFollowUp, MemberReview, ReviewRound
+
+    for model in (ReviewRound, MemberReview, HelpAssignment, HelpFollowUp):
+        assert model.history.count() == model.objects.count(), model
+    reviews = MemberReview.objects.count()
+    assert f"党员评议结果: 新建 {reviews} / 已有 0" in first_run
+    out = StringIO()
+    call_command("load_demo_city", stdout=out)
+    assert f"党员评议结果: 新建 0 / 已有 {reviews}" in out.getvalue()
+    assert "民主评议: 新建 0 / 已有 2" in out.getvalue()
+    assert MemberReview.history.count() == reviews

@@ -12,8 +12,15 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from branches.models import Branch, Member
+from evaluations.models import HelpAssignment, MemberReview, ReviewRound
 from reports.models import Bulletin
-from tests.factories import BulletinFactory, MemberFactory, monthly_records
+from tests.factories import (
+    BulletinFactory,
+    MemberFactory,
+    help_case,
+    monthly_records,
+    open_review_round,
+)
 from twinning.models import JointCommittee, MonthlyUpdate
 
 ROLES = ("department", "town", "secretary", "inspector", "leader")
@@ -80,6 +87,23 @@ EXPECTED.update({
     "notification_list": {"own": ALL_OK},
     "dashboard": {"own": {**ALL_OK, "secretary": 403, "inspector": 403}},
 })
+# Democratic review: ratings are members' personal data, for department, town and secretaries
+# only (DESIGN §2). A round is city-wide ("own" only); the department runs it.
+MEMBER_DATA = {**dict.fromkeys(ROLES, 403), "department": 200, "town": 200, "secretary": 200}
+ROUND_ADMIN = {**dict.fromkeys(ROLES, 403), "department": 200}
+COMMITTEE_RATINGS = {**MEMBER_DATA, "inspector": 404, "leader": 404}
+EXPECTED.update({
+    "review_round_list": {"own": MEMBER_DATA},
+    "review_round_detail": {"own": MEMBER_DATA},
+    "review_round_create": {"own": ROUND_ADMIN},
+    "review_round_edit": {"own": ROUND_ADMIN},
+    "review_round_close": {"own": ROUND_ADMIN},
+    "review_round_roster": {"own": dict.fromkeys(ROLES, 405)},  # POST only
+    "review_round_table": {"own": {**COMMITTEE_RATINGS, "secretary": 403}},
+    "help_list": {"own": MEMBER_DATA},
+})
+for _name in ("review_sheet", "help_assign", "help_detail", "help_close"):
+    EXPECTED[_name] = {"own": COMMITTEE_RATINGS, "other": DEPARTMENT_ONLY}
 
 # Monthly updates: filed by the secretary, reviewed by the department and the town; inspectors
 # and leaders see none of them. Reopening is granted by the department only.
@@ -162,10 +186,14 @@ class Side:
     bulletin: Bulletin
     update: MonthlyUpdate  # with an attachment and a reopen request
     records: dict[str, Any]  # aid and mutual-help records: project, report, secondment
+    review_round: ReviewRound | None = None
+    review: MemberReview | None = None
+    help: HelpAssignment | None = None
 
 
 # Which object an integer `pk` in a URL names, by the URL name's prefix.
-PK_OBJECTS = {"member_": "member", "bulletin_": "bulletin"}
+PK_OBJECTS = {"member_": "member", "bulletin_": "bulletin", "review_": "review_round",
+              "help_assign": "review", "help_": "help"}
 
 
 def _kwargs(pattern: URLPattern, side: Side) -> dict[str, Any]:
@@ -198,17 +226,22 @@ def personas(department_user, town_user, secretary_user, inspector_user, leader_
 def sides(
     committee: JointCommittee, other_committee: JointCommittee, records: dict[str, dict]
 ) -> dict[str, Side]:
-    """A published bulletin is everyone's to read ("own"); an unpublished one is not."""
-    own_update, other_update = monthly_records(committee), monthly_records(other_committee)
-    return {
-        "own": Side(committee, MemberFactory(branch=committee.memberships.first().village),
-                    BulletinFactory(state=Bulletin.State.PUBLISHED), own_update,
-                    records["own"]),
-        "other": Side(other_committee,
-                      MemberFactory(branch=other_committee.memberships.first().village),
-                      BulletinFactory(state=Bulletin.State.READY), other_update,
-                      records["other"]),
-    }
+    """A published bulletin is everyone's to read ("own"); an unpublished one is not. Each side
+    has a monthly update, aid records, and a member rated 不合格 in the same review round,
+    with a helper."""
+    found, helpers = {}, {}
+    for name, target, state in (("own", committee, Bulletin.State.PUBLISHED),
+                                ("other", other_committee, Bulletin.State.READY)):
+        village = target.memberships.first().village
+        found[name] = Side(target, MemberFactory(branch=village), BulletinFactory(state=state),
+                           monthly_records(target), records[name])
+        helpers[name] = MemberFactory(branch=village, role=Member.Role.SECRETARY)
+    review_round = open_review_round()
+    for name, side in found.items():
+        side.review_round = review_round
+        side.help = help_case(review_round, side.member, helpers[name])
+        side.review = side.help.review
+    return found
 
 
 @pytest.fixture

@@ -252,12 +252,12 @@ MONTHLY_ATTACHMENT_TYPES = envlist("MONTHLY_ATTACHMENT_TYPES", "pdf,jpg,jpeg,png
 
 # Periodic tasks; django-celery-beat copies these into its tables when beat starts.
 REMINDER_HOUR = envint("REMINDER_HOUR", 8)
-CELERY_BEAT_SCHEDULE = {
-    "send-reminders": {
-        "task": "twinning.tasks.send_reminders",
-        "schedule": crontab(hour=REMINDER_HOUR, minute=0),
-    },
+CELERY_BEAT_SCHEDULE["send-reminders"] = {
+    "task": "twinning.tasks.send_reminders",
+    "schedule": crontab(hour=REMINDER_HOUR, minute=0),
 }
+# A help case (专人帮促) with no follow-up for this many days is flagged as stale.
+HELP_STALE_DAYS = envint("HELP_STALE_DAYS", 30)
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from branches import demo as branches_demo
+from evaluations import demo as evaluations_demo
 from twinning import demo as twinning_demo
 from twinning import demo_aid
 from twinning.monthly import demo as monthly_demo
@@ -26,6 +27,7 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("twinning", twinning_demo.load),
     ("aid", demo_aid.load),
     ("monthly updates", monthly_demo.load),
+    ("evaluations", evaluations_demo.load),
 )
 
 

@@ -1,0 +1,1 @@
+"""Forms of this app, one module per sub-domain."""

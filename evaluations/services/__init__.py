@@ -1,0 +1,1 @@
+"""Writes of this app, one module per sub-domain."""
