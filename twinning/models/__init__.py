@@ -8,11 +8,14 @@ from .committees import (
     Role,
     TownUserObjectPermission,
 )
+from .meetings import ActionItem, JointMeeting
 
 __all__ = [
+    "ActionItem",
     "CommitteeUserObjectPermission",
     "CommitteeVillage",
     "JointCommittee",
+    "JointMeeting",
     "Profile",
     "Role",
     "TownUserObjectPermission",
