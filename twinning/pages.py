@@ -1,11 +1,30 @@
-"""Small helpers every page uses: pagination and showing a service's errors on a form."""
+"""Small helpers every page uses: finding an object the user may reach, pagination and
+showing a service's errors on a form."""
+
+from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from . import permissions
+
+
+def get_visible(request: HttpRequest, qs: QuerySet, action: str = "view", **lookup: Any) -> Model:
+    """The object if the user may see it (else 404) and may do `action` on it (else 403)."""
+    obj = get_object_or_404(permissions.visible(request.user, qs), **lookup)
+    if action != "view" and not permissions.can(request.user, action, obj):
+        raise PermissionDenied
+    return obj
+
+
+def filters_of(form: forms.Form) -> dict[str, Any]:
+    """The valid filters of a list's filter form bound to the query string; none if invalid."""
+    return form.cleaned_data if form.is_bound and form.is_valid() else {}
 
 
 def paginate(request: HttpRequest, qs: QuerySet, per_page: int | None = None) -> Page:
