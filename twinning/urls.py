@@ -28,6 +28,7 @@ urlpatterns = [
         name="committee_remove_village",
     ),
     path("committees/<str:code>/dissolve/", views.committee_dissolve, name="committee_dissolve"),
+    path("", include("twinning.urls_meetings")),
     path("", include("branches.urls")),
     path("", include("evaluations.urls")),
     path("", include("reports.urls")),
