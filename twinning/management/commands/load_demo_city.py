@@ -14,7 +14,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from branches import demo as branches_demo
+from evaluations import demo as evaluations_demo
 from twinning import demo as twinning_demo
+from twinning import demo_meetings
 
 # A step returns, for each kind of row it knows, (created, already there).
 Step = Callable[[int], Mapping[str, tuple[int, int]]]
@@ -22,13 +24,16 @@ Step = Callable[[int], Mapping[str, tuple[int, int]]]
 STEPS: tuple[tuple[str, Step], ...] = (
     ("branches", branches_demo.load),
     ("twinning", twinning_demo.load),
+    ("meetings", demo_meetings.load),
+    ("inspections", evaluations_demo.load),
 )
 
 
 class Command(BaseCommand):
     help = (
-        "Load the reference city (towns, branches, members, joint committees), deterministic "
-        "from one seed; rows already there are left alone, so it can be run again safely."
+        "Load the reference city (towns, branches, members, joint committees) and its last 12 "
+        "months of history, deterministic from one seed; rows already there are left alone, so "
+        "it can be run again safely."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
