@@ -8,10 +8,12 @@ without a row here fails `test_every_url_has_expectations` and cannot be forgott
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from branches.models import Branch, Member
-from tests.factories import MemberFactory
+from evaluations.services import rectification_submit
+from tests.factories import MemberFactory, make_inspection, make_meeting
 from twinning.models import JointCommittee
 
 ROLES = ("department", "town", "secretary", "inspector", "leader")
@@ -64,6 +66,37 @@ for _name in ("committee_edit", "committee_add_village", "committee_remove_villa
     EXPECTED[_name] = {"own": CHANGE, "other": CHANGE_OTHER}
 EXPECTED["member_edit"] = {"own": MEMBER_CHANGE, "other": CHANGE_OTHER}
 
+# Inspections and rectifications: seen where their committee is, never by leaders; recorded
+# and closed by those who may inspect the committee; evidence from those who may manage it.
+NOT_LEADERS = {**ALL_OK, "leader": 403}
+SEEN = {"own": {**ALL_OK, "leader": 404}, "other": CHANGE_OTHER}
+INSPECT = {"department": 200, "town": 200, "secretary": 403, "inspector": 200, "leader": 404}
+MANAGE = {"department": 200, "town": 200, "secretary": 200, "inspector": 403, "leader": 404}
+DEPARTMENT_ONLY = {**dict.fromkeys(ROLES, 403), "department": 200}
+EXPECTED.update({
+    "inspection_list": {"own": NOT_LEADERS},
+    "inspection_create": {"own": {**INSPECT, "leader": 403}},
+    "inspection_rubric": {"own": DEPARTMENT_ONLY},
+    "inspection_detail": SEEN,
+    "inspection_edit": {"own": INSPECT, "other": CHANGE_OTHER},
+    "rectification_list": {"own": NOT_LEADERS},
+    "rectification_detail": SEEN,
+    "rectification_file": SEEN,
+    "rectification_submit": {"own": MANAGE, "other": CHANGE_OTHER},
+    "rectification_review": {"own": INSPECT, "other": CHANGE_OTHER},
+})
+# The joint meeting is the city's: the department records it, town staff and leaders read it.
+READERS = {"department": 200, "town": 200, "secretary": 403, "inspector": 403, "leader": 200}
+RECORD = {"department": 200, "town": 403, "secretary": 404, "inspector": 404, "leader": 403}
+EXPECTED.update({
+    "meeting_list": {"own": READERS},
+    "action_item_list": {"own": READERS},
+    "meeting_create": {"own": DEPARTMENT_ONLY},
+    "meeting_detail": {"own": {**READERS, "secretary": 404, "inspector": 404}},
+    "meeting_edit": {"own": RECORD},
+    "action_item_done": {"own": RECORD},
+})
+
 # Views that belong to Django or to other packages and guard themselves.
 FOREIGN_PREFIXES = ("admin:",)
 FOREIGN_NAMES = {"login", "logout", "set_language"}
@@ -87,12 +120,22 @@ def site_urls() -> list[tuple[str, URLPattern]]:
     ]
 
 
-def _kwargs(pattern: URLPattern, committee: JointCommittee, member: Member) -> dict[str, Any]:
+# URL names whose `pk` is another object's than a member's: the key of that object in `records`.
+PK_OF = {"inspection_": "inspection", "rectification_": "rectification",
+         "meeting_": "meeting", "action_item_": "action_item"}
+
+
+def _kwargs(
+    pattern: URLPattern, committee: JointCommittee, member: Member, records: dict[str, Any]
+) -> dict[str, Any]:
     village = committee.memberships.first().village
     values = {"code": committee.code, "village_code": village.code, "pk": member.pk}
     name = pattern.name or ""
     if name.startswith("branch_"):
         values["code"] = village.code
+    for prefix, key in PK_OF.items():
+        if name.startswith(prefix):
+            values["pk"] = records[key].pk
     return {key: values[key] for key in pattern.pattern.converters}
 
 
@@ -112,15 +155,34 @@ def members(committee: JointCommittee, other_committee: JointCommittee) -> dict[
     }
 
 
+@pytest.fixture
+def records(committee, other_committee, settings, tmp_path) -> dict[str, dict[str, Any]]:
+    """For each side, an inspection with a rectification item that has an evidence file, and
+    (the same on both sides: meetings belong to no town) a joint meeting with an action item."""
+    settings.MEDIA_ROOT = tmp_path
+    meeting = make_meeting(items=[{"description": "督促整改"}])
+    found = {}
+    for side, target in (("own", committee), ("other", other_committee)):
+        inspection = make_inspection(target, items=[{"description": "台账不全"}])
+        item = inspection.rectifications.get()
+        rectification_submit(
+            rectification=item, evidence="已补齐台账",
+            evidence_file=SimpleUploadedFile("台账.pdf", b"%PDF-1.4 evidence"),
+        )
+        found[side] = {"inspection": inspection, "rectification": item, "meeting": meeting,
+                       "action_item": meeting.action_items.get()}
+    return found
+
+
 def test_every_url_has_expectations() -> None:
     missing = [name for name, _ in site_urls() if name not in EXPECTED]
     assert missing == [], f"URLs with no permission expectations: {missing}"
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_anonymous_is_sent_to_login(client, committee, members, name) -> None:
+def test_anonymous_is_sent_to_login(client, committee, members, records, name) -> None:
     pattern = dict(site_urls())[name]
-    url = reverse(name, kwargs=_kwargs(pattern, committee, members["own"]))
+    url = reverse(name, kwargs=_kwargs(pattern, committee, members["own"], records["own"]))
     response = client.get(url)
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
@@ -129,15 +191,16 @@ def test_anonymous_is_sent_to_login(client, committee, members, name) -> None:
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_permission_matrix(
-    client, personas, committee, other_committee, members, name, role
+    client, personas, committee, other_committee, members, records, name, role
 ) -> None:
     pattern = dict(site_urls())[name]
     client.force_login(personas[role])
     for side, target in (("own", committee), ("other", other_committee)):
         if side not in EXPECTED[name]:
             continue
-        url = reverse(name, kwargs=_kwargs(pattern, target, members[side]))
+        url = reverse(name, kwargs=_kwargs(pattern, target, members[side], records[side]))
         response = client.get(url)
+        response.close()
         assert response.status_code == EXPECTED[name][side][role], (side, url)
 
 
