@@ -160,6 +160,8 @@ class CriterionForm(forms.ModelForm):
         fields = ("name", "description", "max_score", "order", "active")
         widgets = {"max_score": forms.NumberInput(attrs={"step": "0.5", "min": "0.5"}),
                    "order": forms.NumberInput(attrs={"min": "0"})}
+        # The page explains what switching a criterion off does, once for all rows.
+        help_texts = {"active": ""}
 
 
 RubricFormSet = forms.modelformset_factory(

@@ -121,8 +121,9 @@ def rectification_list(
     qs = _in_town_or_committee(qs, filters)
     if filters.get("due_before"):
         qs = qs.filter(due_on__lt=filters["due_before"])
+    # "open" sorts after "closed": descending puts the open items first.
     return qs.select_related("committee", "committee__town", "inspection").order_by(
-        "status", "due_on", "pk"
+        "-status", "due_on", "pk"
     )
 
 

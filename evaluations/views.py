@@ -261,8 +261,10 @@ def rubric_edit(request: HttpRequest) -> HttpResponse:
     """The department's page for the inspection rubric."""
     if not permissions.can(request.user, "admin"):
         raise PermissionDenied
-    formset = RubricFormSet(request.POST or None, queryset=InspectionCriterion.objects.all(),
-                            prefix="criteria")
+    criteria = InspectionCriterion.objects.all()
+    next_order = max((c.order for c in criteria), default=0) + 1
+    formset = RubricFormSet(request.POST or None, queryset=criteria, prefix="criteria",
+                            initial=[{"order": next_order}])
     errors: list[str] = []
     if request.method == "POST" and formset.is_valid():
         try:
@@ -276,5 +278,6 @@ def rubric_edit(request: HttpRequest) -> HttpResponse:
         request,
         "evaluations/rubric_form.html",
         {"formset": formset, "errors": errors,
+         "rubric_total": sum(c.max_score for c in criteria if c.active),
          **_audit(request, InspectionCriterion.history.all())},
     )

@@ -120,3 +120,17 @@ def acting_as() -> Callable[[User], AbstractContextManager[None]]:
             del HistoricalRecords.context.request
 
     return act
+
+
+@pytest.fixture
+def count_queries(client) -> Callable[[str], int]:
+    """The number of queries a GET of `url` makes; the page must answer 200."""
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        return len(ctx.captured_queries)
+
+    return count

@@ -12,7 +12,13 @@ from .periods import format_period, parse_period
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker. It only accepts ISO dates, whatever the interface language
+    (the Chinese locale's first input format, %Y/%m/%d, would leave the field blank)."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict | None = None, format: str | None = None) -> None:
+        super().__init__(attrs, format or "%Y-%m-%d")
 
 
 class MonthField(forms.Field):

@@ -28,7 +28,10 @@ def rows_from_formset(formset: BaseFormSet, fields: Sequence[str]) -> list[Child
     rows = []
     for form in formset.forms:
         data = form.cleaned_data
-        pk = form.instance.pk if form.instance is not None else None
+        # The id the form sent back: a model formset quietly turns a row whose id is not in
+        # its queryset (say, an item closed meanwhile) into a new row; the services refuse it.
+        submitted = data.get("id")
+        pk = submitted.pk if submitted is not None else form.instance.pk
         if data.get("DELETE"):
             if pk is not None:
                 rows.append(ChildRow(pk=pk, delete=True))

@@ -68,7 +68,8 @@ def action_item_list(user: Any, filters: Mapping[str, Any], today: datetime.date
     elif state == "done":
         qs = qs.filter(status=ActionItem.Status.DONE)
     qs = _search(qs, filters.get("q") or "", ("description", "owner", "committee__name"))
-    return qs.select_related("meeting", "committee").order_by("status", "due_on", "pk")
+    # "open" sorts after "done": descending puts the open items first.
+    return qs.select_related("meeting", "committee").order_by("-status", "due_on", "pk")
 
 
 def overdue_action_items(user: Any, today: datetime.date) -> int:
