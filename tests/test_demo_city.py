@@ -2,15 +2,12 @@
 
 import re
 from collections import Counter
-from collections.abc import Iterator
 from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, F, Max, Min, Q
-from pytest_django import DjangoDbBlocker
 
 from branches.demo import city_plan
 from branches.models import Branch, Member, Town
@@ -21,17 +18,6 @@ pytestmark = pytest.mark.django_db
 
 Form = JointCommittee.Form
 ACTIVE = Q(memberships__left_on__isnull=True)
-
-
-@pytest.fixture(scope="module")
-def first_run(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[str]:
-    """Load the city once for this module (it is slow) and roll it back afterwards, so the
-    other test modules start from an empty database. Each test runs in a savepoint inside."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = StringIO()
-        call_command("load_demo_city", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
 
 
 def _row_counts() -> dict[str, int]:
