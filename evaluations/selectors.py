@@ -145,6 +145,12 @@ def rectification_counts(user: Any, today: datetime.date) -> RectificationCounts
     return RectificationCounts(**counts)
 
 
+def rectifications_due(user: Any, count: int = 5) -> list[Rectification]:
+    """The open items within the user's reach that fall due first (a secretary's home page)."""
+    qs = permissions.visible(user, Rectification.objects.open())
+    return list(qs.select_related("committee").order_by("due_on", "pk")[:count])
+
+
 def committees_to_inspect(user: Any, period: datetime.date) -> list[JointCommittee]:
     """The user's inspectable committees, each with `inspection`: this month's, or None."""
     this_month = Inspection.objects.filter(period=period)

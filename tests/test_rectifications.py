@@ -110,8 +110,8 @@ def test_town_staff_close_items_of_their_town(client, town_user, committee) -> N
     [
         ("照片.png", PDF, "文件内容与扩展名“.png”不符，请上传原始文件。"),
         ("程序.exe", b"MZ\x90\x00", "只能上传PDF、图片（JPG、PNG）或Word、Excel文件。"),
-        ("大文件.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024),
-         "文件不能超过10 MB，此文件为10.0 MB。"),
+        ("大文件.pdf", b"%PDF-" + b"0" * (11 * 1024 * 1024),
+         "文件不能超过10 MB，此文件为11.0 MB。"),
     ],
 )
 def test_evidence_files_are_checked_for_size_and_type(

@@ -33,6 +33,8 @@ def home_inspections(context: template.Context) -> dict[str, Any]:
         data["due"] = sum(c.inspection is None for c in committees)
     if role in (Role.DEPARTMENT, Role.TOWN, Role.SECRETARY):
         data["counts"] = selectors.rectification_counts(user, today)
+    if role == Role.SECRETARY:
+        data["items_due"] = selectors.rectifications_due(user)
     if role in (Role.DEPARTMENT, Role.TOWN):
         active = JointCommittee.objects.filter(dissolved_on__isnull=True)
         data["committees"] = permissions.visible(user, active).count()
