@@ -145,7 +145,7 @@ def test_evidence_file_is_served_only_within_reach(
     client.force_login(department_user)
     response = client.get(reverse("rectification_file", args=[foreign.pk]))
     assert response["Content-Disposition"].startswith("attachment")
-    response.close()
+    assert b"".join(response.streaming_content) == b"PK\x03\x04rest"
 
 
 @pytest.mark.parametrize(
