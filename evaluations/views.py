@@ -10,6 +10,7 @@ Who does what (DESIGN §2; the rules live in twinning.permissions):
 """
 
 from pathlib import PurePath
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,8 +24,8 @@ from branches.models import Town
 from twinning import permissions
 from twinning.audit import audit_trail
 from twinning.models import Role
-from twinning.pages import filters_of, get_visible, paginate, show_errors
-from twinning.rows import rows_from_formset
+from twinning.pages import filtered_list, get_visible, show_errors
+from twinning.rows import bind_rows, rows_from_formset
 
 from . import selectors, services
 from .forms import (
@@ -50,11 +51,10 @@ def _refuse_leaders(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _filters(request: HttpRequest, form_class: type) -> tuple:
-    """The list's filter form, bound to the query string, and the filters that are valid."""
-    form = form_class(request.GET or None,
-                      towns=permissions.visible(request.user, Town.objects.all()))
-    return form, filters_of(form)
+def _filter_form(request: HttpRequest, form_class: type) -> Any:
+    """A list's filter form bound to the query string, offering the towns within reach."""
+    towns = permissions.visible(request.user, Town.objects.all())
+    return form_class(request.GET or None, towns=towns)
 
 
 def _audit(request: HttpRequest, *histories) -> dict:
@@ -63,17 +63,15 @@ def _audit(request: HttpRequest, *histories) -> dict:
 
 def inspection_list(request: HttpRequest) -> HttpResponse:
     _refuse_leaders(request)
-    form, filters = _filters(request, InspectionFilterForm)
-    page = paginate(request, selectors.inspection_list(request.user, filters))
+    user = request.user
+    form = _filter_form(request, InspectionFilterForm)
     return render(
         request,
         "evaluations/inspection_list.html",
         {
-            "page": page,
-            "filter_form": form,
-            "filtered": bool(filters and any(filters.values())),
-            "can_create": selectors.inspectable_committees(request.user).exists(),
-            "can_edit_rubric": permissions.can(request.user, "admin"),
+            **filtered_list(request, form, lambda f: selectors.inspection_list(user, f)),
+            "can_create": selectors.inspectable_committees(user).exists(),
+            "can_edit_rubric": permissions.can(user, "admin"),
         },
     )
 
@@ -113,12 +111,9 @@ def inspection_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
     form = InspectionForm(
         data, lines=selectors.scoring_lines(inspection), committees=committees, initial=initial
     )
-    form_ok = data is not None and form.is_valid()
-    start = form.cleaned_data.get("visited_on") if form_ok else initial["visited_on"]
-    formset = RectificationFormSet(
-        data, queryset=open_items, prefix="items", form_kwargs={"start": start}
-    )
-    if form_ok and formset.is_valid():
+    formset, valid = bind_rows(form, RectificationFormSet, queryset=open_items,
+                               date_field="visited_on")
+    if valid:
         values = form.cleaned_data
         try:
             saved = services.inspection_save(
@@ -148,17 +143,15 @@ def inspection_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
 
 def rectification_list(request: HttpRequest) -> HttpResponse:
     _refuse_leaders(request)
-    today = timezone.localdate()
-    form, filters = _filters(request, RectificationFilterForm)
-    page = paginate(request, selectors.rectification_list(request.user, filters, today))
+    user, today = request.user, timezone.localdate()
+    form = _filter_form(request, RectificationFilterForm)
     return render(
         request,
         "evaluations/rectification_list.html",
         {
-            "page": page,
-            "filter_form": form,
-            "filtered": bool(filters and any(filters.values())),
-            "counts": selectors.rectification_counts(request.user, today),
+            **filtered_list(request, form,
+                            lambda f: selectors.rectification_list(user, f, today)),
+            "counts": selectors.rectification_counts(user, today),
         },
     )
 

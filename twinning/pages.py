@@ -1,6 +1,7 @@
 """Small helpers every page uses: finding an object the user may reach, pagination and
 showing a service's errors on a form."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -22,9 +23,14 @@ def get_visible(request: HttpRequest, qs: QuerySet, action: str = "view", **look
     return obj
 
 
-def filters_of(form: forms.Form) -> dict[str, Any]:
-    """The valid filters of a list's filter form bound to the query string; none if invalid."""
-    return form.cleaned_data if form.is_bound and form.is_valid() else {}
+def filtered_list(
+    request: HttpRequest, form: forms.Form, rows: Callable[[dict[str, Any]], QuerySet]
+) -> dict[str, Any]:
+    """A list page's context: `rows(filters)` paginated, with the filter form bound to the query
+    string (an invalid filter shows its message and is not applied) and whether any applies."""
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return {"page": paginate(request, rows(filters)), "filter_form": form,
+            "filtered": any(filters.values())}
 
 
 def paginate(request: HttpRequest, qs: QuerySet, per_page: int | None = None) -> Page:

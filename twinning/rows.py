@@ -23,6 +23,25 @@ class ChildRow:
     delete: bool = False
 
 
+def bind_rows(
+    form: forms.BaseForm, formset_class: type[BaseFormSet], *, queryset: Any, date_field: str,
+    **form_kwargs: Any,
+) -> tuple[BaseFormSet, bool]:
+    """The parent's rows (prefix `items`), bound like its form and checked against the date
+    the form gives in `date_field`; and whether the form and all the rows are valid.
+
+    Both are validated, so every message shows at once.
+    """
+    if not form.is_bound:
+        return formset_class(queryset=queryset, prefix="items",
+                             form_kwargs={"start": None, **form_kwargs}), False
+    form_valid = form.is_valid()
+    formset = formset_class(form.data, queryset=queryset, prefix="items", form_kwargs={
+        "start": form.cleaned_data.get(date_field), **form_kwargs})
+    rows_valid = formset.is_valid()
+    return formset, form_valid and rows_valid
+
+
 def rows_from_formset(formset: BaseFormSet, fields: Sequence[str]) -> list[ChildRow]:
     """The rows of a valid model formset; blank extra rows are left out."""
     rows = []

@@ -21,8 +21,8 @@ from .forms_meetings import (
     committee_choices,
 )
 from .models import ActionItem, JointCommittee, JointMeeting
-from .pages import filters_of, get_visible, paginate, show_errors
-from .rows import rows_from_formset
+from .pages import filtered_list, get_visible, show_errors
+from .rows import bind_rows, rows_from_formset
 from .selectors_meetings import may_read, may_record
 
 
@@ -33,18 +33,15 @@ def _require(allowed: bool) -> None:
 
 def meeting_list(request: HttpRequest) -> HttpResponse:
     _require(may_read(request.user))
+    user, today = request.user, timezone.localdate()
     years = [d.year for d in JointMeeting.objects.dates("period", "year", order="DESC")]
     form = MeetingFilterForm(request.GET or None, years=years)
-    filters = filters_of(form)
-    today = timezone.localdate()
     return render(
         request,
         "twinning/meeting_list.html",
         {
-            "page": paginate(request, selectors.meeting_list(request.user, filters, today)),
-            "filter_form": form,
-            "filtered": bool(filters and any(filters.values())),
-            "can_record": may_record(request.user),
+            **filtered_list(request, form, lambda f: selectors.meeting_list(user, f, today)),
+            "can_record": may_record(user),
             "overdue": ActionItem.objects.overdue(today).count(),
         },
     )
@@ -73,18 +70,16 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = MeetingForm(data, instance=meeting,
                        initial={"held_on": timezone.localdate()} if meeting is None else None)
-    form_ok = data is not None and form.is_valid()
-    start = form.cleaned_data.get("held_on") if form_ok else getattr(meeting, "held_on", None)
     # Committees still running, and any an open item already names.
     committees = JointCommittee.objects.filter(
         Q(dissolved_on__isnull=True) | Q(pk__in=open_items.values("committee_id"))
     )
-    formset = ActionItemFormSet(
-        data, queryset=open_items.select_related("committee"), prefix="items",
-        form_kwargs={"start": start, "committees": committees,
-                     "committee_choices": committee_choices(committees)},
+    formset, valid = bind_rows(
+        form, ActionItemFormSet, queryset=open_items.select_related("committee"),
+        date_field="held_on", committees=committees,
+        committee_choices=committee_choices(committees),
     )
-    if form_ok and formset.is_valid():
+    if valid:
         try:
             saved = services_meetings.meeting_save(
                 meeting=meeting,
@@ -107,15 +102,13 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 def action_item_list(request: HttpRequest) -> HttpResponse:
     _require(may_read(request.user))
+    user, today = request.user, timezone.localdate()
     form = ActionItemFilterForm(request.GET or None)
-    filters = filters_of(form)
-    today = timezone.localdate()
-    page = paginate(request, selectors.action_item_list(request.user, filters, today))
     return render(
         request,
         "twinning/action_item_list.html",
-        {"page": page, "filter_form": form, "filtered": bool(filters and any(filters.values())),
-         "can_record": may_record(request.user)},
+        {**filtered_list(request, form, lambda f: selectors.action_item_list(user, f, today)),
+         "can_record": may_record(user)},
     )
 
 
