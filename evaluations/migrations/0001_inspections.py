@@ -106,7 +106,7 @@ class Migration(migrations.Migration):
             name='HistoricalRectification',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('description', models.TextField(verbose_name='整改事项')),
+                ('description', models.TextField(verbose_name='整改内容')),
                 ('owner', models.CharField(max_length=64, verbose_name='责任人')),
                 ('due_on', models.DateField(verbose_name='整改期限')),
                 ('status', models.CharField(choices=[('open', '整改中'), ('closed', '已销号')], default='open', max_length=8, verbose_name='状态')),
@@ -179,7 +179,7 @@ class Migration(migrations.Migration):
             name='Rectification',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField(verbose_name='整改事项')),
+                ('description', models.TextField(verbose_name='整改内容')),
                 ('owner', models.CharField(max_length=64, verbose_name='责任人')),
                 ('due_on', models.DateField(verbose_name='整改期限')),
                 ('status', models.CharField(choices=[('open', '整改中'), ('closed', '已销号')], default='open', max_length=8, verbose_name='状态')),

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -74,7 +75,7 @@ class Inspection(models.Model):
 
     class Meta:
         ordering = ["-period", "committee__code"]
-        verbose_name = _("督查")
+        verbose_name = pgettext_lazy("one", "督查")
         verbose_name_plural = _("督查")
         constraints = [
             models.UniqueConstraint(
@@ -91,7 +92,8 @@ class Inspection(models.Model):
         indexes = [models.Index(fields=["period", "total"])]
 
     def __str__(self) -> str:
-        return f"{self.committee} · {self.period.year}年{self.period.month}月督查"
+        month = gettext("%(y)s年%(m)s月督查") % {"y": self.period.year, "m": self.period.month}
+        return f"{self.committee} · {month}"
 
     def get_absolute_url(self) -> str:
         return reverse("inspection_detail", args=[self.pk])
@@ -176,7 +178,7 @@ class Rectification(models.Model):
         JointCommittee, verbose_name=_("联合党组织"), on_delete=models.PROTECT,
         related_name="rectifications",
     )
-    description = models.TextField(_("整改事项"))
+    description = models.TextField(_("整改内容"))
     owner = models.CharField(_("责任人"), max_length=64)
     due_on = models.DateField(_("整改期限"))
     status = models.CharField(
@@ -204,7 +206,7 @@ class Rectification(models.Model):
 
     class Meta:
         ordering = ["due_on", "pk"]
-        verbose_name = _("整改事项")
+        verbose_name = pgettext_lazy("one", "整改事项")
         verbose_name_plural = _("整改事项")
         constraints = [
             models.CheckConstraint(

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -32,12 +33,13 @@ class JointMeeting(models.Model):
 
     class Meta:
         ordering = ["-held_on", "-pk"]
-        verbose_name = _("联席会议")
+        verbose_name = pgettext_lazy("one", "联席会议")
         verbose_name_plural = _("联席会议")
         indexes = [models.Index(fields=["period"])]
 
     def __str__(self) -> str:
-        return f"{self.period.year}年{self.period.month}月联席会议（{self.held_on:%Y-%m-%d}）"
+        return gettext("%(y)s年%(m)s月联席会议（%(date)s）") % {
+            "y": self.period.year, "m": self.period.month, "date": f"{self.held_on:%Y-%m-%d}"}
 
     def get_absolute_url(self) -> str:
         return reverse("meeting_detail", args=[self.pk])
@@ -80,7 +82,7 @@ class ActionItem(models.Model):
 
     class Meta:
         ordering = ["due_on", "pk"]
-        verbose_name = _("会议任务")
+        verbose_name = pgettext_lazy("one", "会议任务")
         verbose_name_plural = _("会议任务")
         constraints = [
             models.CheckConstraint(
