@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from evaluations.models import Inspection, InspectionCriterion, InspectionScore, Rectification
 from evaluations.services import inspection_save, rubric_save, score_field
-from tests.factories import make_inspection
+from tests.factories import make_inspection, make_meeting
 from twinning.rows import ChildRow
 
 VISIT = datetime.date(2025, 3, 12)
@@ -303,3 +303,21 @@ def test_correcting_an_inspection_edits_and_deletes_open_items_but_not_closed_on
         "第1项整改事项已不能修改（可能已被他人办结或删除），请刷新页面后再试。"]
     assert Rectification.objects.get(pk=third.pk).description == "丙"
     assert inspection.rectifications.count() == 3
+
+
+def test_department_reads_inspections_in_the_admin_but_records_them_on_the_site(
+    client, department_user, committee
+) -> None:
+    inspection = make_inspection(committee, items=[{"description": "补齐记录"}])
+    meeting = make_meeting(items=[{"description": "约谈"}])
+    client.force_login(department_user)
+    for url in (
+        reverse("admin:evaluations_inspection_change", args=[inspection.pk]),
+        reverse("admin:evaluations_rectification_changelist"),
+        reverse("admin:evaluations_inspectioncriterion_changelist"),
+        reverse("admin:twinning_jointmeeting_change", args=[meeting.pk]),
+    ):
+        assert client.get(url).status_code == 200, url
+    body = client.get(reverse("admin:evaluations_inspection_change", args=[inspection.pk]))
+    assert "补齐记录" in body.content.decode()
+    assert client.get(reverse("admin:evaluations_inspection_add")).status_code == 403
