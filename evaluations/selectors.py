@@ -207,7 +207,7 @@ def inspection_summary(
 
     Averages are over the committees inspected that month, rounded to one decimal place.
     Towns rank by their average score, highest first; towns with no inspection come last,
-    unranked. Ties share a rank (1, 2, 2, 4). Counted in the database: four queries.
+    unranked. Ties share a rank (1, 2, 2, 4). Counted in the database: five queries.
     """
     inspections = Inspection.objects.filter(period=period, committee__in=committees)
     overall = inspections.aggregate(

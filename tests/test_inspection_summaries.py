@@ -120,3 +120,21 @@ def test_the_current_month_is_counted_as_of_today(committee) -> None:
     summary = rectification_summary(d(2025, 4, 1), JointCommittee.objects.all(), d(2025, 4, 10))
     assert (summary.as_of, summary.opened, summary.overdue, summary.open_at_end) == (
         d(2025, 4, 10), 2, 1, 2)
+
+
+def test_summaries_are_counted_in_a_fixed_number_of_queries(
+    committee, second_committee, other_committee, django_assert_num_queries
+) -> None:
+    _scored(committee, "86")
+    committees = JointCommittee.objects.all()
+    with django_assert_num_queries(5):
+        inspection_summary(MARCH, committees)
+    with django_assert_num_queries(1):
+        rectification_summary(MARCH, committees, TODAY)
+    for extra in (second_committee, other_committee):
+        _scored(extra, "80")
+        _items(extra, datetime.date(2025, 3, 14), datetime.date(2025, 3, 20))
+    with django_assert_num_queries(5):
+        inspection_summary(MARCH, committees)
+    with django_assert_num_queries(1):
+        rectification_summary(MARCH, committees, TODAY)
