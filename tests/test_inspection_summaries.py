@@ -133,7 +133,7 @@ def test_summaries_are_counted_in_a_fixed_number_of_queries(
         rectification_summary(MARCH, committees, TODAY)
     for extra in (second_committee, other_committee):
         _scored(extra, "80")
-        _items(extra, datetime.date(2025, 3, 14), datetime.date(2025, 3, 20))
+        _items(extra, datetime.date(2025, 2, 14), datetime.date(2025, 3, 20))
     with django_assert_num_queries(5):
         inspection_summary(MARCH, committees)
     with django_assert_num_queries(1):
