@@ -260,7 +260,7 @@ def date_between(rng: random.Random, first: datetime.date, last: datetime.date) 
     return datetime.date.fromordinal(rng.randint(first.toordinal(), last.toordinal()))
 
 
-def _person_name(rng: random.Random) -> str:
+def person_name(rng: random.Random) -> str:
     given = "".join(rng.choice(GIVEN_CHARS) for _ in range(rng.choice((1, 2, 2))))
     return rng.choice(PERSON_SURNAMES) + given
 
@@ -272,7 +272,7 @@ def _roster(seed: int, code: str, kind: str) -> tuple[MemberSpec, ...]:
     names: list[str] = []
     size = rng.randint(low, high)
     while len(names) < size:
-        name = _person_name(rng)
+        name = person_name(rng)
         if name not in names:
             names.append(name)
     deputies = rng.randint(*DEPUTIES)

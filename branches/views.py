@@ -1,25 +1,17 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from twinning import permissions
 from twinning.audit import audit_trail
-from twinning.pages import attempt, paginate
+from twinning.pages import attempt, get_visible, paginate
 
 from . import selectors, services
 from .forms import BranchForm, MemberForm
 from .models import Branch, Member, Town
-
-
-def _get_visible(request: HttpRequest, qs, action: str = "view", **lookup):
-    """The object if the user may see it (else 404) and may do `action` on it (else 403)."""
-    obj = get_object_or_404(permissions.visible(request.user, qs), **lookup)
-    if action != "view" and not permissions.can(request.user, action, obj):
-        raise PermissionDenied
-    return obj
 
 
 def _writable_towns(request: HttpRequest):
@@ -44,7 +36,7 @@ def branch_list(request: HttpRequest) -> HttpResponse:
 
 
 def branch_detail(request: HttpRequest, code: str) -> HttpResponse:
-    branch = _get_visible(request, Branch.objects.select_related("town"), code=code)
+    branch = get_visible(request, Branch.objects.select_related("town"), code=code)
     user = request.user
     show_members = permissions.role_of(user) in permissions.MEMBER_DATA_ROLES
     context = {
@@ -65,7 +57,7 @@ def branch_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
             raise PermissionDenied
         branch = None
     else:
-        branch = _get_visible(request, Branch.objects.all(), "change", code=code)
+        branch = get_visible(request, Branch.objects.all(), "change", code=code)
     form = BranchForm(request.POST or None, instance=branch, town_qs=_writable_towns(request))
     if request.method == "POST" and form.is_valid():
         saved = attempt(form, services.branch_save, branch=branch, **form.cleaned_data)
@@ -92,7 +84,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    member = _get_visible(request, Member.objects.select_related("branch"), pk=pk)
+    member = get_visible(request, Member.objects.select_related("branch"), pk=pk)
     context = {"member": member, "can_change": permissions.can(request.user, "change", member)}
     if permissions.can(request.user, "admin"):
         context["audit"] = audit_trail(member.history.all())
@@ -106,7 +98,7 @@ def member_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             raise PermissionDenied
         member = None
     else:
-        member = _get_visible(request, Member.objects.select_related("branch"), "change", pk=pk)
+        member = get_visible(request, Member.objects.select_related("branch"), "change", pk=pk)
     branches = permissions.visible(request.user, Branch.objects.all())
     if permissions.role_of(request.user) == "town":
         branches = branches.filter(town__in=_writable_towns(request))

@@ -6,6 +6,20 @@ class EvaluationsConfig(AppConfig):
     verbose_name = "督查与考评"
 
     def ready(self) -> None:
+        from twinning.permissions import register_visibility, visible_for_committees
+
+        from .models import Inspection, InspectionScore, Rectification
+
+        # Inspections and rectifications are seen exactly where their committee is: the
+        # department everywhere, town staff in their town, a secretary their committee, an
+        # inspector the committees assigned; leaders not at all.
+        register_visibility(Inspection, visible_for_committees)
+        register_visibility(Rectification, visible_for_committees)
+        register_visibility(
+            InspectionScore,
+            lambda user, qs: visible_for_committees(user, qs, "inspection__committee"),
+        )
+
         from .visibility import register_reviews
 
         register_reviews()

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import help as help_views
-from .views import reviews
+from .views import inspections, reviews
 
 urlpatterns = [
     path("reviews/", reviews.review_round_list, name="review_round_list"),
@@ -16,4 +16,17 @@ urlpatterns = [
     path("help/reviews/<int:pk>/assign/", help_views.help_assign, name="help_assign"),
     path("help/<int:pk>/", help_views.help_detail, name="help_detail"),
     path("help/<int:pk>/close/", help_views.help_close, name="help_close"),
+    path("inspections/", inspections.inspection_list, name="inspection_list"),
+    path("inspections/new/", inspections.inspection_edit, name="inspection_create"),
+    path("inspections/rubric/", inspections.rubric_edit, name="inspection_rubric"),
+    path("inspections/<int:pk>/", inspections.inspection_detail, name="inspection_detail"),
+    path("inspections/<int:pk>/edit/", inspections.inspection_edit, name="inspection_edit"),
+    path("rectifications/", inspections.rectification_list, name="rectification_list"),
+    path("rectifications/<int:pk>/", inspections.rectification_detail, name="rectification_detail"),
+    path("rectifications/<int:pk>/submit/", inspections.rectification_submit,
+         name="rectification_submit"),
+    path("rectifications/<int:pk>/review/", inspections.rectification_review,
+         name="rectification_review"),
+    path("rectifications/<int:pk>/file/", inspections.rectification_file,
+         name="rectification_file"),
 ]

@@ -3,6 +3,7 @@
 import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from io import StringIO
 from types import SimpleNamespace
 from typing import Any
 
@@ -10,8 +11,10 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
 from django.utils import translation
+from pytest_django import DjangoDbBlocker
 from simple_history.models import HistoricalRecords
 
 from branches.models import Town
@@ -29,6 +32,18 @@ def pytest_report_header(config: pytest.Config) -> str:
     db = connection.settings_dict
     test_name = db["TEST"].get("NAME") or f"test_{db['NAME']}"
     return f"database: {connection.vendor} ({test_name} on {db['HOST'] or 'local socket'})"
+
+
+@pytest.fixture(scope="module")
+def first_run(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[str]:
+    """The demo city, loaded once for the module that asks (it is slow) and rolled back
+    afterwards, so other modules start from an empty database; `load_demo_city`'s output.
+    Each test runs in a savepoint inside."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = StringIO()
+        call_command("load_demo_city", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)
@@ -235,3 +250,17 @@ def real_worker(transactional_db: None, tmp_path: Any, settings: Any) -> Iterato
         client = redis.Redis.from_url(broker)
         client.delete(queue, *client.keys(f"*{queue}*"))
         print(log.read_text(errors="replace")[-3000:])
+
+
+@pytest.fixture
+def count_queries(client) -> Callable[[str], int]:
+    """The number of queries a GET of `url` makes; the page must answer 200."""
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        return len(ctx.captured_queries)
+
+    return count

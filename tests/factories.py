@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 import factory
@@ -190,3 +191,55 @@ def help_case(review_round: ReviewRound, member: Member, helper: Member) -> Help
     review.save()
     return help_assign(review=review, helper=helper, plan="每月谈心谈话一次。",
                        assigned_on=timezone.localdate(), user=None)
+
+
+# Inspections and joint meetings, made through their services like the pages make them.
+
+def make_inspection(
+    committee: JointCommittee,
+    *,
+    visited_on: datetime.date = datetime.date(2025, 3, 12),
+    score: Decimal | None = None,
+    scores: dict[int, Decimal] | None = None,
+    items: Sequence[dict[str, Any]] = (),
+    user: Any = None,
+) -> Any:
+    """An inspection scored `score` on every active criterion (capped at its maximum), or
+    `scores` by criterion id, with rectification items (description, owner, due_on)."""
+    from evaluations.selectors.inspections import scoring_lines
+    from evaluations.services.inspections import inspection_save
+    from twinning.rows import ChildRow
+
+    if scores is None:
+        score = Decimal(18) if score is None else score
+        scores = {line.criterion_id: min(score, line.max_score) for line in scoring_lines()}
+    rows = [
+        ChildRow(values={"description": f"整改事项{n}", "owner": "王责任",
+                         "due_on": visited_on + datetime.timedelta(days=30), **item})
+        for n, item in enumerate(items, start=1)
+    ]
+    return inspection_save(
+        committee=committee, visited_on=visited_on, team="张督查、李督查",
+        findings="组织生活正常开展。", scores=scores, rectifications=rows, user=user,
+        today=max(visited_on, datetime.date.today()),
+    )
+
+
+def make_meeting(
+    *,
+    held_on: datetime.date = datetime.date(2025, 3, 20),
+    items: Sequence[dict[str, Any]] = (),
+) -> Any:
+    """A joint meeting with action items (description, owner, committee, due_on)."""
+    from twinning.rows import ChildRow
+    from twinning.services_meetings import meeting_save
+
+    rows = [
+        ChildRow(values={"description": f"任务{n}", "owner": "市委组织部", "committee": None,
+                         "due_on": held_on + datetime.timedelta(days=30), **item})
+        for n, item in enumerate(items, start=1)
+    ]
+    return meeting_save(
+        held_on=held_on, attendees="组织部、各镇街", topics="听取督查情况汇报",
+        decisions="抓好整改落实", items=rows, today=max(held_on, datetime.date.today()),
+    )

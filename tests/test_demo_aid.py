@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from branches.demo import city_plan
-from tests.test_demo_city import _row_counts, first_run  # noqa: F401  (the loaded city)
+from tests.test_demo_city import _row_counts
 from twinning import demo_aid_plan as plan_module
 from twinning.demo_aid_plan import aid_plan
 from twinning.models import (

@@ -2,16 +2,14 @@
 
 import re
 from collections import Counter
-from collections.abc import Iterator
 from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, F, Max, Min, Q
 from django.test.utils import CaptureQueriesContext
-from pytest_django import DjangoDbBlocker
 
 from branches.demo import city_plan
 from branches.models import Branch, Member, Town
@@ -22,17 +20,6 @@ pytestmark = pytest.mark.django_db
 
 Form = JointCommittee.Form
 ACTIVE = Q(memberships__left_on__isnull=True)
-
-
-@pytest.fixture(scope="module")
-def first_run(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[str]:
-    """Load the city once for this module (it is slow) and roll it back afterwards, so the
-    other test modules start from an empty database. Each test runs in a savepoint inside."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = StringIO()
-        call_command("load_demo_city", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
 
 
 def _row_counts() -> dict[str, int]:
@@ -324,7 +311,7 @@ def test_completeness_of_the_demo_city_makes_a_fixed_number_of_queries(
 def test_demo_reviews_rate_every_member_of_every_active_committee(first_run: str) -> None:
     from django.utils import timezone
 
-    from evaluations.demo import demo_halves
+    from evaluations.demo_reviews import demo_halves
     from evaluations.models import MemberReview, ReviewRound
     from evaluations.services.reviews import roster_committees
 

@@ -9,15 +9,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from branches.models import Branch, Member
 from evaluations.models import HelpAssignment, MemberReview, ReviewRound
+from evaluations.services.inspections import rectification_submit
 from reports.models import Bulletin
 from tests.factories import (
     BulletinFactory,
     MemberFactory,
     help_case,
+    make_inspection,
+    make_meeting,
     monthly_records,
     open_review_round,
 )
@@ -146,6 +150,37 @@ RECORD_KWARGS = {
     "record_delete": ("progress", "report"),
 }
 
+# Inspections and rectifications: seen where their committee is, never by leaders; recorded
+# and closed by those who may inspect the committee; evidence from those who may manage it.
+NOT_LEADERS = {**ALL_OK, "leader": 403}
+SEEN = {"own": {**ALL_OK, "leader": 404}, "other": CHANGE_OTHER}
+INSPECT = {"department": 200, "town": 200, "secretary": 403, "inspector": 200, "leader": 404}
+MANAGE = {"department": 200, "town": 200, "secretary": 200, "inspector": 403, "leader": 404}
+DEPARTMENT_ONLY = {**dict.fromkeys(ROLES, 403), "department": 200}
+EXPECTED.update({
+    "inspection_list": {"own": NOT_LEADERS},
+    "inspection_create": {"own": {**INSPECT, "leader": 403}},
+    "inspection_rubric": {"own": DEPARTMENT_ONLY},
+    "inspection_detail": SEEN,
+    "inspection_edit": {"own": INSPECT, "other": CHANGE_OTHER},
+    "rectification_list": {"own": NOT_LEADERS},
+    "rectification_detail": SEEN,
+    "rectification_file": SEEN,
+    "rectification_submit": {"own": MANAGE, "other": CHANGE_OTHER},
+    "rectification_review": {"own": INSPECT, "other": CHANGE_OTHER},
+})
+# The joint meeting is the city's: the department records it, town staff and leaders read it.
+READERS = {"department": 200, "town": 200, "secretary": 403, "inspector": 403, "leader": 200}
+RECORD = {"department": 200, "town": 403, "secretary": 404, "inspector": 404, "leader": 403}
+EXPECTED.update({
+    "meeting_list": {"own": READERS},
+    "action_item_list": {"own": READERS},
+    "meeting_create": {"own": DEPARTMENT_ONLY},
+    "meeting_detail": {"own": {**READERS, "secretary": 404, "inspector": 404}},
+    "meeting_edit": {"own": RECORD},
+    "action_item_done": {"own": RECORD},
+})
+
 # Views that belong to Django or to other packages and guard themselves.
 FOREIGN_PREFIXES = ("admin:",)
 FOREIGN_NAMES = {"login", "logout", "set_language"}
@@ -191,7 +226,10 @@ class Side:
     help: HelpAssignment | None = None
 
 
-# Which object an integer `pk` in a URL names, by the URL name's prefix.
+# Which object an integer `pk` in a URL names, by the URL name's prefix: an attribute of the
+# side, or (PK_OF) a key of its `records`.
+PK_OF = {"inspection_": "inspection", "rectification_": "rectification",
+         "meeting_": "meeting", "action_item_": "action_item"}
 PK_OBJECTS = {"member_": "member", "bulletin_": "bulletin", "review_": "review_round",
               "help_assign": "review", "help_": "help"}
 
@@ -211,6 +249,9 @@ def _kwargs(pattern: URLPattern, side: Side) -> dict[str, Any]:
         kind, record = RECORD_KWARGS[name]
         values["kind"] = kind
         values["pk"] = side.records[record].pk if record else None
+    for prefix, key in PK_OF.items():
+        if name.startswith(prefix):
+            values["pk"] = side.records[key].pk
     return {key: values[key] for key in pattern.pattern.converters}
 
 
@@ -245,15 +286,27 @@ def sides(
 
 
 @pytest.fixture
-def records(committee: JointCommittee, other_committee: JointCommittee) -> dict[str, dict]:
-    """A project with a progress report, and a secondment, in each committee."""
+def records(committee, other_committee, settings, tmp_path) -> dict[str, dict[str, Any]]:
+    """For each side: a project with a progress report and a secondment; an inspection with a
+    rectification item that has an evidence file; and (the same on both sides: meetings belong
+    to no town) a joint meeting with an action item."""
     from tests.factories_aid import ProgressFactory, SecondmentFactory
 
+    settings.MEDIA_ROOT = tmp_path
+    meeting = make_meeting(items=[{"description": "督促整改"}])
     found = {}
     for side, target in (("own", committee), ("other", other_committee)):
         report = ProgressFactory(project__committee=target)
+        inspection = make_inspection(target, items=[{"description": "台账不全"}])
+        item = inspection.rectifications.get()
+        rectification_submit(
+            rectification=item, evidence="已补齐台账",
+            evidence_file=SimpleUploadedFile("台账.pdf", b"%PDF-1.4 evidence"),
+        )
         found[side] = {"project": report.project, "report": report,
-                       "secondment": SecondmentFactory(committee=target)}
+                       "secondment": SecondmentFactory(committee=target),
+                       "inspection": inspection, "rectification": item, "meeting": meeting,
+                       "action_item": meeting.action_items.get()}
     return found
 
 
@@ -281,6 +334,8 @@ def test_permission_matrix(client, personas, sides, name, role) -> None:
             continue
         url = reverse(name, kwargs=_kwargs(pattern, sides[side]))
         response = client.get(url)
+        if response.streaming:  # read a file to the end: the test client then closes it
+            b"".join(response.streaming_content)
         assert response.status_code == EXPECTED[name][side][role], (side, url)
 
 

@@ -2,8 +2,10 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    ActionItem,
     CommitteeVillage,
     JointCommittee,
+    JointMeeting,
     MonthlyAttachment,
     MonthlyUpdate,
     Profile,
@@ -84,4 +86,31 @@ class ReminderLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ActionItemInline(admin.TabularInline):
+    model = ActionItem
+    extra = 0
+    fields = ("description", "owner", "committee", "due_on", "status", "done_on")
+    # Items are added and closed on the meeting pages, which check dates against the meeting.
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(JointMeeting)
+class JointMeetingAdmin(SimpleHistoryAdmin):
+    list_display = ("held_on", "period", "topics")
+    date_hierarchy = "held_on"
+    search_fields = ("topics", "decisions", "attendees")
+    # The month follows the date (services); both change on the meeting pages.
+    readonly_fields = ("held_on", "period", "recorded_by")
+    inlines = [ActionItemInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
 from . import admin_aid  # noqa: E402, F401  (registers the aid and mutual-help admins)

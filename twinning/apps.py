@@ -20,3 +20,9 @@ class TwinningConfig(AppConfig):
         from . import records
 
         records.connect()
+        from .models import ActionItem, JointMeeting
+        from .permissions import register_visibility
+        from .selectors_meetings import visible_to_readers
+
+        register_visibility(JointMeeting, visible_to_readers)
+        register_visibility(ActionItem, visible_to_readers)

@@ -1,4 +1,5 @@
-"""Small helpers every page uses: pagination and showing a service's errors on a form."""
+"""Small helpers every page uses: finding an object the user may reach, pagination and
+showing a service's errors on a form."""
 
 import logging
 from collections.abc import Callable
@@ -6,15 +7,36 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import DatabaseError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+
+from . import permissions
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+def get_visible(request: HttpRequest, qs: QuerySet, action: str = "view", **lookup: Any) -> Model:
+    """The object if the user may see it (else 404) and may do `action` on it (else 403)."""
+    obj = get_object_or_404(permissions.visible(request.user, qs), **lookup)
+    if action != "view" and not permissions.can(request.user, action, obj):
+        raise PermissionDenied
+    return obj
+
+
+def filtered_list(
+    request: HttpRequest, form: forms.Form, rows: Callable[[dict[str, Any]], QuerySet]
+) -> dict[str, Any]:
+    """A list page's context: `rows(filters)` paginated, with the filter form bound to the query
+    string (an invalid filter shows its message and is not applied) and whether any applies."""
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return {"page": paginate(request, rows(filters)), "filter_form": form,
+            "filtered": any(filters.values())}
 
 
 def paginate(request: HttpRequest, qs: QuerySet, per_page: int | None = None) -> Page:

@@ -5,6 +5,7 @@ subqueries over the direct object-permission tables (no per-row checks); `can(us
 obj)` answers one question about one object. Views, templates and services ask these two.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -239,6 +240,31 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     if role == Role.INSPECTOR:
         return own and action == "inspect"
     return False
+
+
+# Per-committee rights by action, and the role that holds each.
+_COMMITTEE_RIGHTS = {"manage": (MANAGE_COMMITTEE, Role.SECRETARY),
+                     "inspect": (INSPECT_COMMITTEE, Role.INSPECTOR)}
+
+
+def users_with(action: str, committee_ids: Iterable[int]) -> list[tuple[int, int]]:
+    """(user id, committee id) for the active users bound to these committees for `action`.
+
+    `manage` gives each committee's secretaries, `inspect` its assigned inspectors. Town and
+    department staff reach committees through their role, not a right on each committee, so
+    they are not listed. One query.
+    """
+    codename, role = _COMMITTEE_RIGHTS[action]
+    return list(
+        CommitteeUserObjectPermission.objects.filter(
+            permission__codename=codename,
+            content_object_id__in=list(committee_ids),
+            user__is_active=True,
+            user__profile__role=role,
+        )
+        .order_by("user_id", "content_object_id")
+        .values_list("user_id", "content_object_id")
+    )
 
 
 # Granting rights: used by add_user and the department's user pages.

@@ -34,6 +34,7 @@ urlpatterns = [
     path("committees/<str:code>/dissolve/", views.committee_dissolve, name="committee_dissolve"),
     path("", include("twinning.monthly.urls")),
     path("", include("twinning.urls_aid")),
+    path("", include("twinning.urls_meetings")),
     path("", include("branches.urls")),
     path("", include("evaluations.urls")),
     path("", include("reports.urls")),

@@ -15,6 +15,7 @@ from .committees import (
     Role,
     TownUserObjectPermission,
 )
+from .meetings import ActionItem, JointMeeting
 from .monthly import MonthlyAttachment, MonthlyUpdate, ReopenRequest
 from .mutual_help import (
     GovernanceRecord,
@@ -26,6 +27,7 @@ from .mutual_help import (
 from .reminders import ReminderLog
 
 __all__ = [
+    "ActionItem",
     "AidProject",
     "CommitteeUserObjectPermission",
     "CommitteeVillage",
@@ -34,6 +36,7 @@ __all__ = [
     "HotIssue",
     "InfrastructureOutput",
     "JointCommittee",
+    "JointMeeting",
     "Mechanism",
     "MemberPairing",
     "MonthlyAttachment",

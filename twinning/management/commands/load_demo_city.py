@@ -14,9 +14,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from branches import demo as branches_demo
-from evaluations import demo as evaluations_demo
+from evaluations import demo_inspections as inspections_demo
+from evaluations import demo_reviews as reviews_demo
 from twinning import demo as twinning_demo
-from twinning import demo_aid
+from twinning import demo_aid, demo_meetings
 from twinning.monthly import demo as monthly_demo
 
 # A step returns, for each kind of row it knows, (created, already there).
@@ -27,15 +28,18 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("twinning", twinning_demo.load),
     ("aid", demo_aid.load),
     ("monthly updates", monthly_demo.load),
-    ("evaluations", evaluations_demo.load),
+    ("meetings", demo_meetings.load),
+    ("inspections", inspections_demo.load),
+    ("reviews", reviews_demo.load),
 )
 
 
 class Command(BaseCommand):
     help = (
-        "Load the reference city (towns, branches, members, joint committees, aid projects and "
-        "mutual-help history, twelve months of monthly updates), deterministic "
-        "from one seed; rows already there are left alone, so it can be run again safely."
+        "Load the reference city (towns, branches, members, joint committees) with its history "
+        "(aid projects and mutual help since 2019; the last 12 months of monthly updates, "
+        "inspections and joint meetings; two democratic reviews), deterministic from one seed; "
+        "rows already there are left alone, so it can be run again safely."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

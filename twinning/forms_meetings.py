@@ -1,0 +1,91 @@
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .forms import DateInput, search_field
+from .models import ActionItem, JointCommittee, JointMeeting
+from .rows import ChildRowForm
+from .selectors_meetings import ACTION_STATES
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = JointMeeting
+        fields = ("held_on", "attendees", "topics", "decisions")
+        widgets = {
+            "held_on": DateInput,
+            "attendees": forms.Textarea(attrs={"rows": 3}),
+            "topics": forms.Textarea(attrs={"rows": 4}),
+            "decisions": forms.Textarea(attrs={"rows": 5}),
+        }
+        help_texts = {
+            "attendees": _("出席的单位和人员。"),
+            "topics": _("每行一个议题。"),
+            "decisions": _("会议研究确定的事项；需要跟踪办理的请在下方逐项列为任务。"),
+        }
+
+
+class CommitteeField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: JointCommittee) -> str:
+        return committee_label(obj)
+
+
+def committee_label(committee: JointCommittee) -> str:
+    return f"{committee.name} · {committee.code}"
+
+
+class ActionItemForm(ChildRowForm):
+    start_message = _("完成时限不能早于会议日期。")
+
+    class Meta:
+        model = ActionItem
+        fields = ("description", "owner", "committee", "due_on")
+        field_classes = {"committee": CommitteeField}
+        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "due_on": DateInput}
+
+    def __init__(
+        self, *args: Any, committees: QuerySet, committee_choices: list, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["committee"]
+        field.queryset = committees
+        # The same list for every row: rendering a row's select must not query again.
+        field.choices = committee_choices
+
+
+def committee_choices(committees: QuerySet) -> list[tuple[Any, str]]:
+    """The committee select's options, read once for all the rows of a formset."""
+    return [("", _("（不涉及具体联合党组织）")),
+            *((c.pk, committee_label(c)) for c in committees)]
+
+
+ActionItemFormSet = forms.modelformset_factory(
+    ActionItem, form=ActionItemForm, extra=1, can_delete=True
+)
+
+
+class ActionItemDoneForm(forms.Form):
+    done_on = forms.DateField(label=_("办结日期"), widget=DateInput)
+    result = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class MeetingFilterForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False, empty_value=None)
+    q = search_field(_("搜索"), _("议题、议定事项或参会人员"))
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("全部")), *((y, f"{y}年") for y in years)]
+
+
+STATE_LABELS = {"open": _("办理中"), "overdue": _("已逾期"), "done": _("已办结")}
+
+
+class ActionItemFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("状态"), required=False,
+        choices=[("", _("全部")), *((s, STATE_LABELS[s]) for s in ACTION_STATES)],
+    )
+    q = search_field(_("搜索"), _("任务、责任人或联合党组织"))

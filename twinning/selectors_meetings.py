@@ -1,0 +1,76 @@
+"""Reads for the joint meeting pages, and who may read them.
+
+The joint meeting is the city's: the department records it; town staff and leaders read
+every meeting (it concerns the whole city, not one town); secretaries and inspectors do not
+see these pages.
+"""
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from . import permissions
+from .models import ActionItem, JointMeeting, Role
+
+READERS = {Role.DEPARTMENT, Role.TOWN, Role.LEADER}
+
+
+def may_read(user: Any) -> bool:
+    return permissions.role_of(user) in READERS
+
+
+def may_record(user: Any) -> bool:
+    return permissions.role_of(user) == Role.DEPARTMENT
+
+
+def visible_to_readers(user: Any, qs: QuerySet) -> QuerySet:
+    """The visibility rule of meetings and action items (see `permissions.register_visibility`)."""
+    return qs if may_read(user) else qs.none()
+
+
+def _search(qs: QuerySet, q: str, fields: tuple[str, ...]) -> QuerySet:
+    q = q.strip()
+    if not q:
+        return qs
+    condition = Q()
+    for name in fields:
+        condition |= Q(**{f"{name}__icontains": q})
+    return qs.filter(condition)
+
+
+def meeting_list(user: Any, filters: Mapping[str, Any], today: datetime.date) -> QuerySet:
+    """Meetings, newest first, each with its count of action items, open and overdue."""
+    qs = permissions.visible(user, JointMeeting.objects.all())
+    if filters.get("year"):
+        qs = qs.filter(period__year=filters["year"])
+    qs = _search(qs, filters.get("q") or "", ("topics", "decisions", "attendees"))
+    open_items = Q(action_items__status=ActionItem.Status.OPEN)
+    return qs.annotate(
+        items=Count("action_items"),
+        open_items=Count("action_items", filter=open_items),
+        overdue_items=Count("action_items", filter=open_items & Q(action_items__due_on__lt=today)),
+    ).order_by("-held_on", "-pk")
+
+
+ACTION_STATES = ("open", "overdue", "done")
+
+
+def action_item_list(user: Any, filters: Mapping[str, Any], today: datetime.date) -> QuerySet:
+    """Action items of all meetings, by state (`open`, `overdue`, `done`) and text."""
+    qs = permissions.visible(user, ActionItem.objects.all())
+    state = filters.get("state")
+    if state == "open":
+        qs = qs.open()
+    elif state == "overdue":
+        qs = qs.overdue(today)
+    elif state == "done":
+        qs = qs.filter(status=ActionItem.Status.DONE)
+    qs = _search(qs, filters.get("q") or "", ("description", "owner", "committee__name"))
+    # "open" sorts after "done": descending puts the open items first.
+    return qs.select_related("meeting", "committee").order_by("-status", "due_on", "pk")
+
+
+def overdue_action_items(user: Any, today: datetime.date) -> int:
+    return permissions.visible(user, ActionItem.objects.overdue(today)).count()

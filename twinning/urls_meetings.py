@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views_meetings as views
+
+urlpatterns = [
+    path("meetings/", views.meeting_list, name="meeting_list"),
+    path("meetings/new/", views.meeting_edit, name="meeting_create"),
+    path("meetings/actions/", views.action_item_list, name="action_item_list"),
+    path("meetings/actions/<int:pk>/done/", views.action_item_done, name="action_item_done"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+]

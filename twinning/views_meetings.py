@@ -1,0 +1,131 @@
+"""The joint meeting pages: the department records; town staff and leaders read."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import permissions, services_meetings
+from . import selectors_meetings as selectors
+from .audit import audit_trail
+from .forms_meetings import (
+    ActionItemDoneForm,
+    ActionItemFilterForm,
+    ActionItemFormSet,
+    MeetingFilterForm,
+    MeetingForm,
+    committee_choices,
+)
+from .models import ActionItem, JointCommittee, JointMeeting
+from .pages import filtered_list, get_visible, show_errors
+from .rows import bind_rows, rows_from_formset
+from .selectors_meetings import may_read, may_record
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    _require(may_read(request.user))
+    user, today = request.user, timezone.localdate()
+    years = [d.year for d in JointMeeting.objects.dates("period", "year", order="DESC")]
+    form = MeetingFilterForm(request.GET or None, years=years)
+    return render(
+        request,
+        "twinning/meeting_list.html",
+        {
+            **filtered_list(request, form, lambda f: selectors.meeting_list(user, f, today)),
+            "can_record": may_record(user),
+            "overdue": ActionItem.objects.overdue(today).count(),
+        },
+    )
+
+
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_visible(request, JointMeeting.objects.select_related("recorded_by"), pk=pk)
+    context = {
+        "meeting": meeting,
+        "items": list(meeting.action_items.select_related("committee")),
+        "can_record": may_record(request.user),
+    }
+    if permissions.can(request.user, "admin"):
+        context["audit"] = audit_trail(
+            meeting.history.all(), ActionItem.history.filter(meeting_id=meeting.pk)
+        )
+    return render(request, "twinning/meeting_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Record a joint meeting (no `pk`) or correct one, with its action items."""
+    meeting = None if pk is None else get_visible(request, JointMeeting.objects.all(), pk=pk)
+    _require(may_record(request.user))
+    open_items = meeting.action_items.open() if meeting else ActionItem.objects.none()
+    data = request.POST if request.method == "POST" else None
+    form = MeetingForm(data, instance=meeting,
+                       initial={"held_on": timezone.localdate()} if meeting is None else None)
+    # Committees still running, and any an open item already names.
+    committees = JointCommittee.objects.filter(
+        Q(dissolved_on__isnull=True) | Q(pk__in=open_items.values("committee_id"))
+    )
+    formset, valid = bind_rows(
+        form, ActionItemFormSet, queryset=open_items.select_related("committee"),
+        date_field="held_on", committees=committees,
+        committee_choices=committee_choices(committees),
+    )
+    if valid:
+        try:
+            saved = services_meetings.meeting_save(
+                meeting=meeting,
+                items=rows_from_formset(formset, services_meetings.ACTION_ITEM_FIELDS),
+                user=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, _("已保存：%(name)s。") % {"name": saved})
+            return redirect(saved)
+    done = list(meeting.action_items.filter(status=ActionItem.Status.DONE)) if meeting else []
+    return render(
+        request,
+        "twinning/meeting_form.html",
+        {"form": form, "formset": formset, "meeting": meeting, "done_items": done},
+    )
+
+
+def action_item_list(request: HttpRequest) -> HttpResponse:
+    _require(may_read(request.user))
+    user, today = request.user, timezone.localdate()
+    form = ActionItemFilterForm(request.GET or None)
+    return render(
+        request,
+        "twinning/action_item_list.html",
+        {**filtered_list(request, form, lambda f: selectors.action_item_list(user, f, today)),
+         "can_record": may_record(user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_item_done(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_visible(request, ActionItem.objects.select_related("meeting", "committee"), pk=pk)
+    _require(may_record(request.user))
+    if item.is_done:
+        messages.info(request, _("该任务已于%(date)s办结。") % {"date": item.done_on.isoformat()})
+        return redirect(item.meeting)
+    form = ActionItemDoneForm(request.POST or None, initial={"done_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_meetings.action_item_complete(item=item, **form.cleaned_data)
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, _("任务已办结。"))
+            return redirect(item.meeting)
+    return render(request, "twinning/action_item_done.html", {"form": form, "item": item})
