@@ -6,9 +6,12 @@ class EvaluationsConfig(AppConfig):
     verbose_name = "督查与考评"
 
     def ready(self) -> None:
+        from twinning import reminders
         from twinning.permissions import register_visibility, visible_for_committees
 
         from .models import Inspection, InspectionScore, Rectification
+        from .selectors.inspections import rectifications_owed
+        from .visibility import register_reviews
 
         # Inspections and rectifications are seen exactly where their committee is: the
         # department everywhere, town staff in their town, a secretary their committee, an
@@ -19,7 +22,6 @@ class EvaluationsConfig(AppConfig):
             InspectionScore,
             lambda user, qs: visible_for_committees(user, qs, "inspection__committee"),
         )
-
-        from .visibility import register_reviews
-
         register_reviews()
+        # Overdue rectifications join the secretaries' daily reminder digest and to-do list.
+        reminders.register_source(rectifications_owed)

@@ -274,3 +274,24 @@ def test_evidence_in_means_nothing_is_owed(secretary_user, committee) -> None:
     assert rectifications_owed(datetime.date(2025, 5, 1)) == []
     rectification_close(rectification=item, closed_on=datetime.date(2025, 4, 30), note="")
     assert rectifications_owed(datetime.date(2025, 5, 1)) == []
+
+
+def test_overdue_rectifications_reach_the_secretarys_todo_list_and_digest(
+    secretary_user, committee
+) -> None:
+    import datetime
+
+    from django.core import mail
+
+    from tests.factories import make_inspection
+    from twinning import reminders
+
+    secretary_user.email = "shuji@example.cn"
+    secretary_user.save()
+    inspection = make_inspection(committee, items=[{"description": "台账不全"}])
+    item = inspection.rectifications.get()
+    late = item.due_on + datetime.timedelta(days=3)
+    todo = reminders.todo_for(secretary_user, late)
+    assert any(o.key == f"rectification:{item.pk}" and "逾期3天" in o.text for o in todo)
+    reminders.send_reminders(late)
+    assert any("台账不全" in m.body for m in mail.outbox)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from twinning import permissions
 from twinning.models import JointCommittee
 from twinning.periods import month_end
+from twinning.reminders import OwedItem
 
 from ..models import Inspection, InspectionCriterion, Rectification, overdue_on
 
@@ -294,17 +295,8 @@ def rectification_summary(
     )
 
 
-# Reminders: what each secretary owes.
-
-@dataclass(frozen=True)
-class OwedItem:
-    """One thing one user owes: `key` is stable, so a reminder is sent once per item a day."""
-
-    user_id: int
-    key: str
-    text: str
-    url: str
-
+# Reminders: what each secretary owes (a source of twinning.reminders, registered in
+# EvaluationsConfig.ready).
 
 def rectifications_owed(today: datetime.date) -> list[OwedItem]:
     """Overdue rectification items, one entry for each secretary of the committee concerned.
