@@ -1,8 +1,7 @@
 """Shared fixtures: a town with a committee, a committee elsewhere, and one user per role."""
 
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
-from types import SimpleNamespace
+from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
@@ -11,10 +10,10 @@ from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import translation
-from simple_history.models import HistoricalRecords
 
 from branches.models import Town
 from tests.factories import JointCommitteeFactory, TownFactory
+from twinning import audit
 from twinning.models import JointCommittee, Role
 from twinning.services import user_create
 
@@ -110,13 +109,4 @@ def acting_as() -> Callable[[User], AbstractContextManager[None]]:
     The services fetch fresh instances (`select_for_update`), so setting `_history_user` on
     the caller's object would be lost; simple-history's middleware sets this request instead.
     """
-
-    @contextmanager
-    def act(user: User) -> Iterator[None]:
-        HistoricalRecords.context.request = SimpleNamespace(user=user)
-        try:
-            yield
-        finally:
-            del HistoricalRecords.context.request
-
-    return act
+    return audit.acting_as

@@ -146,6 +146,12 @@ STORAGES = {
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
+    # Uploaded spreadsheets between an import's preview and its confirmation; never served.
+    # Several web machines need a shared backend here (or a shared directory).
+    "exchange": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": envstr("IMPORT_TEMP_DIR", str(BASE_DIR / "var" / "imports"))},
+    },
 }
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -169,6 +175,12 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Programme rules the department may tune.
 PROGRAMME_CITY_NAME = envstr("PROGRAMME_CITY_NAME", "诸城市")
 PAGE_SIZE = envint("PAGE_SIZE", 25)
+
+# Spreadsheet import and export (twinning/exchange/).
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 50_000)
+# Seconds an uploaded file waits for its confirmation before it is thrown away.
+IMPORT_UPLOAD_MAX_AGE = envint("IMPORT_UPLOAD_MAX_AGE", 3600)
 
 LOGGING = {
     "version": 1,

@@ -8,10 +8,12 @@ from .committees import (
     Role,
     TownUserObjectPermission,
 )
+from .exchange import ImportRecord
 
 __all__ = [
     "CommitteeUserObjectPermission",
     "CommitteeVillage",
+    "ImportRecord",
     "JointCommittee",
     "Profile",
     "Role",
