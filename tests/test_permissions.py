@@ -64,6 +64,17 @@ for _name in ("committee_edit", "committee_add_village", "committee_remove_villa
     EXPECTED[_name] = {"own": CHANGE, "other": CHANGE_OTHER}
 EXPECTED["member_edit"] = {"own": MEMBER_CHANGE, "other": CHANGE_OTHER}
 
+# Spreadsheet exchange: importing is for department and town staff; an export answers like the
+# list it exports (towns have no list page: department only).
+STAFF_ONLY = {"department": 200, "town": 200, "secretary": 403, "inspector": 403, "leader": 403}
+EXPECTED["exchange_import"] = {"own": STAFF_ONLY}
+EXPECTED["exchange_template"] = {"own": STAFF_ONLY}
+EXPECTED["exchange_confirm"] = {"own": {**STAFF_ONLY, "department": 302, "town": 302}}
+EXPECTED["export_towns"] = {"own": {**dict.fromkeys(ROLES, 403), "department": 200}}
+EXPECTED["export_branches"] = EXPECTED["branch_list"]
+EXPECTED["export_members"] = EXPECTED["member_list"]
+EXPECTED["export_committees"] = EXPECTED["committee_list"]
+
 # Views that belong to Django or to other packages and guard themselves.
 FOREIGN_PREFIXES = ("admin:",)
 FOREIGN_NAMES = {"login", "logout", "set_language"}
@@ -89,7 +100,8 @@ def site_urls() -> list[tuple[str, URLPattern]]:
 
 def _kwargs(pattern: URLPattern, committee: JointCommittee, member: Member) -> dict[str, Any]:
     village = committee.memberships.first().village
-    values = {"code": committee.code, "village_code": village.code, "pk": member.pk}
+    values = {"code": committee.code, "village_code": village.code, "pk": member.pk,
+              "kind": "members", "fmt": "xlsx"}
     name = pattern.name or ""
     if name.startswith("branch_"):
         values["code"] = village.code

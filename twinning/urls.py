@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("committees/<str:code>/dissolve/", views.committee_dissolve, name="committee_dissolve"),
     path("", include("branches.urls")),
+    path("", include("twinning.urls_exchange")),
     path("", include("evaluations.urls")),
     path("", include("reports.urls")),
 ]

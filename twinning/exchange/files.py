@@ -73,8 +73,8 @@ def read_table(name: str, data: bytes) -> Table:
     fmt = format_of(name)
     if len(data) > settings.IMPORT_MAX_BYTES:
         raise FileProblem(
-            _("文件过大（%(size)s MB），上限为 %(limit)s MB。")
-            % {"size": _megabytes(len(data)), "limit": _megabytes(settings.IMPORT_MAX_BYTES)}
+            _("文件超过 %(limit)s MB 的上限，请分成几个文件导入。")
+            % {"limit": _megabytes(settings.IMPORT_MAX_BYTES)}
         )
     if not data.strip():
         raise FileProblem(_("文件是空的。"))
