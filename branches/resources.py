@@ -61,6 +61,7 @@ class BranchResource(ExchangeResource):
         return Branch.objects.select_related("town")
 
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
+        super().before_import(dataset, **kwargs)
         # Which branches sit in committees, for the rules on changing a stored branch.
         active = CommitteeVillage.objects.filter(left_on__isnull=True)
         self.in_committee = set(active.values_list("village_id", flat=True))
@@ -74,7 +75,10 @@ class BranchResource(ExchangeResource):
             ):
                 found["town"] = _("村和居委会必须填写所在镇街。")
             if instance.weak and instance.kind != Branch.Kind.VILLAGE:
-                found["weak"] = _("只有村党组织可以标记为薄弱村。")
+                if "weak" in self.in_file:
+                    found["weak"] = _("只有村党组织可以标记为薄弱村。")
+                else:
+                    instance.weak = False  # as branch_save does for a branch that is no village
             if stored is not None:
                 found.update(services.branch_change_errors(
                     stored=stored, kind=instance.kind, town_id=instance.town_id,

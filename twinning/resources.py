@@ -64,6 +64,7 @@ class CommitteeResource(ExchangeResource):
         return self.fields["villages"].widget.render(villages)
 
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
+        super().before_import(dataset, **kwargs)
         # Every village now in a committee, and the villages claimed by earlier rows.
         self.holders = {
             village_id: (committee_id, name)

@@ -343,6 +343,10 @@ class ExchangeResource(ModelResource):
                     self.stored[obj.pk] = copy.copy(obj)
         return found
 
+    def before_import(self, dataset: Any, **kwargs: Any) -> None:
+        """Read, once, what `check` needs; subclasses extend it (and call this)."""
+        self.in_file = set(dataset.headers)
+
     def loaded(self, obj: Model) -> None:
         """Complete a stored row before it is compared, e.g. with values held in other tables."""
 
@@ -356,6 +360,12 @@ class ExchangeResource(ModelResource):
         reach; every problem of the row is collected, not just the first."""
         errors = dict(import_validation_errors or {})
         stored = self.stored.get(instance.pk)
+        if stored is None:
+            for column in self.columns():
+                if column.required and column.column_name not in self.in_file:
+                    errors[column.column_name] = [
+                        _("新建记录须填写「%(label)s」，文件中没有这一列。") % {"label": column.label}
+                    ]
         columns = {column.attribute for column in self.columns()}
         # Field rules only (length, choices, blank): relations and uniqueness would query.
         unchecked = [

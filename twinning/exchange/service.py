@@ -224,8 +224,11 @@ def _plan(resource: ExchangeResource, table: Table, report: Report) -> _Plan | N
         else:
             where[column.column_name] = (letter, header)
             keep.append(index)
-    for column in columns:
-        if column.required and column.column_name not in where:
+    # The natural key finds the stored row; other columns may be left out of a file that
+    # only changes stored rows (a new row without them is refused on its own row).
+    for name in resource.get_import_id_fields():
+        if name not in where:
+            column = resource.fields[name]
             problems.append(
                 Problem(1, _("缺少必需的列「%(label)s」（%(key)s）。")
                         % {"label": column.label, "key": column.column_name})
