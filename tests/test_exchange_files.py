@@ -32,6 +32,8 @@ from twinning.services import committee_dissolve
 pytestmark = pytest.mark.django_db
 
 HEADER = ["编码", "名称", "类型", "所在镇街", "薄弱村"]
+NOT_TEXT = "文件内容不是CSV文本（可能是二进制文件或UTF-16编码），请另存为“CSV UTF-8”。"
+NOT_XLSX = "文件内容不是有效的 .xlsx 文件。"
 
 
 @pytest.fixture
@@ -144,7 +146,8 @@ def _file_problem(name: str, data: bytes) -> list:
 def test_a_file_too_large_is_refused(settings, town) -> None:
     settings.IMPORT_MAX_BYTES = 1024 * 1024
     data = csv_bytes([HEADER, *([f"V-{i}", "村" * 50, "村", town.code, "否"] for i in range(8000))])
-    assert _file_problem("big.csv", data) == [(None, "", "文件超过 1 MB 的上限，请分成几个文件导入。")]
+    assert _file_problem("big.csv", data) == [
+        (None, "", "文件超过 1 MB 的上限，请分成几个文件导入。")]
 
 
 def test_too_many_rows_are_refused(settings, town) -> None:
@@ -155,17 +158,18 @@ def test_too_many_rows_are_refused(settings, town) -> None:
 
 
 GARBAGE = {
-    "a text file": ("b.txt", b"code,name\n", "只能导入 .csv 或 .xlsx 文件。"),
-    "an old xls": ("b.xls", b"\xd0\xcf\x11\xe0", "不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV 后再上传。"),
+    "a text file": ("b.txt", b"code,name\n", "只支持 .csv 或 .xlsx 文件。"),
+    "an old xls": ("b.xls", b"\xd0\xcf\x11\xe0",
+                   "不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV 后再上传。"),
     "binary named csv": ("b.csv", bytes(range(256)) * 4,
-                         "文件内容不是CSV文本（可能是二进制文件或UTF-16编码），请另存为“CSV UTF-8”。"),
+                         NOT_TEXT),
     "utf-16 csv": ("b.csv", "编码,名称\n".encode("utf-16"),
-                   "文件内容不是CSV文本（可能是二进制文件或UTF-16编码），请另存为“CSV UTF-8”。"),
+                   NOT_TEXT),
     "neither utf-8 nor gb18030": ("b.csv", b"code\n\xff\xfe\xfa\xfb",
                                   "无法识别文件编码，请另存为 UTF-8 或 GB18030 编码的CSV。"),
     "an xlsx named csv": ("b.csv", b"PK\x03\x04rest",
                           "文件内容不是CSV（看起来是Excel文件），请把扩展名改为 .xlsx。"),
-    "random bytes named xlsx": ("b.xlsx", b"\x00\x01garbage" * 10, "文件内容不是有效的 .xlsx 文件。"),
+    "random bytes named xlsx": ("b.xlsx", b"\x00\x01garbage" * 10, NOT_XLSX),
     "a broken zip named xlsx": ("b.xlsx", b"PK\x03\x04" + b"\x00" * 100,
                                 "文件内容不是有效的 .xlsx 文件。"),
     "an empty file": ("b.csv", b"  \n", "文件是空的。"),
@@ -190,8 +194,8 @@ def test_a_zip_that_is_no_workbook_is_refused(db) -> None:
 def test_header_problems_are_reported_on_row_1(town) -> None:
     data = csv_bytes([["编码", "名字", "code", "", "kind"], ["V-1", "村", "V-1", "x", "村"]])
     assert _file_problem("b.csv", data) == [
-        (1, "B", "无法识别的列名。可用的列：编码（code）、名称（name）、类型（kind）、所在镇街（town）、"
-                 "书记（secretary）、产业（industries）、薄弱村（weak）。"),
+        (1, "B", "无法识别的列名。可用的列：编码（code）、名称（name）、类型（kind）、"
+                 "所在镇街（town）、书记（secretary）、产业（industries）、薄弱村（weak）。"),
         (1, "C", "与A列「编码」重复。"),
         (1, "D", "这一列有数据但没有列名。"),
     ]

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from branches.models import Branch, Member, Town
 from tests.exchange_helpers import csv_bytes, history_rows, problems, xlsx_bytes
-from tests.factories import MemberFactory, ResidentsFactory, VillageFactory, make_committee
+from tests.factories import MemberFactory, ResidentsFactory, VillageFactory
 from twinning.exchange import KINDS, import_file
 from twinning.models import CommitteeVillage, ImportRecord, JointCommittee
 
@@ -334,7 +334,8 @@ def test_a_dissolved_committee_refuses_changes_but_round_trips(held) -> None:
                                "2024-01-01"]])
     assert same.ok and same.unchanged == 1
     renamed = run("committees", [["code", "name"], ["C-HELD", "改名"]])
-    assert problems(renamed) == [(2, "", "联合党组织「已有联合党总支」已于2025-01-01撤销，不能再修改。")]
+    assert problems(renamed) == [
+        (2, "", "联合党组织「已有联合党总支」已于2025-01-01撤销，不能再修改。")]
 
 
 def test_importing_writes_history_as_the_importing_user(town, department_user) -> None:
@@ -416,6 +417,7 @@ def test_every_kind_is_registered_with_its_resource() -> None:
 
 
 def test_towns_are_imported_by_key_or_label(db) -> None:
-    report = run("towns", [["Code", "名 称", "类型"], ["T-1", "一镇", "town"], ["T-2", "二街道", "街道"]])
+    report = run("towns", [["Code", "名 称", "类型"], ["T-1", "一镇", "town"],
+                           ["T-2", "二街道", "街道"]])
     assert report.ok, problems(report)
     assert dict(Town.objects.values_list("code", "kind")) == {"T-1": "town", "T-2": "subdistrict"}

@@ -65,7 +65,7 @@ def format_of(name: str) -> str:
         return suffix
     if suffix == "xls":
         raise FileProblem(_("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV 后再上传。"))
-    raise FileProblem(_("只能导入 .csv 或 .xlsx 文件。"))
+    raise FileProblem(_("只支持 .csv 或 .xlsx 文件。"))
 
 
 def read_table(name: str, data: bytes) -> Table:

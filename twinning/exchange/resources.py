@@ -363,9 +363,8 @@ class ExchangeResource(ModelResource):
         if stored is None:
             for column in self.columns():
                 if column.required and column.column_name not in self.in_file:
-                    errors[column.column_name] = [
-                        _("新建记录须填写「%(label)s」，文件中没有这一列。") % {"label": column.label}
-                    ]
+                    message = _("新建记录须填写「%(label)s」，文件中没有这一列。")
+                    errors[column.column_name] = [message % {"label": column.label}]
         columns = {column.attribute for column in self.columns()}
         # Field rules only (length, choices, blank): relations and uniqueness would query.
         unchecked = [
