@@ -4,7 +4,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
 
 from twinning.exchange.resources import (
     ChoiceWidget,
@@ -70,15 +69,10 @@ class BranchResource(ExchangeResource):
     def check(self, instance: Branch, stored: Branch | None, errors: dict) -> None:
         found: dict[str, str] = {}
         if "kind" not in errors:
-            if "town" not in errors and instance.town is None and (
-                instance.kind not in Branch.TOWNLESS_KINDS
-            ):
-                found["town"] = _("村和居委会必须填写所在镇街。")
-            if instance.weak and instance.kind != Branch.Kind.VILLAGE:
-                if "weak" in self.in_file:
-                    found["weak"] = _("只有村党组织可以标记为薄弱村。")
-                else:
-                    instance.weak = False  # as branch_save does for a branch that is no village
+            if "weak" not in self.in_file and instance.kind != Branch.Kind.VILLAGE:
+                instance.weak = False  # as branch_save does for a branch that is no village
+            rules = services.branch_errors(instance)
+            found.update((key, message) for key, message in rules.items() if key not in errors)
             if stored is not None:
                 found.update(services.branch_change_errors(
                     stored=stored, kind=instance.kind, town_id=instance.town_id,
@@ -88,8 +82,8 @@ class BranchResource(ExchangeResource):
         if found:
             raise ValidationError(found)
 
-    def write(self, instance: Branch, stored: Branch | None) -> None:
-        services.branch_save(branch=instance)
+    def write_all(self, rows: list[tuple[Branch, Branch | None]]) -> None:
+        services.branch_bulk_save(branches=[instance for instance, _stored in rows])
 
 
 class MemberResource(ExchangeResource):
@@ -116,5 +110,5 @@ class MemberResource(ExchangeResource):
     def get_queryset(self) -> QuerySet:
         return Member.objects.select_related("branch")
 
-    def write(self, instance: Member, stored: Member | None) -> None:
-        services.member_save(member=instance)
+    def write_all(self, rows: list[tuple[Member, Member | None]]) -> None:
+        services.member_bulk_save(members=[instance for instance, _stored in rows])

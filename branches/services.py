@@ -1,16 +1,31 @@
 """Writes to towns, branches and members; the checks here hold for forms and imports alike."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from twinning.models import CommitteeVillage, JointCommittee
 
 from .models import Branch, Member, Town
 
 TOWN_FIELDS = ("code", "name", "kind")
 BRANCH_FIELDS = ("code", "name", "kind", "town", "secretary", "industries", "weak")
 MEMBER_FIELDS = ("branch", "name", "role", "joined_on", "phone")
+BATCH_SIZE = 500
+
+
+def branch_errors(branch: Branch) -> dict[str, str]:
+    """The branch's own rules (the model's check constraints), checked without a query."""
+    errors: dict[str, str] = {}
+    if branch.town_id is None and branch.kind not in Branch.TOWNLESS_KINDS:
+        errors["town"] = _("村和居委会必须填写所在镇街。")
+    if branch.weak and branch.kind != Branch.Kind.VILLAGE:
+        errors["weak"] = _("只有村党组织可以标记为薄弱村。")
+    return errors
 
 
 def branch_change_errors(
@@ -91,3 +106,72 @@ def member_save(*, member: Member | None = None, **values: Any) -> Member:
     member.full_clean()
     member.save()
     return member
+
+
+def _field_rules(obj: Any, relations: Sequence[str]) -> None:
+    """The model's field rules (length, choices, blank) without a query; uniqueness and the
+    relations are the database's constraints."""
+    obj.full_clean(exclude=list(relations), validate_unique=False, validate_constraints=False)
+
+
+def _label(obj: Any) -> str:
+    return getattr(obj, "code", None) or str(obj)
+
+
+def _bulk_save(model: type, objs: Sequence[Any], fields: Sequence[str]) -> None:
+    """Insert the new rows and update the stored ones in batches, with their history."""
+    created = [obj for obj in objs if obj.pk is None]
+    changed = [obj for obj in objs if obj.pk is not None]
+    if created:
+        bulk_create_with_history(created, model, batch_size=BATCH_SIZE)
+    if changed:
+        bulk_update_with_history(changed, model, fields=list(fields), batch_size=BATCH_SIZE)
+
+
+def _refuse(obj: Any, errors: dict[str, Any]) -> None:
+    messages = [str(m) for value in errors.values() for m in (
+        value if isinstance(value, list) else [value])]
+    raise ValidationError(
+        _("「%(record)s」：%(messages)s") % {"record": _label(obj), "messages": "".join(messages)}
+    )
+
+
+@transaction.atomic
+def branch_bulk_save(*, branches: Sequence[Branch]) -> None:
+    """Create or change many branches at once (an import), with the rules of `branch_save`
+    read for the whole batch instead of per branch."""
+    stored = Branch.objects.in_bulk([b.pk for b in branches if b.pk is not None])
+    stored_ids = list(stored)
+    in_committee = set(
+        CommitteeVillage.objects.filter(village__in=stored_ids, left_on__isnull=True)
+        .values_list("village_id", flat=True)
+    )
+    leading = set(
+        JointCommittee.objects.filter(urban__in=stored_ids).values_list("urban_id", flat=True)
+    )
+    for branch in branches:
+        try:
+            _field_rules(branch, ["town"])
+        except ValidationError as error:
+            _refuse(branch, error.message_dict)
+        errors = branch_errors(branch)
+        if branch.pk is not None:
+            errors.update(branch_change_errors(
+                stored=stored[branch.pk], kind=branch.kind, town_id=branch.town_id,
+                in_committee=branch.pk in in_committee, leads_committee=branch.pk in leading,
+            ))
+        if errors:
+            _refuse(branch, errors)
+    _bulk_save(Branch, branches, BRANCH_FIELDS)
+
+
+@transaction.atomic
+def member_bulk_save(*, members: Sequence[Member]) -> None:
+    """Create or change many members at once (an import); (branch, name) stays unique by the
+    database's constraint."""
+    for member in members:
+        try:
+            _field_rules(member, ["branch"])
+        except ValidationError as error:
+            _refuse(member, error.message_dict)
+    _bulk_save(Member, members, MEMBER_FIELDS)

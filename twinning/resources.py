@@ -113,12 +113,21 @@ class CommitteeResource(ExchangeResource):
                 )
         return {"villages": problems} if problems else {}
 
+    def write_all(self, rows: list[tuple[JointCommittee, JointCommittee | None]]) -> None:
+        services.committee_bulk_create(plans=[
+            services.CommitteePlan(
+                code=c.code, name=c.name, urban=c.urban, villages=c.villages,
+                formation=c.formation, established_on=c.established_on,
+            )
+            for c, stored in rows if stored is None
+        ])
+        for instance, stored in rows:
+            if stored is not None:
+                self.write(instance, stored)
+
     def write(self, instance: JointCommittee, stored: JointCommittee | None) -> None:
         own = {name: getattr(instance, name) for name in ("name", "urban", "formation",
                                                           "established_on")}
-        if stored is None:
-            services.committee_create(code=instance.code, villages=instance.villages, **own)
-            return
         if any(getattr(instance, f) != getattr(stored, f) for f in OWN_FIELDS):
             services.committee_update(committee=instance, **own)
         if {v.pk for v in instance.villages} != {v.pk for v in stored.villages}:

@@ -2,15 +2,19 @@
 
 import datetime
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from branches.models import Branch, Town
 
 from .models import CommitteeVillage, JointCommittee
+
+BATCH_SIZE = 500
 
 
 def check_urban(urban: Branch) -> None:
@@ -102,7 +106,87 @@ def _active_villages(committee: JointCommittee) -> list[Branch]:
     ]
 
 
+@dataclass(frozen=True)
+class CommitteePlan:
+    """A committee to create: its own fields and its founding villages."""
+
+    code: str
+    name: str
+    urban: Branch
+    villages: Sequence[Branch]
+    formation: str
+    established_on: datetime.date
+    town: Town | None = None
+
+
 @transaction.atomic
+def committee_bulk_create(*, plans: Sequence[CommitteePlan]) -> list[JointCommittee]:
+    """Create committees with their first villages; the town defaults to the villages' town.
+
+    Every rule is checked for all of them before anything is written, with a few reads for
+    the whole batch rather than some per committee: a village already in a committee, or in
+    two of the new ones, is refused. The villages join on the founding date, and each row
+    is in the audit trail as created.
+    """
+    if not plans:
+        return []
+    villages = [v.pk for plan in plans for v in plan.villages]
+    taken = dict(
+        CommitteeVillage.objects.filter(village__in=villages, left_on__isnull=True)
+        .values_list("village_id", "committee__name")
+    )
+    codes = [plan.code for plan in plans]
+    existing = set(JointCommittee.objects.filter(code__in=codes).values_list("code", flat=True))
+    committees: list[JointCommittee] = []
+    for plan in plans:
+        try:
+            committees.append(_planned_committee(plan, taken, existing))
+        except ValidationError as error:
+            if len(plans) == 1:
+                raise
+            raise ValidationError(
+                _("联合党组织「%(code)s」：%(messages)s")
+                % {"code": plan.code, "messages": "".join(error.messages)}
+            ) from error
+        taken.update((v.pk, plan.name) for v in plan.villages)
+        existing.add(plan.code)
+    bulk_create_with_history(committees, JointCommittee, batch_size=BATCH_SIZE)
+    memberships = [
+        CommitteeVillage(committee=committee, village=village, joined_on=plan.established_on)
+        for committee, plan in zip(committees, plans, strict=True)
+        for village in plan.villages
+    ]
+    bulk_create_with_history(memberships, CommitteeVillage, batch_size=BATCH_SIZE)
+    return committees
+
+
+def _planned_committee(
+    plan: CommitteePlan, taken: Mapping[int, str], existing: set[str]
+) -> JointCommittee:
+    check_urban(plan.urban)
+    villages = list(plan.villages)
+    town = plan.town or committee_town(villages)
+    committee = JointCommittee(
+        code=plan.code,
+        name=plan.name,
+        urban=plan.urban,
+        form=JointCommittee.FORM_BY_URBAN_KIND[plan.urban.kind],
+        formation=plan.formation,
+        town=town,
+        established_on=plan.established_on,
+    )
+    # The related rows are already instances, codes were read for the whole batch, and the
+    # only constraint is on a dissolution date a new committee does not have.
+    committee.full_clean(exclude=["urban", "town"], validate_unique=False,
+                         validate_constraints=False)
+    if plan.code in existing:
+        raise ValidationError({"code": _("编码已被其他联合党组织使用。")})
+    errors = village_errors(villages, town=town, taken=taken)
+    if errors:
+        raise ValidationError({"villages": errors})
+    return committee
+
+
 def committee_create(
     *,
     code: str,
@@ -113,29 +197,9 @@ def committee_create(
     established_on: datetime.date,
     town: Town | None = None,
 ) -> JointCommittee:
-    """Create a committee with its first villages; the town defaults to the villages' town."""
-    villages = list(villages)
-    check_urban(urban)
-    if town is None:
-        town = committee_town(villages)
-    committee = JointCommittee(
-        code=code,
-        name=name,
-        urban=urban,
-        form=JointCommittee.FORM_BY_URBAN_KIND[urban.kind],
-        formation=formation,
-        town=town,
-        established_on=established_on,
-    )
-    committee.full_clean()
-    _check_villages(villages, town=town, committee=None)
-    committee.save()
-    for village in villages:
-        # One save per row (not bulk_create) so each joining is in the audit trail as "created".
-        CommitteeVillage.objects.create(
-            committee=committee, village=village, joined_on=established_on
-        )
-    return committee
+    """Create one committee with its first villages (see `committee_bulk_create`)."""
+    plan = CommitteePlan(code, name, urban, list(villages), formation, established_on, town)
+    return committee_bulk_create(plans=[plan])[0]
 
 
 @transaction.atomic

@@ -395,6 +395,12 @@ class ExchangeResource(ModelResource):
 
     # Writing
 
+    def write_all(self, rows: list[tuple[Model, Model | None]]) -> None:
+        """Write the checked new (`stored` None) and changed rows, in file order, through the
+        app's services; a register with a bulk service overrides this to use it."""
+        for instance, stored in rows:
+            self.write(instance, stored)
+
     def write(self, instance: Model, stored: Model | None) -> None:
         """Write one new (`stored` is None) or changed row through the app's services."""
         raise NotImplementedError

@@ -324,18 +324,14 @@ def _write(
     resource: ExchangeResource, planned: list[tuple[int, RowResult]], report: Report, user: Any
 ) -> None:
     """Write the checked rows in one transaction; any refusal undoes them all."""
-    current = None
+    rows = [(r.instance, resource.stored.get(r.instance.pk)) for _number, r in planned]
     try:
         with transaction.atomic(), acting_as(user):
-            for number, row_result in planned:
-                current = number
-                instance = row_result.instance
-                resource.write(instance, resource.stored.get(instance.pk))
+            resource.write_all(rows)
     except ValidationError as error:
-        # Checked rows are refused only if the data changed meanwhile (or a rule the bulk
-        # check does not know): nothing is kept, and the row is named.
+        # Checked rows are refused only if the data changed meanwhile: nothing is kept.
         report.problems.extend(
-            Problem(current, _("写入时被拒绝（已全部撤销）：%(message)s") % {"message": message})
+            Problem(None, _("写入时被拒绝（已全部撤销）：%(message)s") % {"message": message})
             for message in error.messages
         )
     else:
