@@ -45,7 +45,9 @@ def test_dry_run_reports_what_would_change_and_writes_nothing(town) -> None:
     report = run("branches", [BRANCH_HEADER, ["V-1", "一村", "村", town.code, "", "", "是"]],
                  dry_run=True)
     assert report.ok and report.created == 1 and not report.written
-    assert report.changes[0].cells[:2] == [("编码", "", "V-1"), ("名称", "", "一村")]
+    assert report.changes[0].cells == [("编码", "", "V-1"), ("名称", "", "一村"),
+                                       ("类型", "", "村"), ("所在镇街", "", town.code),
+                                       ("薄弱村", "", "是")]
     assert not Branch.objects.filter(code="V-1").exists()
     assert history_rows() == before
     assert ImportRecord.objects.get().dry_run is True

@@ -313,8 +313,8 @@ def _row_change(
     for column in resource.columns():
         if column.column_name not in plan.where:
             continue
-        after = column.export(instance)
-        before = column.export(stored) if stored is not None else ""
+        after = column.export(instance, labels=True)
+        before = column.export(stored, labels=True) if stored is not None else ""
         if after != before:
             cells.append((column.label, before, after))
     return RowChange(row=number, created=stored is None, subject=str(instance), cells=cells)
