@@ -150,6 +150,8 @@ def branch_bulk_save(*, branches: Sequence[Branch]) -> None:
         JointCommittee.objects.filter(urban__in=stored_ids).values_list("urban_id", flat=True)
     )
     for branch in branches:
+        if branch.kind != Branch.Kind.VILLAGE:
+            branch.weak = False  # as branch_save does
         try:
             _field_rules(branch, ["town"])
         except ValidationError as error:

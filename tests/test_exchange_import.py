@@ -423,3 +423,83 @@ def test_towns_are_imported_by_key_or_label(db) -> None:
                            ["T-2", "二街道", "街道"]])
     assert report.ok, problems(report)
     assert dict(Town.objects.values_list("code", "kind")) == {"T-1": "town", "T-2": "subdistrict"}
+
+
+def test_a_refusal_while_writing_undoes_every_row(town, monkeypatch) -> None:
+    from django.core.exceptions import ValidationError
+
+    from branches import services
+
+    real = services.member_bulk_save
+
+    def write_then_refuse(**kwargs):
+        real(**kwargs)
+        raise ValidationError("数据已被他人修改。")
+
+    monkeypatch.setattr(services, "member_bulk_save", write_then_refuse)
+    VillageFactory(code="V-1", town=town)
+    report = run("members", _member_file(3, Branch.objects.get(code="V-1")))
+    assert problems(report) == [(None, "", "写入时被拒绝（已全部撤销）：数据已被他人修改。")]
+    assert not report.written and not Member.objects.exists()
+    assert ImportRecord.objects.get().status == "rejected"
+
+
+def test_town_staff_round_trip_rows_they_see_but_may_not_change(
+    client, town_user, committee
+) -> None:
+    from tests.factories import DepartmentFactory, JointCommitteeFactory
+
+    # A city department leading a committee in the town: visible to town staff, not theirs.
+    department = DepartmentFactory(code="D-CITY")
+    JointCommitteeFactory(town=committee.town, urban=department, code="C-D")
+    client.force_login(town_user)
+    content = client.get("/exchange/export/branches.csv").content
+    assert b"D-CITY" in content
+    report = import_file("branches", "b.csv", content, user=town_user, dry_run=True)
+    assert report.ok and report.unchanged == report.rows
+
+
+# The bulk services the imports write through
+
+
+def test_bulk_committee_creation_checks_every_rule_before_writing(town, acting_as,
+                                                                  department_user) -> None:
+    from twinning.services import CommitteePlan, committee_bulk_create
+
+    villages = [VillageFactory(town=town) for _ in range(4)]
+    urban = ResidentsFactory(town=town)
+
+    def plan(code, chosen):
+        return CommitteePlan(code, f"{code}联合党总支", urban, chosen, "assigned",
+                             datetime.date(2025, 1, 1))
+
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="「B-2」：.*已在联合党组织「B-1联合党总支」中"):
+        committee_bulk_create(plans=[plan("B-1", villages[:2]), plan("B-2", villages[1:3])])
+    assert not JointCommittee.objects.exists()
+    with acting_as(department_user):
+        created = committee_bulk_create(plans=[plan("B-1", villages[:2]),
+                                               plan("B-2", villages[2:])])
+    assert [c.code for c in created] == ["B-1", "B-2"]
+    assert CommitteeVillage.history.filter(history_user=department_user).count() == 4
+    with pytest.raises(ValidationError) as refused:
+        committee_bulk_create(plans=[plan("B-1", [VillageFactory(town=town),
+                                                  VillageFactory(town=town)])])
+    assert refused.value.message_dict == {"code": ["编码已被其他联合党组织使用。"]}
+
+
+def test_bulk_branch_and_member_saves_keep_the_rules(held, acting_as, department_user) -> None:
+    from django.core.exceptions import ValidationError
+
+    from branches.services import branch_bulk_save, member_bulk_save
+
+    village = held.memberships.first().village
+    village.kind = Branch.Kind.RESIDENTS
+    with pytest.raises(ValidationError, match="「H-1」：该村正在联合党组织中，不能更改类型。"):
+        branch_bulk_save(branches=[village])
+    with pytest.raises(ValidationError, match="「张三三」"):
+        member_bulk_save(members=[Member(branch=village, name="张三三", role="boss")])
+    with acting_as(department_user):
+        member_bulk_save(members=[Member(branch=village, name="张三三", role="member")])
+    assert Member.objects.get().history.get().history_user == department_user

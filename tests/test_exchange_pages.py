@@ -322,3 +322,11 @@ def test_members_export_needs_the_right_to_see_members(client, inspector_user) -
     client.force_login(inspector_user)
     assert client.get(reverse("export_members", args=["csv"])).status_code == 403
     assert Member.objects.count() == 0
+
+
+def test_import_records_are_in_the_admin_read_only(client, department_user, town) -> None:
+    client.force_login(department_user)
+    _upload(client, "branches", [HEADER, ["V-1", "一村", "村", town.code, "是"]], "记录.csv")
+    changelist = client.get(reverse("admin:twinning_importrecord_changelist"))
+    assert changelist.status_code == 200 and "记录.csv" in changelist.content.decode()
+    assert client.get(reverse("admin:twinning_importrecord_add")).status_code == 403
