@@ -66,16 +66,19 @@ def _check_change(branch: Branch, kind: str, town_id: int | None) -> None:
         raise ValidationError(errors)
 
 
+def _assign_and_save(obj: Any, fields: Sequence[str], values: dict[str, Any]) -> Any:
+    for name in fields:
+        if name in values:
+            setattr(obj, name, values[name])
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
 @transaction.atomic
 def town_save(*, town: Town | None = None, **values: Any) -> Town:
     """Create a town, or change one."""
-    town = town or Town()
-    for name in TOWN_FIELDS:
-        if name in values:
-            setattr(town, name, values[name])
-    town.full_clean()
-    town.save()
-    return town
+    return _assign_and_save(town or Town(), TOWN_FIELDS, values)
 
 
 @transaction.atomic
@@ -99,13 +102,7 @@ def branch_save(*, branch: Branch | None = None, **values: Any) -> Branch:
 @transaction.atomic
 def member_save(*, member: Member | None = None, **values: Any) -> Member:
     """Create a member, or change one."""
-    member = member or Member()
-    for name in MEMBER_FIELDS:
-        if name in values:
-            setattr(member, name, values[name])
-    member.full_clean()
-    member.save()
-    return member
+    return _assign_and_save(member or Member(), MEMBER_FIELDS, values)
 
 
 def _field_rules(obj: Any, relations: Sequence[str]) -> None:

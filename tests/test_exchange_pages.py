@@ -330,3 +330,16 @@ def test_import_records_are_in_the_admin_read_only(client, department_user, town
     changelist = client.get(reverse("admin:twinning_importrecord_changelist"))
     assert changelist.status_code == 200 and "记录.csv" in changelist.content.decode()
     assert client.get(reverse("admin:twinning_importrecord_add")).status_code == 403
+
+
+def test_uploads_nobody_confirmed_are_thrown_away(client, department_user, town, settings) -> None:
+    from django.core.files.storage import storages
+
+    client.force_login(department_user)
+    rows = [HEADER, ["V-1", "一村", "村", town.code, "是"]]
+    first = _upload(client, "branches", rows).context["token"]
+    assert storages["exchange"].exists(first)
+    settings.IMPORT_UPLOAD_MAX_AGE = -1
+    second = _upload(client, "branches", rows).context["token"]
+    assert not storages["exchange"].exists(first)
+    assert storages["exchange"].exists(second)

@@ -31,7 +31,15 @@ from twinning import permissions
 from twinning.audit import acting_as
 from twinning.models import ImportRecord, Role
 
-from .files import FileProblem, Table, column_letter, normalise_header, read_table, write_table
+from .files import (
+    FileProblem,
+    Table,
+    column_letter,
+    normalise_header,
+    read_table,
+    unescape_formula,
+    write_table,
+)
 from .resources import ExchangeResource
 
 logger = logging.getLogger(__name__)
@@ -91,6 +99,19 @@ KINDS: dict[str, Kind] = {
              "twinning.selectors.committee_list"),
     )
 }
+
+
+class UnknownKind(ValueError):
+    """A kind name that is not in KINDS; the message lists the known ones."""
+
+
+def kind_named(key: str) -> Kind:
+    if key not in KINDS:
+        known = "、".join(KINDS)
+        raise UnknownKind(
+            _("未知的数据类型「%(kind)s」，可选：%(kinds)s。") % {"kind": key, "kinds": known}
+        )
+    return KINDS[key]
 
 
 def kinds_for(user: Any, action: str) -> list[Kind]:
@@ -248,7 +269,7 @@ def _duplicates(resource: ExchangeResource, plan: _Plan) -> list[Problem]:
     first_seen: dict[tuple, int] = {}
     problems = []
     for number, row in zip(plan.table.row_numbers, plan.dataset.dict, strict=True):
-        key = tuple(normalise_header(row[k]) for k in keys)
+        key = tuple(unescape_formula(str(row[k]).strip()) for k in keys)
         if not all(key):
             continue
         if key in first_seen:

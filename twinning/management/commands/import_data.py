@@ -5,40 +5,36 @@ single bad row is written, in one transaction. Prints the counts, or every probl
 and exits non-zero. Recorded as an import by the command line.
 """
 
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from twinning import exchange
+from twinning.management.exchange_command import ExchangeCommand
 
 
-class Command(BaseCommand):
+class Command(ExchangeCommand):
     help = (
         "Import towns, branches, members or committees from a CSV (UTF-8/GB18030) or XLSX "
         "file; nothing is written unless every row is right."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", help="、".join(exchange.KINDS))
-        parser.add_argument("file", help="a .csv or .xlsx file")
+        super().add_arguments(parser)
         parser.add_argument(
             "--dry-run", action="store_true", help="check and report only; write nothing"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        kind: str = options["kind"]
-        path = Path(options["file"])
-        if kind not in exchange.KINDS:
-            raise CommandError(f"未知的数据类型「{kind}」，可选：{'、'.join(exchange.KINDS)}。")
+        found, path = self.kind_and_path(options)
         if not path.is_file():
             raise CommandError(f"找不到文件 {path}。")
         with path.open("rb") as handle:
             # One byte past the limit is enough to refuse a file that is too large.
             data = handle.read(settings.IMPORT_MAX_BYTES + 1)
         report = exchange.import_file(
-            kind, path.name, data, user=None, dry_run=options["dry_run"]
+            found.key, path.name, data, user=None, dry_run=options["dry_run"]
         )
         counts = f"新建 {report.created}，修改 {report.changed}，不变 {report.unchanged}"
         if not report.ok:
