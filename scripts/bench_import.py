@@ -176,7 +176,7 @@ def main() -> None:
         for path in files.values():
             print(f"  {path.name}: {path.stat().st_size / 1024:.0f} KiB")
         base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-        base.update(DJANGO_SETTINGS_MODULE="twinning.settings",
+        base.update(DJANGO_SETTINGS_MODULE="twinning.settings", SECRET_KEY="bench-only-not-secret",
                     IMPORT_TEMP_DIR=str(directory / "uploads"), LOG_LEVEL="WARNING")
         run("SQLite", {**base, "SQLITE_PATH": str(directory / "bench.sqlite3")}, files)
         if args.postgres:

@@ -276,7 +276,9 @@ def test_the_command_exit_code_is_non_zero_on_bad_input(tmp_path) -> None:
     import sys
 
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    # Production settings, as an administrator runs the command (a key, since DEBUG is off).
     env.update(SQLITE_PATH=str(tmp_path / "db.sqlite3"), DJANGO_SETTINGS_MODULE="twinning.settings",
+               SECRET_KEY="test-only-not-secret",
                IMPORT_TEMP_DIR=str(tmp_path / "imports"))
 
     def manage(*args: str) -> subprocess.CompletedProcess:
