@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from twinning import permissions
 from twinning.models import CommitteeVillage
 
-from .models import Branch, Member
+from .models import Branch, Member, Town
 
 
 def branch_list(user: Any, params: dict[str, str]) -> QuerySet:
@@ -49,3 +49,11 @@ def member_list(user: Any, params: dict[str, str]) -> QuerySet:
     if params.get("role"):
         qs = qs.filter(role=params["role"])
     return qs.select_related("branch", "branch__town")
+
+
+def town_list(user: Any, params: dict[str, str]) -> QuerySet:
+    qs = permissions.visible(user, Town.objects.all())
+    q = params.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    return qs.order_by("code")

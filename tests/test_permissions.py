@@ -181,6 +181,17 @@ EXPECTED.update({
     "action_item_done": {"own": RECORD},
 })
 
+# Spreadsheet exchange: importing is for department and town staff; an export answers like the
+# list it exports (towns have no list page: department only).
+STAFF_ONLY = {"department": 200, "town": 200, "secretary": 403, "inspector": 403, "leader": 403}
+EXPECTED["exchange_import"] = {"own": STAFF_ONLY}
+EXPECTED["exchange_template"] = {"own": STAFF_ONLY}
+EXPECTED["exchange_confirm"] = {"own": {**STAFF_ONLY, "department": 302, "town": 302}}
+EXPECTED["export_towns"] = {"own": {**dict.fromkeys(ROLES, 403), "department": 200}}
+EXPECTED["export_branches"] = EXPECTED["branch_list"]
+EXPECTED["export_members"] = EXPECTED["member_list"]
+EXPECTED["export_committees"] = EXPECTED["committee_list"]
+
 # Views that belong to Django or to other packages and guard themselves.
 FOREIGN_PREFIXES = ("admin:",)
 FOREIGN_NAMES = {"login", "logout", "set_language"}
@@ -244,6 +255,8 @@ def _kwargs(pattern: URLPattern, side: Side) -> dict[str, Any]:
         "pk": getattr(side, pk_of).pk if pk_of else None,
         "period": side.update.period,
         "attachment_id": side.update.attachments.get().pk,
+        "kind": "members",  # exchange URLs; aid record URLs set their own kind below
+        "fmt": "xlsx",
     }
     if name in RECORD_KWARGS:
         kind, record = RECORD_KWARGS[name]

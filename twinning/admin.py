@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     ActionItem,
     CommitteeVillage,
+    ImportRecord,
     JointCommittee,
     JointMeeting,
     MonthlyAttachment,
@@ -110,6 +111,30 @@ class JointMeetingAdmin(SimpleHistoryAdmin):
     inlines = [ActionItemInline]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(admin.ModelAdmin):
+    """The record of every import; written by the imports only, never edited."""
+
+    list_display = ("created_at", "user", "kind", "file_name", "dry_run", "status", "rows",
+                    "created", "changed", "unchanged", "errors")
+    list_filter = ("kind", "status", "dry_run")
+    search_fields = ("file_name", "user__username")
+    list_select_related = ("user",)
+    date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        return [field.name for field in ImportRecord._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 

@@ -2,11 +2,15 @@
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import ForeignKey, QuerySet
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 ACTIONS = {"+": "新建", "~": "修改", "-": "删除"}
 HIDDEN_FIELDS = {"id", "history_id", "history_date", "history_user", "history_type",
@@ -90,3 +94,23 @@ def audit_trail(*histories: QuerySet, limit: int = 100) -> list[AuditEntry]:
             )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
+
+
+@contextmanager
+def acting_as(user: Any) -> Iterator[None]:
+    """Record the history written inside as made by `user` (None: by no one, the system).
+
+    simple-history takes the user from the request its middleware keeps; a service that
+    writes outside a request (a command) or on someone's behalf sets it here, and the
+    request that was there before is put back afterwards.
+    """
+    context = HistoricalRecords.context
+    previous = getattr(context, "request", None)
+    context.request = SimpleNamespace(user=user)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del context.request
+        else:
+            context.request = previous

@@ -15,6 +15,7 @@ def role(request: HttpRequest) -> dict:
         "nav": {
             "committees": can(user, "view") and role_of(user) != "leader",
             "members": can(user, "view") and role_of(user) in ("department", "town", "secretary"),
+            "exchange": role_of(user) in ("department", "town"),
             "admin": can(user, "admin"),
             "dashboard": can(user, "view_dashboard"),
             "completeness": role_of(user) in ("department", "town"),

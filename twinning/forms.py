@@ -102,3 +102,16 @@ class LeaveForm(forms.Form):
 
     date = forms.DateField(label=_("日期"), widget=DateInput)
     reason = forms.CharField(label=_("原因"), max_length=255)
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("数据类型"))
+    file = forms.FileField(
+        label=_("文件"),
+        help_text=_("CSV（UTF-8 或 GB18030 编码）或 Excel .xlsx（读取第一个工作表）。"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def __init__(self, *args, kinds, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k.key, k.label) for k in kinds]

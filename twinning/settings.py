@@ -199,6 +199,12 @@ STORAGES = {
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
+    # Uploaded spreadsheets between an import's preview and its confirmation; never served.
+    # Several web machines need a shared backend here (or a shared directory).
+    "exchange": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": envstr("IMPORT_TEMP_DIR", str(BASE_DIR / "var" / "imports"))},
+    },
 }
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -258,6 +264,12 @@ CELERY_BEAT_SCHEDULE["send-reminders"] = {
 }
 # A help case (专人帮促) with no follow-up for this many days is flagged as stale.
 HELP_STALE_DAYS = envint("HELP_STALE_DAYS", 30)
+
+# Spreadsheet import and export (twinning/exchange/).
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 50_000)
+# Seconds an uploaded file waits for its confirmation before it is thrown away.
+IMPORT_UPLOAD_MAX_AGE = envint("IMPORT_UPLOAD_MAX_AGE", 3600)
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "exchange": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("twinning.urls_aid")),
     path("", include("twinning.urls_meetings")),
     path("", include("branches.urls")),
+    path("", include("twinning.urls_exchange")),
     path("", include("evaluations.urls")),
     path("", include("reports.urls")),
 ]

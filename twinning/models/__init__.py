@@ -15,6 +15,7 @@ from .committees import (
     Role,
     TownUserObjectPermission,
 )
+from .exchange import ImportRecord
 from .meetings import ActionItem, JointMeeting
 from .monthly import MonthlyAttachment, MonthlyUpdate, ReopenRequest
 from .mutual_help import (
@@ -34,6 +35,7 @@ __all__ = [
     "GovernanceRecord",
     "HelpActivity",
     "HotIssue",
+    "ImportRecord",
     "InfrastructureOutput",
     "JointCommittee",
     "JointMeeting",

@@ -1,0 +1,41 @@
+"""Spreadsheet exchange of the registers (DESIGN §5): one machinery for every kind.
+
+`files` reads and writes CSV/XLSX, `resources` holds what every resource shares (columns,
+widgets, the bulk loader, the base resource), `service` the registry of kinds, the import
+(check every row, then write all or nothing), exports, templates and kept uploads.
+"""
+
+from .files import CONTENT_TYPES, FORMATS, FileProblem, format_of
+from .service import (
+    KINDS,
+    Kind,
+    Problem,
+    Report,
+    UnknownKind,
+    export_file,
+    import_file,
+    keep_upload,
+    kind_named,
+    kinds_for,
+    take_upload,
+    template_file,
+)
+
+__all__ = [
+    "CONTENT_TYPES",
+    "FORMATS",
+    "KINDS",
+    "FileProblem",
+    "Kind",
+    "Problem",
+    "Report",
+    "export_file",
+    "format_of",
+    "import_file",
+    "keep_upload",
+    "UnknownKind",
+    "kind_named",
+    "kinds_for",
+    "take_upload",
+    "template_file",
+]

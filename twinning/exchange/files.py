@@ -1,0 +1,244 @@
+"""Spreadsheet files in and out: CSV (UTF-8, UTF-8 with BOM, GB18030) and XLSX (first sheet).
+
+Reading checks size, type and content before anything else looks at the data, and returns
+plain rows with the spreadsheet row number of each, so every later message can name the row a
+clerk sees. Writing escapes cells a spreadsheet would run as a formula.
+"""
+
+import csv
+import datetime
+import io
+import re
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+FORMATS = ("csv", "xlsx")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+MAX_COLUMNS = 64
+# An XLSX is a zip: refuse one that unpacks to far more than any honest sheet of this size.
+MAX_XLSX_EXPANSION = 50
+ZIP_MAGIC = b"PK\x03\x04"
+# Cells starting with these run as formulas in Excel/WPS (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read; the message says why, in words a clerk understands."""
+
+
+@dataclass
+class Table:
+    """A sheet as read: the header row and the data rows, blank rows left out."""
+
+    headers: list[str]
+    rows: list[list[Any]]
+    # The spreadsheet row number of each data row (the header is row 1).
+    row_numbers: list[int]
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column name for a 0-based index: 0 → A, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def format_of(name: str) -> str:
+    """The format a file name says, or a FileProblem for any other extension."""
+    suffix = PurePath(name).suffix.lower().lstrip(".")
+    if suffix in FORMATS:
+        return suffix
+    if suffix == "xls":
+        raise FileProblem(_("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV 后再上传。"))
+    raise FileProblem(_("只支持 .csv 或 .xlsx 文件。"))
+
+
+def read_table(name: str, data: bytes) -> Table:
+    """The rows of an uploaded CSV or XLSX file, after the checks every import shares."""
+    fmt = format_of(name)
+    if len(data) > settings.IMPORT_MAX_BYTES:
+        raise FileProblem(
+            _("文件超过 %(limit)s MB 的上限，请分成几个文件导入。")
+            % {"limit": _megabytes(settings.IMPORT_MAX_BYTES)}
+        )
+    if not data.strip():
+        raise FileProblem(_("文件是空的。"))
+    records = _xlsx_records(data) if fmt == "xlsx" else _csv_records(data)
+    return _table(records)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}".removesuffix(".0")
+
+
+def _csv_records(data: bytes) -> Iterable[list[Any]]:
+    if data.startswith(ZIP_MAGIC):
+        raise FileProblem(_("文件内容不是CSV（看起来是Excel文件），请把扩展名改为 .xlsx。"))
+    if b"\x00" in data:
+        raise FileProblem(
+            _("文件内容不是CSV文本（可能是二进制文件或UTF-16编码），请另存为“CSV UTF-8”。")
+        )
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise FileProblem(_("无法识别文件编码，请另存为 UTF-8 或 GB18030 编码的CSV。"))
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise FileProblem(_("无法解析CSV文件：%(error)s") % {"error": error}) from error
+
+
+def _xlsx_records(data: bytes) -> Iterable[list[Any]]:
+    import openpyxl
+
+    if not data.startswith(ZIP_MAGIC):
+        raise FileProblem(_("文件内容不是有效的 .xlsx 文件。"))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise FileProblem(_("文件内容不是有效的 .xlsx 文件。")) from error
+    if unpacked > MAX_XLSX_EXPANSION * settings.IMPORT_MAX_BYTES:
+        raise FileProblem(_("文件解压后过大，无法导入。"))
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about features it ignores (data validation, styles).
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                sheet = book.worksheets[0]
+                return [
+                    list(row)
+                    for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+                ]
+            finally:
+                book.close()
+    except Exception as error:  # openpyxl raises many kinds on a damaged file
+        raise FileProblem(_("无法读取 .xlsx 文件，文件可能已损坏。")) from error
+
+
+def _cell(value: Any) -> Any:
+    """A cell as text, or as a date where the spreadsheet holds a date."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date() if value.time() == datetime.time(0) else value
+    if isinstance(value, datetime.date | datetime.time):
+        return value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        # Codes and phone numbers that Excel turned into numbers: 370782001.0 → "370782001".
+        return str(int(value))
+    return str(value).strip()
+
+
+def _table(records: Iterable[list[Any]]) -> Table:
+    headers: list[str] | None = None
+    rows: list[list[Any]] = []
+    numbers: list[int] = []
+    limit = settings.IMPORT_MAX_ROWS
+    for number, record in enumerate(records, start=1):
+        cells = [_cell(value) for value in record]
+        if headers is None:
+            if not any(cells):
+                raise FileProblem(_("第1行应为表头（列名），但它是空的。"))
+            headers = [str(cell) for cell in cells]
+            while headers and headers[-1] == "":
+                headers.pop()
+            continue
+        if not any(cell != "" for cell in cells):
+            continue
+        rows.append(cells)
+        numbers.append(number)
+        if len(rows) > limit:
+            raise FileProblem(
+                _("数据行超过上限 %(limit)s 行，请分成几个文件导入。") % {"limit": limit}
+            )
+    if headers is None:
+        raise FileProblem(_("文件是空的。"))
+    if not rows:
+        raise FileProblem(_("文件只有表头，没有数据行。"))
+    width = len(headers)
+    for row, number in zip(rows, numbers, strict=True):
+        if any(cell != "" for cell in row[width:]):
+            raise FileProblem(_("第%(row)s行的数据超出了表头的列数。") % {"row": number})
+        row[:] = (row + [""] * width)[:width]
+    return Table(headers=headers, rows=rows, row_numbers=numbers)
+
+
+def normalise_header(text: str) -> str:
+    """A header as compared: full-width letters folded, spaces dropped, keys lower-case."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).lower()
+
+
+def escape_formula(value: Any) -> Any:
+    """Prefix one quote to text a spreadsheet would run; `unescape_formula` undoes exactly it.
+
+    Text that already starts with quotes before such a character gets one more, so a value
+    that really begins with a quote survives the round trip too.
+    """
+    if isinstance(value, str) and (value.startswith(FORMULA_START) or _ESCAPED.match(value)):
+        return "'" + value
+    return value
+
+
+def unescape_formula(value: str) -> str:
+    return value[1:] if _ESCAPED.match(value) else value
+
+
+def write_table(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str, title: str
+) -> bytes:
+    """A CSV (UTF-8 with BOM, so Excel opens it) or an XLSX file of these rows."""
+    cells = ([escape_formula(value) for value in row] for row in rows)
+    if fmt == "csv":
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(headers)
+        writer.writerows(cells)
+        return out.getvalue().encode("utf-8-sig")
+    return _write_xlsx(headers, cells, title)
+
+
+def _write_xlsx(headers: Sequence[str], rows: Iterable[list[Any]], title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=title[:31])
+    for index, header in enumerate(headers):
+        sheet.column_dimensions[column_letter(index)].width = max(12, len(header) * 3)
+    sheet.freeze_panes = "A2"
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = Font(bold=True)
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        # Plain strings: a code or phone number stays text when the clerk edits the sheet.
+        sheet.append(["" if value is None else str(value) for value in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,118 @@
+"""The staff import page (upload → preview → confirm), templates and list exports."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import exchange, permissions
+from .forms import ImportForm
+from .models import ImportRecord, Role
+from .pages import paginate
+
+HISTORY_PAGE = 20
+
+
+def _importable(request: HttpRequest) -> list[exchange.Kind]:
+    kinds = exchange.kinds_for(request.user, "import")
+    if not kinds:
+        raise PermissionDenied
+    return kinds
+
+
+def _kind(key: str, fmt: str) -> exchange.Kind:
+    if key not in exchange.KINDS or fmt not in exchange.FORMATS:
+        raise Http404
+    return exchange.KINDS[key]
+
+
+def _file(content: bytes, name: str, fmt: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=exchange.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _page(request: HttpRequest, kinds: list, form: ImportForm, **context) -> HttpResponse:
+    records = ImportRecord.objects.select_related("user")
+    if permissions.role_of(request.user) != Role.DEPARTMENT:
+        records = records.filter(user=request.user)
+    history = paginate(request, records, HISTORY_PAGE)
+    for record in history.object_list:
+        kind = exchange.KINDS.get(record.kind)
+        record.kind_label = kind.label if kind else record.kind
+    return render(
+        request,
+        "twinning/exchange_import.html",
+        {
+            "form": form,
+            "kinds": kinds,
+            "history": history,
+            "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
+            "max_rows": settings.IMPORT_MAX_ROWS,
+            **context,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def import_page(request: HttpRequest) -> HttpResponse:
+    """Upload a file: every row is checked and the changes previewed; nothing is written."""
+    kinds = _importable(request)
+    form = ImportForm(request.POST or None, request.FILES or None, kinds=kinds)
+    context = {}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        kind = form.cleaned_data["kind"]
+        # One byte past the limit is enough to refuse a file that is too large.
+        data = upload.read(settings.IMPORT_MAX_BYTES + 1)
+        report = exchange.import_file(kind, upload.name, data, user=request.user, dry_run=True)
+        context["report"] = report
+        if report.ok and (report.created or report.changed):
+            context["token"] = exchange.keep_upload(request.session, kind, upload.name, data)
+    return _page(request, kinds, form, **context)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest) -> HttpResponse:
+    """Write the file kept at the preview, checking it again as it is written."""
+    kinds = _importable(request)
+    if request.method == "GET":
+        return redirect("exchange_import")
+    try:
+        kind, name, data = exchange.take_upload(request.session, request.POST.get("token", ""))
+    except exchange.FileProblem as problem:
+        messages.error(request, str(problem))
+        return redirect("exchange_import")
+    report = exchange.import_file(kind, name, data, user=request.user, dry_run=False)
+    if report.written:
+        counts = {"name": name, "created": report.created, "changed": report.changed,
+                  "unchanged": report.unchanged}
+        messages.success(
+            request,
+            _("已导入「%(name)s」：新建 %(created)s 条，修改 %(changed)s 条，"
+              "%(unchanged)s 条不变。") % counts,
+        )
+        return redirect("exchange_import")
+    return _page(request, kinds, ImportForm(kinds=kinds, initial={"kind": kind}), report=report)
+
+
+def template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    """The headers of a kind with one example row, to fill in."""
+    found = _kind(kind, fmt)
+    if not found.may_import(request.user):
+        raise PermissionDenied
+    return _file(exchange.template_file(kind, fmt), f"{kind}-template", fmt)
+
+
+def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    """The kind's list page as filtered, as a file: the list's own selector, so never more."""
+    found = _kind(kind, fmt)
+    if not found.may_export(request.user):
+        raise PermissionDenied
+    queryset = found.export_queryset(request.user, request.GET)
+    name = f"{kind}-{timezone.localdate().isoformat()}"
+    return _file(exchange.export_file(kind, queryset, fmt), name, fmt)
