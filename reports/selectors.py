@@ -11,12 +11,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from branches.models import Branch, Town
+from evaluations.models import Inspection
+from evaluations.selectors import inspections as inspection_selectors
+from evaluations.selectors.reviews import review_summary
 from twinning import outcomes
 from twinning import selectors as committee_selectors
 from twinning.models import CommitteeVillage, JointCommittee, ProjectProgress
@@ -123,16 +126,38 @@ class Aid:
 
 
 @dataclass
+class ScoreMonth:
+    period: datetime.date
+    inspected: int
+    average: Decimal | None
+
+
+@dataclass
+class Inspections:
+    """Section 三 督查情况: scores and ranking, rectification items, 12 months' average."""
+
+    scores: inspection_selectors.InspectionSummary
+    rectifications: inspection_selectors.RectificationSummary
+    trend: list[ScoreMonth]
+
+
+@dataclass
 class BulletinData:
     period: datetime.date
     city: str
     overview: Overview
     trend: list[TrendPoint]
     filing: Filing
+    inspections: Inspections
     aid: Aid
     cases: list[TypicalCase]
     next_steps: str
-    extra: dict[str, Any] = field(default_factory=dict)
+    # Section 六 appears only in a month when a review round or an assessment closed.
+    reviews: Any = None
+
+    @property
+    def evaluations(self) -> bool:
+        return self.reviews is not None
 
 
 def overview(period: datetime.date, committees: QuerySet, villages: QuerySet) -> Overview:
@@ -206,6 +231,32 @@ def filing(period: datetime.date, committees: QuerySet, today: datetime.date) ->
     return Filing(completeness=report, trend=trend)
 
 
+def inspections(period: datetime.date, committees: QuerySet, today: datetime.date) -> Inspections:
+    """The month's inspections of the committees running at its end (evaluations' selectors),
+    and the average score of each of the 12 months up to it (one grouped query)."""
+    running = committee_selectors.active_on(committees, month_end(period))
+    first = add_months(period, -11)
+    rows = (
+        Inspection.objects.filter(committee__in=running, period__range=(first, period))
+        .values("period").annotate(n=Count("id"), average=Avg("total")).order_by()
+    )
+    by_month = {r["period"]: r for r in rows}
+    trend = []
+    for i in range(12):
+        month = add_months(first, i)
+        row = by_month.get(month, {})
+        average = row.get("average")
+        trend.append(ScoreMonth(
+            month, row.get("n", 0),
+            None if average is None else Decimal(str(average)).quantize(Decimal("0.1")),
+        ))
+    return Inspections(
+        scores=inspection_selectors.inspection_summary(period, running),
+        rectifications=inspection_selectors.rectification_summary(period, committees, today),
+        trend=trend,
+    )
+
+
 def aid(period: datetime.date, committees: QuerySet) -> Aid:
     """The outcomes of the month and up to its end (twinning.outcomes), with a 12-month trend
     of investment and jobs reported (one grouped query)."""
@@ -258,12 +309,14 @@ def bulletin_data(
         overview=overview(period, committees, villages),
         trend=coverage_trend(period, committees),
         filing=filing(period, committees, today),
+        inspections=inspections(period, committees, today),
         aid=aid(period, committees),
         cases=list(
             TypicalCase.objects.filter(period=period, committee__in=committees)
             .select_related("committee", "committee__town")
         ),
         next_steps=text.next_steps if text else "",
+        reviews=review_summary(period, committees),
     )
 
 
@@ -280,6 +333,10 @@ def dashboard_payload(data: BulletinData) -> dict[str, Any]:
         "filing": {"labels": [f"{m.period:%Y-%m}" for m in data.filing.trend],
                    "rates": [m.rate for m in data.filing.trend],
                    "name": gettext("报送率（%）")},
+        "scores": {"labels": [f"{m.period:%Y-%m}" for m in data.inspections.trend],
+                   "averages": [float(m.average) if m.average is not None else None
+                                for m in data.inspections.trend],
+                   "name": gettext("督查平均得分")},
         "aid": {"labels": [f"{m.period:%Y-%m}" for m in data.aid.trend],
                 "investment_wan": [float(m.investment / 10000) for m in data.aid.trend],
                 "jobs": [m.jobs for m in data.aid.trend],

@@ -93,8 +93,10 @@ class Section:
 SECTIONS = (
     Section("s1", "一、总体情况", "reports/bulletin/s1_overview.html"),
     Section("s2", "二、月度报告报送", "reports/bulletin/s2_filing.html"),
+    Section("s3", "三、督查情况", "reports/bulletin/s3_inspections.html"),
     Section("s4", "四、帮扶成效", "reports/bulletin/s4_aid.html"),
     Section("s5", "五、典型案例", "reports/bulletin/s5_cases.html"),
+    Section("s6", "六、民主评议与考核", "reports/bulletin/s6_evaluations.html", "evaluations"),
     Section("s7", "七、下步工作", "reports/bulletin/s7_next_steps.html"),
 )
 
@@ -132,6 +134,16 @@ def bulletin_charts(data: BulletinData) -> dict[str, str]:
             [f"{m.period:%y.%m}" for m in data.filing.trend],
             [("报送率", [m.rate for m in data.filing.trend])],
             title="近12个月月度报告报送率", unit="%",
+        ),
+        "scores_by_town": charts.hbar_chart(
+            [t.town for t in data.inspections.scores.by_town if t.average is not None],
+            [t.average for t in data.inspections.scores.by_town if t.average is not None],
+            title="各镇街督查平均得分", unit="分",
+        ),
+        "scores_trend": charts.line_chart(
+            [f"{m.period:%y.%m}" for m in data.inspections.trend],
+            [("平均得分", [m.average or 0 for m in data.inspections.trend])],
+            title="近12个月督查平均得分", unit="",
         ),
         "aid_by_mechanism": charts.hbar_chart(
             [str(r.label) for r in data.aid.cumulative.by_mechanism],

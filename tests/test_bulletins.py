@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from reports import services, tasks
 from reports.models import Bulletin, BulletinText, Notification, TypicalCase
+from reports.selectors import bulletin_data
 from tests.conftest import skip_unless
 from tests.factories import make_committee
 
@@ -204,9 +205,11 @@ def test_pdf_has_every_section_real_figures_and_an_embedded_cjk_font(
     path = capsys.readouterr().out.strip().splitlines()[-1]
     text = subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True,
                           text=True, check=True).stdout
-    for title in ("一、总体情况", "五、典型案例", "七、下步工作", "目", "建筑队带富",
-                  "继续推进联建工作"):
+    for title in ("一、总体情况", "二、月度报告报送", "三、督查情况", "四、帮扶成效",
+                  "五、典型案例", "七、下步工作", "目", "建筑队带富", "继续推进联建工作"):
         assert title in text
+    # No review round or assessment closed this month: no section 六.
+    assert "六、民主评议与考核" not in text
     assert "共建立城乡联合党组织3个" in text
     assert "联建村9个" in text
     fonts = subprocess.run(["pdffonts", path], capture_output=True, text=True,
@@ -230,3 +233,22 @@ def test_a_real_worker_builds_the_bulletin_through_redis(real_worker, town) -> N
     assert bulletin.state == Bulletin.State.READY, bulletin.last_error
     assert bulletin.page_count >= 3
     assert bulletin.pdf.read().startswith(b"%PDF")
+
+
+def test_section_six_appears_in_the_month_a_review_round_closed(media, town) -> None:
+    from django.utils import timezone
+
+    from evaluations.services.reviews import review_round_close
+    from tests.factories import MemberFactory, open_review_round
+
+    committee = make_committee(town=town)
+    MemberFactory(branch=committee.memberships.first().village)
+    review_round = open_review_round()
+    review_round_close(review_round=review_round, user=None)
+    closed_in = timezone.localdate().replace(day=1)
+    month = bulletin_data(closed_in)
+    assert month.reviews is not None and month.evaluations
+    assert "s6" in [s.anchor for s in services.bulletin_sections(month)]
+    other = bulletin_data(datetime.date(2020, 1, 1))
+    assert other.reviews is None
+    assert "s6" not in [s.anchor for s in services.bulletin_sections(other)]

@@ -25,6 +25,10 @@ def city(town, other_town):
                   for i, (t, kind) in enumerate(
                       [(town, "residents"), (town, "enterprise"), (other_town, "department"),
                        (other_town, "residents")])]
+    from tests.factories import make_inspection
+
+    make_inspection(committees[0], visited_on=datetime.date(2026, 10, 12),
+                    items=[{"description": "台账不全", "due_on": datetime.date(2026, 10, 20)}])
     for committee, amount in zip(committees, ("123456.78", "80000", "2500000"), strict=False):
         ProgressFactory(project__committee=committee, project__started_on=OCTOBER,
                         reported_on=datetime.date(2026, 10, 20), investment=Decimal(amount))
@@ -57,6 +61,9 @@ def test_dashboard_numbers_equal_the_bulletin_pdf(client, city, department_user,
     assert f"按时报送{shown['on_time']}个、逾期报送{shown['late']}个" in text
     assert f"未报送{shown['missing']}个，报送率{shown['filing_rate']}" in text
     assert f"帮扶投入{shown['month_investment']}" in text
+    inspected = shown["inspected"].split(" ")[0]
+    assert f"对{inspected}个联合党组织进行了督查" in text
+    assert "截至10月31日，尚未完成整改" in text and f"已逾期{shown['overdue']}项" in text
     assert f"基础设施投入{shown['infrastructure']}。" in text
     assert response.context["data"] == bulletin_data(OCTOBER)
 

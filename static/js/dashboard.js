@@ -25,6 +25,13 @@
     options: { responsive: true, maintainAspectRatio: false, animation: false,
                scales: { y: { min: 0, max: 100 } } },
   });
+  draw("chart-scores", {
+    type: "line",
+    data: { labels: data.scores.labels, datasets: [
+      { label: data.scores.name, data: data.scores.averages, borderColor: red, backgroundColor: red, spanGaps: true },
+    ] },
+    options: { responsive: true, maintainAspectRatio: false, animation: false },
+  });
   draw("chart-aid", {
     data: { labels: data.aid.labels, datasets: [
       { type: "bar", label: data.aid.names[0], data: data.aid.investment_wan, backgroundColor: red, yAxisID: "y" },
