@@ -5,7 +5,7 @@ Failed tests leave screenshots of every open page in var/test-results (see pypro
 """
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -56,9 +56,9 @@ def desk(new_context: Callable[..., Any]) -> Page:
     return page
 
 
-@pytest.fixture
-def console_problems(page: Page) -> Iterator[list[str]]:
-    """Errors the page's console reports (CSP refusals among them) and uncaught exceptions."""
+def watch_console(page: Page) -> list[str]:
+    """A list that collects the errors `page`'s console reports from now on (a refusal by the
+    content security policy is one) and its uncaught exceptions."""
     problems: list[str] = []
 
     def on_console(message: ConsoleMessage) -> None:
@@ -67,4 +67,4 @@ def console_problems(page: Page) -> Iterator[list[str]]:
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
-    yield problems
+    return problems
