@@ -56,10 +56,10 @@ def desk(new_context: Callable[..., Any]) -> Page:
     return page
 
 
-def watch_console(page: Page) -> list[str]:
-    """A list that collects the errors `page`'s console reports from now on (a refusal by the
-    content security policy is one) and its uncaught exceptions."""
-    problems: list[str] = []
+def watch_console(page: Page, problems: list[str] | None = None) -> list[str]:
+    """A list (`problems`, or a new one) that collects the errors `page`'s console reports from
+    now on (a refusal by the content security policy is one) and its uncaught exceptions."""
+    problems = [] if problems is None else problems
 
     def on_console(message: ConsoleMessage) -> None:
         if message.type == "error":

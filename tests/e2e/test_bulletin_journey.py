@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from reports import services, tasks
 from reports.models import Bulletin
+from tests.e2e.conftest import watch_console
 from twinning.periods import previous_month
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,6 +24,7 @@ def test_department_builds_and_publishes_a_bulletin_that_a_leader_reads(
     sent: list[int] = []
     monkeypatch.setattr(tasks, "send", sent.append)
 
+    problems = watch_console(desk)
     log_in(desk, "dept")
     desk.get_by_role("link", name="月度通报", exact=True).click()
     expect(desk.get_by_label("月份")).to_have_value(f"{period:%Y-%m}")
@@ -59,6 +61,7 @@ def test_department_builds_and_publishes_a_bulletin_that_a_leader_reads(
     expect(desk.locator("h1 .badge")).to_have_text("已发布")
 
     # A leader, on a phone, finds it on the home page and in the list, and opens the PDF.
+    watch_console(page, problems)
     log_in(page, "leader")
     latest = page.locator(".card", has_text="最新通报")
     expect(latest.get_by_role("link", name=title)).to_be_visible()
@@ -72,5 +75,6 @@ def test_department_builds_and_publishes_a_bulletin_that_a_leader_reads(
     pdf = page.request.get(f"{live_server.url}{href}")
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.body().startswith(b"%PDF-")
+    assert problems == []
     bulletin.refresh_from_db()
     assert (bulletin.state, bulletin.published_by) == ("published", department_user)

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from branches.models import Branch
+from tests.e2e.conftest import watch_console
 from tests.exchange_helpers import csv_bytes
 from twinning.models import ImportRecord
 
@@ -31,6 +32,7 @@ def test_staff_import_fails_on_a_bad_row_then_succeeds_once_fixed(
     upload = tmp_path / "新增村.csv"
     upload.write_bytes(csv_bytes([HEADER, good, bad]))
 
+    problems = watch_console(desk)
     log_in(desk, "dept")
     desk.get_by_role("link", name="导入导出").click()
     _upload(desk, upload)
@@ -69,3 +71,4 @@ def test_staff_import_fails_on_a_bad_row_then_succeeds_once_fixed(
     expect(rows.filter(has_text="V-9001")).to_contain_text("薄弱村")
     expect(rows.filter(has_text="V-9002")).to_contain_text("测试西岭村")
     expect(rows.filter(has_text="V-9002")).to_contain_text("测试密州街道")
+    assert problems == []

@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from evaluations.models import Inspection, InspectionCriterion, Rectification
 from evaluations.services.inspections import rubric_save
+from tests.e2e.conftest import watch_console
 from twinning.rows import ChildRow
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,6 +39,7 @@ def test_inspector_records_an_inspection_with_a_rectification_item(
     assert [c.name for c in rubric] == list(SCORES)
     today = timezone.localdate()
     due = today + datetime.timedelta(days=30)
+    problems = watch_console(page)
     log_in(page, "inspector")
     page.get_by_role("link", name="督查", exact=True).click()
     page.get_by_role("link", name="录入督查").click()
@@ -88,6 +90,7 @@ def test_inspector_records_an_inspection_with_a_rectification_item(
     expect(row).to_contain_text(second_committee.name)
     expect(row).to_contain_text(due.isoformat())
     expect(page.locator(".stat", has_text="整改中")).to_contain_text("1")
+    assert problems == []
     saved = Rectification.objects.get()
     assert (saved.committee, saved.owner, saved.due_on, saved.inspection.total) == (
         second_committee, "王责任", due, Decimal("85.5"))
