@@ -230,3 +230,18 @@ def test_a_real_worker_builds_the_bulletin_through_redis(real_worker, town) -> N
     assert bulletin.state == Bulletin.State.READY, bulletin.last_error
     assert bulletin.page_count >= 3
     assert bulletin.pdf.read().startswith(b"%PDF")
+
+
+def test_a_build_in_flight_shows_the_state_and_progress_the_script_updates(
+    client, department_user
+) -> None:
+    bulletin = services.bulletin_request(period=OCTOBER)
+    client.force_login(department_user)
+    body = client.get(reverse("bulletin_detail", args=[bulletin.pk])).content.decode()
+    status = reverse("bulletin_status", args=[bulletin.pk])
+    # static/js/bulletin.js polls the status URL and rewrites the badge, note and bar.
+    assert '<span class="badge warn" data-state>排队中</span>' in body
+    assert f'data-bulletin-status="{status}"' in body
+    assert "<p data-note>排队中 · 0%</p>" in body
+    assert '<progress class="full" max="100" value="0">' in body
+    assert "js/bulletin.js" in body

@@ -41,6 +41,7 @@ def test_department_builds_and_publishes_a_bulletin_that_a_leader_reads(
     def render_once_shown(html: str):
         expect(status.locator("[data-note]")).to_have_text("生成中 · 排版PDF · 40%")
         expect(status.locator("progress")).to_have_js_property("value", 40)
+        expect(desk.locator("h1 .badge")).to_have_text("生成中")
         return render_pdf(html)
 
     monkeypatch.setattr(services, "render_pdf", render_once_shown)
