@@ -56,6 +56,17 @@ def desk(new_context: Callable[..., Any]) -> Page:
     return page
 
 
+def navigate(page: Page, name: str) -> None:
+    """Follow the main navigation's link `name`, opening the menu it sits in first, if any."""
+    nav = page.get_by_role("navigation", name="主导航")
+    # A link in a closed menu is hidden from the accessibility tree until the menu opens.
+    link = page.get_by_role("link", name=name, exact=True, include_hidden=True)
+    menu = nav.locator("details", has=link)
+    if menu.count() and not menu.evaluate("menu => menu.open"):
+        menu.locator("summary").click()
+    nav.locator(link).click()
+
+
 def watch_console(page: Page, problems: list[str] | None = None) -> list[str]:
     """A list (`problems`, or a new one) that collects the errors `page`'s console reports from
     now on (a refusal by the content security policy is one) and its uncaught exceptions."""

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from reports import services, tasks
 from reports.models import Bulletin
-from tests.e2e.conftest import watch_console
+from tests.e2e.conftest import navigate, watch_console
 from twinning.periods import previous_month
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,7 +26,7 @@ def test_department_builds_and_publishes_a_bulletin_that_a_leader_reads(
 
     problems = watch_console(desk)
     log_in(desk, "dept")
-    desk.get_by_role("link", name="月度通报", exact=True).click()
+    navigate(desk, "月度通报")
     expect(desk.get_by_label("月份")).to_have_value(f"{period:%Y-%m}")
     desk.get_by_role("button", name="立即生成").click()
     expect(desk.locator(".messages")).to_contain_text(f"已开始生成{title}。")
@@ -66,7 +66,7 @@ def test_department_builds_and_publishes_a_bulletin_that_a_leader_reads(
     log_in(page, "leader")
     latest = page.locator(".card", has_text="最新通报")
     expect(latest.get_by_role("link", name=title)).to_be_visible()
-    page.get_by_role("link", name="月度通报", exact=True).click()
+    navigate(page, "月度通报")
     row = page.locator("tbody tr", has_text=title)
     expect(row.locator(".badge")).to_have_text("已发布")
     with page.expect_download() as download:

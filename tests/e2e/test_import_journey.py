@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from branches.models import Branch
-from tests.e2e.conftest import watch_console
+from tests.e2e.conftest import navigate, watch_console
 from tests.exchange_helpers import csv_bytes
 from twinning.models import ImportRecord
 
@@ -34,7 +34,7 @@ def test_staff_import_fails_on_a_bad_row_then_succeeds_once_fixed(
 
     problems = watch_console(desk)
     log_in(desk, "dept")
-    desk.get_by_role("link", name="导入导出").click()
+    navigate(desk, "导入导出")
     _upload(desk, upload)
 
     report = desk.get_by_role("region", name="检查结果：新增村.csv（党组织）")
@@ -65,7 +65,7 @@ def test_staff_import_fails_on_a_bad_row_then_succeeds_once_fixed(
     assert list(ImportRecord.objects.order_by("pk").values_list("status", "dry_run")) == [
         ("rejected", True), ("ok", True), ("ok", False)]
 
-    desk.get_by_role("link", name="党组织", exact=True).click()
+    navigate(desk, "党组织")
     rows = desk.locator("tbody tr")
     expect(rows.filter(has_text="V-9001")).to_contain_text("测试东岭村")
     expect(rows.filter(has_text="V-9001")).to_contain_text("薄弱村")

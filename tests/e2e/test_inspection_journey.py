@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from evaluations.models import Inspection, InspectionCriterion, Rectification
 from evaluations.services.inspections import rubric_save
-from tests.e2e.conftest import watch_console
+from tests.e2e.conftest import navigate, watch_console
 from twinning.rows import ChildRow
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,7 +41,7 @@ def test_inspector_records_an_inspection_with_a_rectification_item(
     due = today + datetime.timedelta(days=30)
     problems = watch_console(page)
     log_in(page, "inspector")
-    page.get_by_role("link", name="督查", exact=True).click()
+    navigate(page, "督查")
     page.get_by_role("link", name="录入督查").click()
 
     # Only the committees assigned to this inspector are offered.
@@ -83,7 +83,7 @@ def test_inspector_records_an_inspection_with_a_rectification_item(
     expect(items).to_contain_text("整改中")
 
     # The item is in the rectification list, open, under the inspected committee.
-    page.get_by_role("link", name="整改", exact=True).click()
+    navigate(page, "整改")
     row = page.locator("tbody tr")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("补齐2026年联席会议记录和签到表。")

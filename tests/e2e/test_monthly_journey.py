@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import navigate
 from twinning.models import MonthlyUpdate
 from twinning.monthly import rules
 
@@ -44,7 +45,7 @@ def test_secretary_files_department_returns_secretary_resubmits(
 
     # The department sees it on the completeness page and returns it with a reason.
     log_in(desk, "dept")
-    desk.get_by_role("link", name="报送情况", exact=True).click()
+    navigate(desk, "报送情况")
     expect(desk.locator("h1")).to_contain_text(f"{period.year}年{period.month}月")
     row = desk.locator("#grid tbody tr", has_text=committee.name)
     expect(row.locator("td.current")).to_have_text("按时")
@@ -53,7 +54,7 @@ def test_secretary_files_department_returns_secretary_resubmits(
     desk.get_by_label("退回原因").fill("投入资金与帮扶项目台账不一致，请核对。")
     desk.get_by_role("button", name="退回修改").click()
     expect(desk.locator(".messages")).to_contain_text("已退回")
-    desk.get_by_role("link", name="报送情况", exact=True).click()
+    navigate(desk, "报送情况")
     expect(desk.locator("#grid tbody tr", has_text=committee.name).locator("td.current")
            ).to_have_text("退回")
 
