@@ -252,3 +252,18 @@ def test_section_six_appears_in_the_month_a_review_round_closed(media, town) -> 
     other = bulletin_data(datetime.date(2020, 1, 1))
     assert other.reviews is None
     assert "s6" not in [s.anchor for s in services.bulletin_sections(other)]
+
+
+def test_a_build_in_flight_shows_the_state_and_progress_the_script_updates(
+    client, department_user
+) -> None:
+    bulletin = services.bulletin_request(period=OCTOBER)
+    client.force_login(department_user)
+    body = client.get(reverse("bulletin_detail", args=[bulletin.pk])).content.decode()
+    status = reverse("bulletin_status", args=[bulletin.pk])
+    # static/js/bulletin.js polls the status URL and rewrites the badge, note and bar.
+    assert '<span class="badge warn" data-state>排队中</span>' in body
+    assert f'data-bulletin-status="{status}"' in body
+    assert "<p data-note>排队中 · 0%</p>" in body
+    assert '<progress class="full" max="100" value="0">' in body
+    assert "js/bulletin.js" in body

@@ -162,3 +162,15 @@ def test_rule_breaking_shows_the_message_and_saves_nothing(
     assert response.status_code == 200
     assert "至少须有2个村" in response.content.decode()
     assert committee.memberships.filter(left_on__isnull=True).count() == 2
+
+
+@pytest.mark.django_db
+def test_every_page_names_an_icon_that_is_served(client) -> None:
+    # Without one, browsers ask for /favicon.ico on every visit and log the 404 as an error.
+    import re
+
+    from django.contrib.staticfiles import finders
+
+    body = client.get(reverse("login")).content.decode()
+    icon = re.search(r'<link rel="icon" href="/static/([^"]+)" type="image/svg\+xml">', body)
+    assert icon and finders.find(icon.group(1)), body[:600]

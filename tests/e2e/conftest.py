@@ -1,9 +1,17 @@
-"""Browser tests: Debian's Chromium through Playwright, against Django's live server."""
+"""Browser tests: Debian's Chromium through Playwright, against Django's live server.
+
+The `page` fixture is a phone; `desk` is a second person at a desktop at the same time.
+Failed tests leave screenshots of every open page in var/test-results (see pyproject.toml).
+"""
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import ConsoleMessage, Page, expect
+
+from tests.conftest import PASSWORD
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the test makes
 # around it are synchronous and safe.
@@ -13,6 +21,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
 
 
 @pytest.fixture(scope="session")
@@ -23,3 +32,50 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_context_args, "viewport": PHONE, "locale": "zh-CN"}
+
+
+@pytest.fixture
+def log_in(live_server: Any) -> Callable[[Page, str], None]:
+    """Log `page` in as `username` (a persona of tests/conftest.py) from the login page."""
+
+    def log_in(page: Page, username: str) -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        expect(page.get_by_role("heading", name=f"您好，{username}")).to_be_visible()
+
+    return log_in
+
+
+@pytest.fixture
+def desk(new_context: Callable[..., Any]) -> Page:
+    """A page in a browser of its own on a desktop screen: another user, signed in apart."""
+    page = new_context().new_page()
+    page.set_viewport_size(DESKTOP)
+    return page
+
+
+def navigate(page: Page, name: str) -> None:
+    """Follow the main navigation's link `name`, opening the menu it sits in first, if any."""
+    nav = page.get_by_role("navigation", name="主导航")
+    # A link in a closed menu is hidden from the accessibility tree until the menu opens.
+    link = page.get_by_role("link", name=name, exact=True, include_hidden=True)
+    menu = nav.locator("details", has=link)
+    if menu.count() and not menu.evaluate("menu => menu.open"):
+        menu.locator("summary").click()
+    nav.locator(link).click()
+
+
+def watch_console(page: Page, problems: list[str] | None = None) -> list[str]:
+    """A list (`problems`, or a new one) that collects the errors `page`'s console reports from
+    now on (a refusal by the content security policy is one) and its uncaught exceptions."""
+    problems = [] if problems is None else problems
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            problems.append(f"{page.url}: console: {message.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
+    return problems

@@ -3,25 +3,17 @@ page and returns it with a reason; the secretary sees why, fixes it and resubmit
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD
+from tests.e2e.conftest import navigate
 from twinning.models import MonthlyUpdate
 from twinning.monthly import rules
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.get_by_role("heading", name=f"您好，{username}")).to_be_visible()
-
-
 def test_secretary_files_department_returns_secretary_resubmits(
-    live_server, browser: Browser, page: Page, settings, secretary_user, department_user,
+    live_server, page: Page, desk: Page, log_in, settings, secretary_user, department_user,
     committee,
 ) -> None:
     settings.MONTHLY_DEADLINE_DAY = 31  # due at the end of this month: filing now is on time
@@ -31,7 +23,7 @@ def test_secretary_files_department_returns_secretary_resubmits(
     base = live_server.url
 
     # The secretary, on a phone, starts from the home page.
-    log_in(page, base, "secretary")
+    log_in(page, "secretary")
     due = page.locator(f"#due-{committee.code}")
     expect(due).to_contain_text(month)
     expect(due).to_contain_text("待报送")
@@ -52,20 +44,18 @@ def test_secretary_files_department_returns_secretary_resubmits(
     expect(page.get_by_role("button", name="提交报告")).to_have_count(0)
 
     # The department sees it on the completeness page and returns it with a reason.
-    desk = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    dept = desk.new_page()
-    log_in(dept, base, "dept")
-    dept.get_by_role("link", name="报送情况", exact=True).click()
-    expect(dept.locator("h1")).to_contain_text(f"{period.year}年{period.month}月")
-    row = dept.locator("#grid tbody tr", has_text=committee.name)
+    log_in(desk, "dept")
+    navigate(desk, "报送情况")
+    expect(desk.locator("h1")).to_contain_text(f"{period.year}年{period.month}月")
+    row = desk.locator("#grid tbody tr", has_text=committee.name)
     expect(row.locator("td.current")).to_have_text("按时")
     row.locator("td.current a").click()
-    expect(dept.locator("h1")).to_contain_text("已报送")
-    dept.get_by_label("退回原因").fill("投入资金与帮扶项目台账不一致，请核对。")
-    dept.get_by_role("button", name="退回修改").click()
-    expect(dept.locator(".messages")).to_contain_text("已退回")
-    dept.get_by_role("link", name="报送情况", exact=True).click()
-    expect(dept.locator("#grid tbody tr", has_text=committee.name).locator("td.current")
+    expect(desk.locator("h1")).to_contain_text("已报送")
+    desk.get_by_label("退回原因").fill("投入资金与帮扶项目台账不一致，请核对。")
+    desk.get_by_role("button", name="退回修改").click()
+    expect(desk.locator(".messages")).to_contain_text("已退回")
+    navigate(desk, "报送情况")
+    expect(desk.locator("#grid tbody tr", has_text=committee.name).locator("td.current")
            ).to_have_text("退回")
 
     # The secretary sees why on the home page, fixes the figure and resubmits.
@@ -84,9 +74,8 @@ def test_secretary_files_department_returns_secretary_resubmits(
     expect(page.locator("#return-reason")).to_contain_text("上次退回原因")
 
     # Back on time for the department: on-time follows the first submission.
-    dept.reload()
-    expect(dept.locator("#grid tbody tr", has_text=committee.name).locator("td.current")
+    desk.reload()
+    expect(desk.locator("#grid tbody tr", has_text=committee.name).locator("td.current")
            ).to_have_text("按时")
-    desk.close()
     update = MonthlyUpdate.objects.get(committee=committee, period=period)
     assert (update.status, str(update.investment_yuan)) == ("submitted", "26000.00")
