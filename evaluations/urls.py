@@ -9,6 +9,8 @@ urlpatterns = [
          name="assessment_round_create"),
     path("assessments/<int:pk>/", assessments.assessment_round_detail,
          name="assessment_round_detail"),
+    path("assessments/<int:pk>/edit/", assessments.assessment_round_edit,
+         name="assessment_round_edit"),
     path("assessments/<int:pk>/generate/", assessments.assessment_generate,
          name="assessment_generate"),
     path("assessments/<int:pk>/close/", assessments.assessment_round_close,

@@ -120,6 +120,7 @@ EXPECTED.update({
     "assessment_round_detail": {"own": RANKING},
     "assessment_round_create": {"own": ROUND_ADMIN},
     "assessment_round_close": {"own": ROUND_ADMIN},
+    "assessment_round_edit": {"own": ROUND_ADMIN},
     "assessment_commend": {"own": ROUND_ADMIN},
     "assessment_generate": {"own": dict.fromkeys(ROLES, 405)},  # POST only
     "assessment_detail": {"own": SCORES, "other": DEPARTMENT_ONLY},

@@ -28,6 +28,13 @@ class AssessmentRoundForm(forms.ModelForm):
         return cls(data, initial=initial)
 
 
+class AssessmentRoundEditForm(forms.ModelForm):
+    class Meta:
+        model = AssessmentRound
+        fields = ["closes_on", "outstanding_count", "excellent_from", "good_from", "fair_from"]
+        widgets = {"closes_on": DateInput}
+
+
 class AdjustForm(forms.Form):
     """One final-points field and one reason field per score: `s<ID>-final`, `s<ID>-reason`."""
 

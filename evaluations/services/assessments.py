@@ -80,6 +80,24 @@ def assessment_round_open(
     return round_
 
 
+@transaction.atomic
+def assessment_round_update(
+    *, round_: AssessmentRound, closes_on: datetime.date, outstanding_count: int,
+    excellent_from: int, good_from: int, fair_from: int, user: User | None,
+) -> AssessmentRound:
+    """Change an open round's planned end, grade lines or number of outstanding places; the
+    grades and flags follow at once."""
+    round_ = _locked(round_)
+    round_.closes_on = closes_on
+    round_.outstanding_count = outstanding_count
+    round_.excellent_from, round_.good_from, round_.fair_from = (
+        excellent_from, good_from, fair_from)
+    round_.full_clean()
+    round_.save()
+    _rank(round_, user)
+    return round_
+
+
 def committees_due(round_: AssessmentRound) -> list[JointCommittee]:
     _first, last = half_bounds(round_.year, round_.half)
     return list(
@@ -233,12 +251,15 @@ def assessment_adjust(
 
 
 @transaction.atomic
-def assessment_round_close(*, round_: AssessmentRound, user: User | None) -> AssessmentRound:
-    """Close the round: totals, ranks and grades are final and locked."""
+def assessment_round_close(
+    *, round_: AssessmentRound, user: User | None, at: datetime.datetime | None = None
+) -> AssessmentRound:
+    """Close the round (now, or `at` when recording a past closing): totals, ranks and grades
+    are final and locked."""
     round_ = _locked(round_)
     if not round_.assessments.exists():
         raise ValidationError(_("本次考核还没有生成评分，不能关闭。"))
-    round_.closed_at = timezone.now()
+    round_.closed_at = at or timezone.now()
     round_.closed_by = user
     round_.save()
     return round_

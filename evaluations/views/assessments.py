@@ -18,7 +18,12 @@ from twinning import permissions
 from twinning.models import Role
 from twinning.pages import attempt, paginate
 
-from ..forms.assessments import AdjustForm, AssessmentRoundForm, CommendationForm
+from ..forms.assessments import (
+    AdjustForm,
+    AssessmentRoundEditForm,
+    AssessmentRoundForm,
+    CommendationForm,
+)
 from ..models import Assessment, AssessmentRound
 from ..selectors import assessments as selectors
 from ..services import assessments as services
@@ -95,6 +100,23 @@ def assessment_round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_department": role == Role.DEPARTMENT,
         "shows_scores": role in selectors.DETAIL_ROLES,
     })
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_department(request)
+    round_ = _get_round(request, pk)
+    # An unsaved copy: a rejected form must not change the round shown beside it.
+    form = AssessmentRoundEditForm(request.POST or None,
+                                   instance=AssessmentRound.objects.get(pk=round_.pk))
+    if request.method == "POST" and not round_.is_closed and form.is_valid():
+        done = attempt(form, services.assessment_round_update, round_=round_,
+                       **form.cleaned_data, user=request.user)
+        if done is not None:
+            messages.success(request, _("已保存，等次和优秀书记已按新的设置重新确定。"))
+            return redirect(round_)
+    return render(request, "evaluations/assessments/round_edit.html",
+                  {"round": round_, "form": form})
 
 
 @require_POST
