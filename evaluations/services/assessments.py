@@ -271,14 +271,16 @@ def commendation_record(
     given_on: datetime.date, note: str = "", user: User | None,
 ) -> Commendation:
     """Record a reward or promotion given to an outstanding committee's secretary."""
+    assessment = Assessment.objects.select_related("round").get(pk=assessment.pk)
     if not assessment.round.is_closed:
         raise ValidationError(_("考核关闭、结果确定后才能记录表彰和提拔。"))
     errors: dict[str, str] = {}
     if not assessment.outstanding:
         errors["assessment"] = _("只能为优秀书记所在的联合党组织记录表彰和提拔。")
-    if given_on < timezone.localdate(assessment.round.closed_at):
+    closed_on = timezone.localdate(assessment.round.closed_at)
+    if given_on < closed_on:
         errors["given_on"] = _("日期不能早于考核关闭日期（%(date)s）。") % {
-            "date": timezone.localdate(assessment.round.closed_at).isoformat()}
+            "date": closed_on.isoformat()}
     if errors:
         raise ValidationError(errors)
     commendation = Commendation(
