@@ -89,7 +89,9 @@ def assessment_round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "evaluations/assessments/round_detail.html", {
         "round": round_,
         "page": page,
-        "grades": selectors.grade_counts(results),
+        # The distribution of the committees in view, whatever grade the list is narrowed to.
+        "grades": selectors.grade_counts(selectors.ranking(
+            request.user, round_, {k: request.GET.get(k) for k in ("q", "town")})),
         "grade_choices": Assessment.Grade.choices,
         "towns": permissions.visible(request.user, Town.objects.all())
         if role in (Role.DEPARTMENT, Role.LEADER) else [],
