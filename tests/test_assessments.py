@@ -38,6 +38,18 @@ def _open(**kwargs) -> AssessmentRound:
     return assessment_round_open(**values)
 
 
+def _scored(lines: tuple[int, int, int] | None = None, places: int = 10) -> AssessmentRound:
+    """A round of the half, scored from its records; with grade `lines` set if given."""
+    round_ = _open(outstanding_count=places)
+    assessment_generate(round_=round_, user=None, today=TODAY)
+    if lines:
+        excellent, good, fair = lines
+        assessment_round_update(round_=round_, closes_on=round_.closes_on,
+                                outstanding_count=places, excellent_from=excellent,
+                                good_from=good, fair_from=fair, user=None)
+    return round_
+
+
 def _submitted(committee, month: int, days_after_deadline: int) -> None:
     period = datetime.date(YEAR, month, 1)
     moment = timezone.make_aware(datetime.datetime.combine(
@@ -143,8 +155,7 @@ def test_proposals_take_the_same_queries_whatever_the_number_of_committees(
 
 def _four_with_totals(committees: list) -> AssessmentRound:
     """Four committees with no records (equal proposals), adjusted to +2, +1, +1, +0."""
-    round_ = _open()
-    assessment_generate(round_=round_, user=None, today=TODAY)
+    round_ = _scored()
     for committee, extra in zip(committees, (2, 1, 1, 0), strict=True):
         if extra:
             assessment = round_.assessments.get(committee=committee)
@@ -169,8 +180,7 @@ def test_ties_share_a_rank_and_the_next_rank_skips(
 
 def test_adjustment_needs_a_reason_and_says_so_on_its_field(half_records) -> None:
     a, _b, _c = half_records
-    round_ = _open()
-    assessment_generate(round_=round_, user=None, today=TODAY)
+    round_ = _scored()
     assessment = round_.assessments.get(committee=a)
     score = assessment.scores.get(criterion_name="党建工作")
     with pytest.raises(ValidationError) as error:
@@ -184,8 +194,7 @@ def test_adjustment_needs_a_reason_and_says_so_on_its_field(half_records) -> Non
 
 def test_adjusted_score_changes_total_and_survives_regeneration(half_records, department_user):
     a, _b, c = half_records
-    round_ = _open()
-    assessment_generate(round_=round_, user=None, today=TODAY)
+    round_ = _scored()
     assessment = round_.assessments.get(committee=c)
     score = assessment.scores.get(criterion_name="党建工作")
     assessment_adjust(assessment=assessment, user=department_user,
@@ -202,8 +211,7 @@ def test_adjusted_score_changes_total_and_survives_regeneration(half_records, de
 
 def test_closed_round_is_locked(half_records, client, department_user) -> None:
     a, _b, _c = half_records
-    round_ = _open()
-    assessment_generate(round_=round_, user=None, today=TODAY)
+    round_ = _scored()
     assessment_round_close(round_=round_, user=department_user, at=CLOSED_AT)
     assessment = round_.assessments.get(committee=a)
     score = assessment.scores.get(criterion_name="党建工作")
@@ -224,8 +232,7 @@ def test_adjust_page_shows_the_error_on_the_reason_field_and_keeps_input(
     half_records, client, department_user
 ) -> None:
     a, _b, _c = half_records
-    round_ = _open()
-    assessment_generate(round_=round_, user=None, today=TODAY)
+    round_ = _scored()
     scores = {s.criterion_name: s for s in round_.assessments.get(committee=a).scores.all()}
     party, civil = scores["党建工作"], scores["乡风文明"]
     client.force_login(department_user)
@@ -251,10 +258,7 @@ def test_adjust_page_shows_the_error_on_the_reason_field_and_keeps_input(
 
 def test_outstanding_is_excellent_and_within_the_places(half_records) -> None:
     a, b, c = half_records
-    round_ = _open(outstanding_count=1)
-    assessment_generate(round_=round_, user=None, today=TODAY)
-    assessment_round_update(round_=round_, closes_on=round_.closes_on, outstanding_count=1,
-                            excellent_from=35, good_from=20, fair_from=5, user=None)
+    round_ = _scored((35, 20, 5), places=1)
     results = {r.committee_id: r for r in round_.assessments.all()}
     assert {pk: r.grade for pk, r in results.items()} == {
         a.pk: Assessment.Grade.EXCELLENT, c.pk: Assessment.Grade.EXCELLENT,
@@ -265,10 +269,7 @@ def test_outstanding_is_excellent_and_within_the_places(half_records) -> None:
 
 def test_commendation_only_after_closing_and_for_outstanding(half_records) -> None:
     a, _b, c = half_records
-    round_ = _open()
-    assessment_generate(round_=round_, user=None, today=TODAY)
-    assessment_round_update(round_=round_, closes_on=round_.closes_on, outstanding_count=10,
-                            excellent_from=45, good_from=30, fair_from=5, user=None)
+    round_ = _scored((45, 30, 5))
     best = round_.assessments.get(committee=a)
     values = {"secretary": "王书记", "reward": "", "promotion": "提拔为街道办事处副主任",
               "given_on": datetime.date(2025, 8, 20), "user": None}
@@ -286,10 +287,7 @@ def test_commendation_only_after_closing_and_for_outstanding(half_records) -> No
 @pytest.fixture
 def closed_round(half_records) -> AssessmentRound:
     a, _b, _c = half_records
-    round_ = _open()
-    assessment_generate(round_=round_, user=None, today=TODAY)
-    assessment_round_update(round_=round_, closes_on=round_.closes_on, outstanding_count=10,
-                            excellent_from=45, good_from=30, fair_from=5, user=None)
+    round_ = _scored((45, 30, 5))
     assessment_round_close(round_=round_, user=None, at=CLOSED_AT)
     commendation_record(assessment=round_.assessments.get(committee=a), secretary="王书记",
                         reward="通报表扬", promotion="", given_on=datetime.date(2025, 8, 20),
@@ -316,15 +314,13 @@ def test_summary_only_in_the_month_the_round_closed(closed_round, half_records) 
 
 
 def test_open_round_gives_no_summary(half_records) -> None:
-    round_ = _open()
-    assessment_generate(round_=round_, user=None, today=TODAY)
+    _scored()
     assert assessment_summary(datetime.date(2025, 7, 1)) is None
 
 
 def test_bottom_of_a_large_ranking_leaves_out_the_top(town) -> None:
     committees = [make_committee(town=town) for _ in range(12)]
-    round_ = _open()
-    assessment_generate(round_=round_, user=None, today=TODAY)
+    round_ = _scored()
     for n, committee in enumerate(committees):
         assessment = round_.assessments.get(committee=committee)
         score = assessment.scores.get(criterion_name="党建工作")
@@ -391,8 +387,7 @@ def test_ranking_filters_by_grade_and_town(closed_round, half_records, client, d
 def test_ranking_page_makes_a_fixed_number_of_queries(
     client, count_queries, department_user, half_records, town, django_assert_num_queries
 ) -> None:
-    round_ = _open()
-    assessment_generate(round_=round_, user=None, today=TODAY)
+    round_ = _scored()
     client.force_login(department_user)
     urls = [reverse("assessment_round_detail", args=[round_.pk]),
             reverse("assessment_round_list"),
@@ -426,3 +421,21 @@ def test_department_opens_generates_and_closes_from_the_pages(
     client.post(reverse("assessment_round_close", args=[round_.pk]))
     round_.refresh_from_db()
     assert round_.is_closed and round_.closed_by == department_user
+
+
+def test_department_sees_who_adjusted_a_score_and_town_staff_do_not(
+    half_records, client, department_user, town_user
+) -> None:
+    a, _b, _c = half_records
+    round_ = _scored()
+    assessment = round_.assessments.get(committee=a)
+    score = assessment.scores.get(criterion_name="党建工作")
+    assessment_adjust(assessment=assessment, user=department_user,
+                      entries={score.pk: (Decimal("18.0"), "组织生活规范")})
+    url = reverse("assessment_detail", args=[round_.pk, a.code])
+    client.force_login(department_user)
+    body = client.get(url).content.decode()
+    assert "变更记录" in body and "组织生活规范" in body and department_user.username in body
+    client.force_login(town_user)
+    body = client.get(url).content.decode()
+    assert "变更记录" not in body and "组织生活规范" in body

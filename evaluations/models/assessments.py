@@ -9,33 +9,24 @@ the criteria never rewrites a closed round.
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from twinning.models import JointCommittee
 
-from .reviews import ReviewRound
+from .rounds import HalfYearRound, user_fk
 
 POINTS = {"max_digits": 5, "decimal_places": 1}
 TOTAL_POINTS = {"max_digits": 6, "decimal_places": 1}
 
 
-class AssessmentRound(models.Model):
+class AssessmentRound(HalfYearRound):
     """One half-year's assessment, opened and closed by the department."""
 
-    Half = ReviewRound.Half
-
-    year = models.PositiveSmallIntegerField(
-        _("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
-    half = models.CharField(_("半年"), max_length=8, choices=Half.choices)
-    opened_on = models.DateField(_("开始日期"))
     closes_on = models.DateField(_("计划结束日期"))
     outstanding_count = models.PositiveSmallIntegerField(
         _("优秀书记名额"), default=10, validators=[MinValueValidator(1)],
@@ -52,19 +43,9 @@ class AssessmentRound(models.Model):
     fair_from = models.PositiveSmallIntegerField(
         _("一般分数线（%）"), default=60, validators=[MaxValueValidator(100)]
     )
-    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("开启人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("关闭人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["-year", "-half"]
+    class Meta(HalfYearRound.Meta):
         verbose_name = _("联合党组织考核")
         verbose_name_plural = _("联合党组织考核")
         constraints = [
@@ -84,9 +65,6 @@ class AssessmentRound(models.Model):
                 violation_error_message=_("分数线须依次降低：优秀高于良好，良好高于一般。"),
             ),
         ]
-
-    def __str__(self) -> str:
-        return gettext("%(year)s年%(half)s") % {"year": self.year, "half": self.get_half_display()}
 
     def get_absolute_url(self) -> str:
         return reverse("assessment_round_detail", args=[self.pk])
@@ -207,10 +185,7 @@ class AssessmentScore(models.Model):
     proposed = models.DecimalField(_("建议分"), **POINTS, default=Decimal(0))
     final = models.DecimalField(_("最终得分"), **POINTS, default=Decimal(0))
     reason = models.CharField(_("调整理由"), max_length=255, blank=True)
-    adjusted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("调整人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )
+    adjusted_by = user_fk(_("调整人"))
     history = HistoricalRecords()
 
     class Meta:
@@ -250,10 +225,7 @@ class Commendation(models.Model):
     )
     given_on = models.DateField(_("日期"))
     note = models.TextField(_("备注"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )
+    recorded_by = user_fk(_("记录人"))
     history = HistoricalRecords()
 
     class Meta:

@@ -12,7 +12,6 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from twinning import permissions
-from twinning.models import JointCommittee
 from twinning.periods import month_end
 
 from ..models import Assessment, AssessmentRound, AssessmentScore, Commendation
@@ -65,12 +64,6 @@ def commendations(user: Any, round_: AssessmentRound) -> list[Commendation]:
         permissions.visible(user, Commendation.objects.filter(assessment__round=round_))
         .select_related("assessment__committee__town")
     )
-
-
-def latest_for_committee(committee: JointCommittee) -> list[Assessment]:
-    """A committee's results round by round, latest first (one query)."""
-    return list(committee.assessments.select_related("round").order_by("-round__year",
-                                                                        "-round__half"))
 
 
 # Bulletin section 六 ---------------------------------------------------------------

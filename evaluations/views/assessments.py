@@ -6,7 +6,7 @@ generates, adjusts, closes and records commendations. Who sees what: `selectors.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,8 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from branches.models import Town
 from twinning import permissions
+from twinning.audit import audit_trail
 from twinning.models import Role
-from twinning.pages import attempt, paginate
+from twinning.pages import attempt, paginate, press
 
 from ..forms.assessments import (
     AdjustForm,
@@ -24,7 +25,7 @@ from ..forms.assessments import (
     AssessmentRoundForm,
     CommendationForm,
 )
-from ..models import Assessment, AssessmentRound
+from ..models import Assessment, AssessmentRound, AssessmentScore, Commendation
 from ..selectors import assessments as selectors
 from ..services import assessments as services
 
@@ -125,12 +126,9 @@ def assessment_round_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def assessment_generate(request: HttpRequest, pk: int) -> HttpResponse:
     _require_department(request)
     round_ = _get_round(request, pk)
-    try:
-        n = services.assessment_generate(round_=round_, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("已根据本半年的记录为%(n)s个联合党组织生成建议分。") % {"n": n})
+    press(request, services.assessment_generate,
+          lambda n: _("已根据本半年的记录为%(n)s个联合党组织生成建议分。") % {"n": n},
+          round_=round_, user=request.user)
     return redirect(round_)
 
 
@@ -139,13 +137,9 @@ def assessment_round_close(request: HttpRequest, pk: int) -> HttpResponse:
     _require_department(request)
     round_ = _get_round(request, pk)
     if request.method == "POST":
-        try:
-            services.assessment_round_close(round_=round_, user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("%(round)s考核已关闭，结果已锁定。") % {
-                "round": str(round_)})
+        press(request, services.assessment_round_close,
+              lambda closed: _("%(round)s考核已关闭，结果已锁定。") % {"round": str(closed)},
+              round_=round_, user=request.user)
         return redirect(round_)
     return render(request, "evaluations/assessments/round_close.html", {
         "round": round_,
@@ -156,13 +150,21 @@ def assessment_round_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 def assessment_detail(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     assessment = _get_assessment(request, pk, code)
-    return render(request, "evaluations/assessments/detail.html", {
+    context = {
         "assessment": assessment,
         "round": assessment.round,
         "scores": selectors.scores_of(assessment),
         "commendations": list(assessment.commendations.all()),
         "is_department": permissions.role_of(request.user) == Role.DEPARTMENT,
-    })
+    }
+    if permissions.can(request.user, "admin"):
+        # Who proposed, adjusted and commended, with before and after.
+        context["audit"] = audit_trail(
+            assessment.history.all(),
+            AssessmentScore.history.filter(assessment_id=assessment.pk),
+            Commendation.history.filter(assessment_id=assessment.pk),
+        )
+    return render(request, "evaluations/assessments/detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
