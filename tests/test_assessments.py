@@ -439,3 +439,18 @@ def test_department_sees_who_adjusted_a_score_and_town_staff_do_not(
     client.force_login(town_user)
     body = client.get(url).content.decode()
     assert "变更记录" not in body and "组织生活规范" in body
+
+
+def test_regenerating_follows_changed_criteria(half_records) -> None:
+    from evaluations.models import AssessmentCriterion
+
+    a, _b, _c = half_records
+    round_ = _scored()
+    AssessmentCriterion.objects.filter(name="党建工作").update(max_points=Decimal(30))
+    AssessmentCriterion.objects.filter(name="乡风文明").update(active=False)
+    assessment_generate(round_=round_, user=None, today=TODAY)
+    scores = _scores(round_, a)
+    assert scores["党建工作"] == Decimal("25.5")  # 30 × 170/200
+    assert "乡风文明" not in scores
+    result = round_.assessments.get(committee=a)
+    assert (result.total, result.max_total) == (Decimal("51.0"), Decimal("100.0"))

@@ -36,7 +36,7 @@ from ..models import (
     AssessmentScore,
     Commendation,
 )
-from .assessment_scores import half_bounds, propose
+from .assessment_scores import Proposal, half_bounds, propose
 
 BATCH_SIZE = 500
 ZERO = Decimal(0)
@@ -134,30 +134,46 @@ def assessment_generate(
         assessment = assessments[committee_id]
         for criterion in criteria:
             proposal = by_source[criterion.source]
-            points = proposal.points(criterion.max_points)
             score = existing.get((assessment.pk, criterion.pk))
             if score is None:
-                create.append(AssessmentScore(
-                    assessment=assessment, criterion=criterion, criterion_name=criterion.name,
-                    max_points=criterion.max_points, order=criterion.order,
-                    source=criterion.source, basis=proposal.basis, proposed=points,
-                    final=points,
-                ))
-            elif (score.proposed, score.basis) != (points, proposal.basis):
-                if not score.reason:  # not adjusted: the final points follow the proposal
-                    score.final = points
-                elif score.final == points:
-                    score.reason, score.adjusted_by = "", None
-                score.proposed, score.basis = points, proposal.basis
+                score = AssessmentScore(assessment=assessment, criterion=criterion)
+                _refresh(score, criterion, proposal)
+                create.append(score)
+            elif _refresh(score, criterion, proposal):
                 update.append(score)
     bulk_create_with_history(create, AssessmentScore, batch_size=BATCH_SIZE, default_user=user)
     if update:
-        bulk_update_with_history(
-            update, AssessmentScore, ["proposed", "final", "basis", "reason", "adjusted_by"],
-            batch_size=BATCH_SIZE, default_user=user,
-        )
+        bulk_update_with_history(update, AssessmentScore, REFRESHED, batch_size=BATCH_SIZE,
+                                 default_user=user)
+    # Criteria switched off since the last run no longer count in this round.
+    AssessmentScore.objects.filter(assessment__round=round_).exclude(
+        criterion__in=criteria).delete()
     _rank(round_, user)
     return len(committees)
+
+
+REFRESHED = ["criterion_name", "max_points", "order", "source", "basis", "proposed", "final",
+             "reason", "adjusted_by"]
+
+
+def _refresh(score: AssessmentScore, criterion: AssessmentCriterion, proposal: Proposal) -> bool:
+    """Bring a score up to date with its criterion and the new proposal; whether it changed.
+
+    A score nobody adjusted follows the proposal; an adjusted one keeps its final points
+    (within the criterion's maximum) and reason, unless the proposal now equals them.
+    """
+    before = [getattr(score, name) for name in REFRESHED]
+    points = proposal.points(criterion.max_points)
+    score.criterion_name, score.max_points = criterion.name, criterion.max_points
+    score.order, score.source, score.basis = criterion.order, criterion.source, proposal.basis
+    if not score.reason:
+        score.final = points
+    else:
+        score.final = min(score.final, criterion.max_points)
+        if score.final == points:
+            score.reason, score.adjusted_by = "", None
+    score.proposed = points
+    return [getattr(score, name) for name in REFRESHED] != before
 
 
 def _rank(round_: AssessmentRound, user: User | None) -> None:
