@@ -11,7 +11,7 @@ class EvaluationsConfig(AppConfig):
 
         from .models import Inspection, InspectionScore, Rectification
         from .selectors.inspections import rectifications_owed
-        from .visibility import register_reviews
+        from .visibility import register_assessments, register_reviews
 
         # Inspections and rectifications are seen exactly where their committee is: the
         # department everywhere, town staff in their town, a secretary their committee, an
@@ -23,5 +23,6 @@ class EvaluationsConfig(AppConfig):
             lambda user, qs: visible_for_committees(user, qs, "inspection__committee"),
         )
         register_reviews()
+        register_assessments()
         # Overdue rectifications join the secretaries' daily reminder digest and to-do list.
         reminders.register_source(rectifications_owed)

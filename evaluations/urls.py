@@ -1,9 +1,26 @@
 from django.urls import path
 
+from .views import assessments, inspections, reviews
 from .views import help as help_views
-from .views import inspections, reviews
 
 urlpatterns = [
+    path("assessments/", assessments.assessment_round_list, name="assessment_round_list"),
+    path("assessments/new/", assessments.assessment_round_create,
+         name="assessment_round_create"),
+    path("assessments/<int:pk>/", assessments.assessment_round_detail,
+         name="assessment_round_detail"),
+    path("assessments/<int:pk>/edit/", assessments.assessment_round_edit,
+         name="assessment_round_edit"),
+    path("assessments/<int:pk>/generate/", assessments.assessment_generate,
+         name="assessment_generate"),
+    path("assessments/<int:pk>/close/", assessments.assessment_round_close,
+         name="assessment_round_close"),
+    path("assessments/<int:pk>/commend/", assessments.assessment_commend,
+         name="assessment_commend"),
+    path("assessments/<int:pk>/committees/<str:code>/", assessments.assessment_detail,
+         name="assessment_detail"),
+    path("assessments/<int:pk>/committees/<str:code>/adjust/", assessments.assessment_adjust,
+         name="assessment_adjust"),
     path("reviews/", reviews.review_round_list, name="review_round_list"),
     path("reviews/new/", reviews.review_round_create, name="review_round_create"),
     path("reviews/<int:pk>/", reviews.review_round_detail, name="review_round_detail"),

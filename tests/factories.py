@@ -11,7 +11,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from branches.models import Branch, Member, Town
-from evaluations.models import HelpAssignment, ReviewRound
+from evaluations.models import AssessmentRound, HelpAssignment, ReviewRound
 from reports.models import Bulletin
 from twinning.models import JointCommittee, MonthlyAttachment, MonthlyUpdate, ReopenRequest
 from twinning.monthly.rules import last_due_period
@@ -179,6 +179,20 @@ def open_review_round(**kwargs: Any) -> ReviewRound:
     values = {"year": today.year, "half": half, "opened_on": today,
               "closes_on": today + datetime.timedelta(days=10), "user": None, **kwargs}
     return review_round_open(**values)
+
+
+def scored_assessment_round(**kwargs: Any) -> AssessmentRound:
+    """An assessment round for the current half-year, open from today, with proposals generated
+    for every committee there now."""
+    from evaluations.services.assessments import assessment_generate, assessment_round_open
+
+    today = timezone.localdate()
+    half = ReviewRound.Half.FIRST if today.month <= 6 else ReviewRound.Half.SECOND
+    values = {"year": today.year, "half": half, "opened_on": today,
+              "closes_on": today + datetime.timedelta(days=10), "user": None, **kwargs}
+    round_ = assessment_round_open(**values)
+    assessment_generate(round_=round_, user=None)
+    return round_
 
 
 def help_case(review_round: ReviewRound, member: Member, helper: Member) -> HelpAssignment:

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from branches.models import Branch, Member
-from evaluations.models import HelpAssignment, MemberReview, ReviewRound
+from evaluations.models import AssessmentRound, HelpAssignment, MemberReview, ReviewRound
 from evaluations.services.inspections import rectification_submit
 from reports.models import Bulletin
 from tests.factories import (
@@ -24,6 +24,7 @@ from tests.factories import (
     make_meeting,
     monthly_records,
     open_review_round,
+    scored_assessment_round,
 )
 from twinning.models import JointCommittee, MonthlyUpdate
 
@@ -108,6 +109,24 @@ EXPECTED.update({
 })
 for _name in ("review_sheet", "help_assign", "help_detail", "help_close"):
     EXPECTED[_name] = {"own": COMMITTEE_RATINGS, "other": DEPARTMENT_ONLY}
+
+# Assessments: leaders read the ranking (organisations' totals, ranks, grades), not the scores
+# or commendations; inspectors see nothing; the department runs the round. A round is
+# city-wide ("own" only); a committee's scores answer like its other pages.
+RANKING = {**dict.fromkeys(ROLES, 200), "inspector": 403}
+SCORES = {"department": 200, "town": 200, "secretary": 200, "inspector": 404, "leader": 404}
+EXPECTED.update({
+    "assessment_round_list": {"own": RANKING},
+    "assessment_round_detail": {"own": RANKING},
+    "assessment_round_create": {"own": ROUND_ADMIN},
+    "assessment_round_close": {"own": ROUND_ADMIN},
+    "assessment_round_edit": {"own": ROUND_ADMIN},
+    "assessment_commend": {"own": ROUND_ADMIN},
+    "assessment_generate": {"own": dict.fromkeys(ROLES, 405)},  # POST only
+    "assessment_detail": {"own": SCORES, "other": DEPARTMENT_ONLY},
+    "assessment_adjust": {"own": {**SCORES, "town": 403, "secretary": 403},
+                          "other": DEPARTMENT_ONLY},
+})
 
 # Monthly updates: filed by the secretary, reviewed by the department and the town; inspectors
 # and leaders see none of them. Reopening is granted by the department only.
@@ -235,6 +254,7 @@ class Side:
     review_round: ReviewRound | None = None
     review: MemberReview | None = None
     help: HelpAssignment | None = None
+    assessment_round: AssessmentRound | None = None
 
 
 # Which object an integer `pk` in a URL names, by the URL name's prefix: an attribute of the
@@ -242,7 +262,7 @@ class Side:
 PK_OF = {"inspection_": "inspection", "rectification_": "rectification",
          "meeting_": "meeting", "action_item_": "action_item"}
 PK_OBJECTS = {"member_": "member", "bulletin_": "bulletin", "review_": "review_round",
-              "help_assign": "review", "help_": "help"}
+              "help_assign": "review", "help_": "help", "assessment_": "assessment_round"}
 
 
 def _kwargs(pattern: URLPattern, side: Side) -> dict[str, Any]:
@@ -291,8 +311,10 @@ def sides(
                            monthly_records(target), records[name])
         helpers[name] = MemberFactory(branch=village, role=Member.Role.SECRETARY)
     review_round = open_review_round()
+    assessment_round = scored_assessment_round()
     for name, side in found.items():
         side.review_round = review_round
+        side.assessment_round = assessment_round
         side.help = help_case(review_round, side.member, helpers[name])
         side.review = side.help.review
     return found

@@ -71,3 +71,20 @@ def attempt(form: forms.Form, action: Callable[..., T], /, **kwargs: Any) -> T |
         logger.exception("saving %s failed", getattr(action, "__name__", action))
         form.add_error(None, _("数据库暂时无法保存，您填写的内容已保留，请稍后再试。"))
     return None
+
+
+def press(
+    request: HttpRequest, action: Callable[..., T], success: Callable[[T], str], /,
+    **kwargs: Any,
+) -> T | None:
+    """Run a service for a button (a POST without a form) and say how it went in a message:
+    `success(result)` if it worked, the rule it broke if it raised ValidationError."""
+    from django.contrib import messages
+
+    try:
+        result = action(**kwargs)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return None
+    messages.success(request, success(result))
+    return result

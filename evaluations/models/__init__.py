@@ -1,5 +1,12 @@
 """Models of this app, one module per sub-domain, re-exported here."""
 
+from .assessments import (
+    Assessment,
+    AssessmentCriterion,
+    AssessmentRound,
+    AssessmentScore,
+    Commendation,
+)
 from .inspections import (
     Inspection,
     InspectionCriterion,
@@ -10,6 +17,11 @@ from .inspections import (
 from .reviews import HelpAssignment, HelpFollowUp, MemberReview, ReviewRound
 
 __all__ = [
+    "Assessment",
+    "AssessmentCriterion",
+    "AssessmentRound",
+    "AssessmentScore",
+    "Commendation",
     "HelpAssignment",
     "HelpFollowUp",
     "Inspection",

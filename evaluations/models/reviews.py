@@ -8,45 +8,26 @@ committee enters it; the round locks after its close date or once the department
 import datetime
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from branches.models import Member
 from twinning.models import JointCommittee
 
+from .rounds import HalfYearRound
 
-class ReviewRound(models.Model):
+
+class ReviewRound(HalfYearRound):
     """One half-year's democratic review, opened and closed by the department."""
 
-    class Half(models.TextChoices):
-        FIRST = "first", _("上半年")
-        SECOND = "second", _("下半年")
-
-    year = models.PositiveSmallIntegerField(
-        _("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
-    half = models.CharField(_("半年"), max_length=8, choices=Half.choices)
-    opened_on = models.DateField(_("开始日期"))
     closes_on = models.DateField(_("截止日期"), help_text=_("当天仍可录入，次日起锁定。"))
-    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("开启人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("关闭人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["-year", "-half"]
+    class Meta(HalfYearRound.Meta):
         verbose_name = _("民主评议")
         verbose_name_plural = _("民主评议")
         constraints = [
@@ -60,9 +41,6 @@ class ReviewRound(models.Model):
                 violation_error_message=_("截止日期不能早于开始日期。"),
             ),
         ]
-
-    def __str__(self) -> str:
-        return gettext("%(year)s年%(half)s") % {"year": self.year, "half": self.get_half_display()}
 
     def get_absolute_url(self) -> str:
         return reverse("review_round_detail", args=[self.pk])

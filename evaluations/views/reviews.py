@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from branches.models import Town
 from twinning import permissions
 from twinning.models import JointCommittee, Role
-from twinning.pages import paginate, show_errors
+from twinning.pages import paginate, press, show_errors
 
 from ..exports import TABLE8_CONTENT_TYPE, table8_filename, table8_xlsx
 from ..forms.reviews import RoundEditForm, RoundForm
@@ -118,13 +118,9 @@ def review_round_close(request: HttpRequest, pk: int) -> HttpResponse:
     _require_department(request)
     review_round = _get_round(request, pk)
     if request.method == "POST":
-        try:
-            services.review_round_close(review_round=review_round, user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("%(round)s民主评议已关闭，结果已锁定。") % {
-                "round": str(review_round)})
+        press(request, services.review_round_close,
+              lambda closed: _("%(round)s民主评议已关闭，结果已锁定。") % {"round": str(closed)},
+              review_round=review_round, user=request.user)
         return redirect(review_round)
     counts = selectors.Counts.of(
         review_round.reviews.aggregate(**selectors.review_counts())
@@ -137,12 +133,9 @@ def review_round_close(request: HttpRequest, pk: int) -> HttpResponse:
 def review_round_roster(request: HttpRequest, pk: int) -> HttpResponse:
     _require_department(request)
     review_round = _get_round(request, pk)
-    try:
-        added = services.review_round_fill_roster(review_round=review_round, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("已补充%(n)s名党员到评议名单。") % {"n": added})
+    press(request, services.review_round_fill_roster,
+          lambda added: _("已补充%(n)s名党员到评议名单。") % {"n": added},
+          review_round=review_round, user=request.user)
     return redirect(review_round)
 
 

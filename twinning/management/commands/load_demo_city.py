@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from branches import demo as branches_demo
+from evaluations import demo_assessments as assessments_demo
 from evaluations import demo_inspections as inspections_demo
 from evaluations import demo_reviews as reviews_demo
 from twinning import demo as twinning_demo
@@ -31,6 +32,7 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("meetings", demo_meetings.load),
     ("inspections", inspections_demo.load),
     ("reviews", reviews_demo.load),
+    ("assessments", assessments_demo.load),
 )
 
 
@@ -38,8 +40,9 @@ class Command(BaseCommand):
     help = (
         "Load the reference city (towns, branches, members, joint committees) with its history "
         "(aid projects and mutual help since 2019; the last 12 months of monthly updates, "
-        "inspections and joint meetings; two democratic reviews), deterministic from one seed; "
-        "rows already there are left alone, so it can be run again safely."
+        "inspections and joint meetings; two democratic reviews and two assessments), "
+        "deterministic from one seed; rows already there are left alone, so it can be run "
+        "again safely."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
