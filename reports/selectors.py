@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from branches.models import Branch, Town
 from evaluations.models import Inspection
 from evaluations.selectors import inspections as inspection_selectors
+from evaluations.selectors.assessments import assessment_summary
 from evaluations.selectors.reviews import review_summary
 from twinning import outcomes
 from twinning import selectors as committee_selectors
@@ -154,10 +155,11 @@ class BulletinData:
     next_steps: str
     # Section 六 appears only in a month when a review round or an assessment closed.
     reviews: Any = None
+    assessments: Any = None
 
     @property
     def evaluations(self) -> bool:
-        return self.reviews is not None
+        return self.reviews is not None or self.assessments is not None
 
 
 def overview(period: datetime.date, committees: QuerySet, villages: QuerySet) -> Overview:
@@ -317,6 +319,7 @@ def bulletin_data(
         ),
         next_steps=text.next_steps if text else "",
         reviews=review_summary(period, committees),
+        assessments=assessment_summary(period, committees),
     )
 
 

@@ -267,3 +267,22 @@ def test_a_build_in_flight_shows_the_state_and_progress_the_script_updates(
     assert "<p data-note>排队中 · 0%</p>" in body
     assert '<progress class="full" max="100" value="0">' in body
     assert "js/bulletin.js" in body
+
+
+def test_section_six_includes_the_assessment_in_the_month_its_round_closed(media, town) -> None:
+    from django.utils import timezone
+
+    from evaluations.models import AssessmentRound
+
+    make_committee(town=town)
+    today = timezone.localdate()
+    AssessmentRound.objects.create(
+        year=today.year,
+        half=AssessmentRound.Half.FIRST if today.month <= 6 else AssessmentRound.Half.SECOND,
+        opened_on=today.replace(day=1), closes_on=today, closed_at=timezone.now(),
+    )
+    month = bulletin_data(today.replace(day=1))
+    assert month.assessments is not None and month.evaluations
+    html = services.bulletin_html(today.replace(day=1), 1)
+    assert "六、民主评议与考核" in html and "（二）联合党组织考核" in html
+    assert html.count('<h2 class="section" id="s6">') == 1
