@@ -120,7 +120,7 @@ def test_town_staff_import_their_town_but_not_towns(client, town_user, town) -> 
     client.force_login(town_user)
     response = client.get(reverse("exchange_import"))
     kinds = [key for key, _ in response.context["form"].fields["kind"].choices]
-    assert kinds == ["branches", "members", "committees"]
+    assert kinds == ["branches", "members", "committees", "monthly_updates", "aid_projects"]
     refused = _upload(client, "towns", [["code", "name", "kind"], ["T-9", "九镇", "镇"]])
     assert "kind" in refused.context["form"].errors
     assert client.get(reverse("exchange_template", args=["towns", "csv"])).status_code == 403
