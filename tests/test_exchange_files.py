@@ -24,7 +24,7 @@ from tests.factories import (
     VillageFactory,
     make_committee,
 )
-from twinning import services_aid
+from tests.factories_aid import AidProjectFactory, ProgressFactory
 from twinning.exchange import KINDS, export_file, import_file, template_file
 from twinning.exchange.files import escape_formula, unescape_formula
 from twinning.exchange.resources import NumberWidget, PeriodWidget
@@ -54,13 +54,8 @@ def registers(town, other_town):
                          summary="+加号开头的小结")
     MonthlyUpdateFactory(committee=second, status="draft", meeting_held=None,
                          first_submitted_at=None, submitted_at=None)
-    project = services_aid.project_save(
-        committee=first, title="=大棚", category="industry", funder=second.urban,
-        status="active", started_on=datetime.date(2024, 3, 1), finished_on=None,
-        investment_planned=Decimal("0"), households=12, extra_income=Decimal("0"), area_mu=None,
-    )
-    services_aid.progress_save(project=project, reported_on=datetime.date(2024, 4, 1),
-                               investment=Decimal("86000"), jobs=3)
+    ProgressFactory(project=AidProjectFactory(committee=first, title="=大棚", funder=second.urban),
+                    investment=Decimal("86000"), jobs=3)
     return [first, second, dissolved]
 
 

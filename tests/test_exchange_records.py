@@ -24,7 +24,7 @@ from tests.factories import (
     EnterpriseFactory,
     MonthlyUpdateFactory,
 )
-from twinning import services_aid
+from tests.factories_aid import AidProjectFactory, ProgressFactory
 from twinning.exchange import import_file
 from twinning.models import AidProject, MonthlyUpdate, ProjectProgress, ReopenRequest
 from twinning.monthly import rules
@@ -263,14 +263,11 @@ def test_new_projects_take_their_mechanism_from_the_funder_and_their_totals_from
 def test_raising_a_total_adds_the_difference_and_the_same_file_writes_nothing(
     committee
 ) -> None:
-    project = services_aid.project_save(
-        committee=committee, title="养殖基地", category="industry", funder=committee.urban,
-        status="done", started_on=datetime.date(2024, 3, 1),
-        finished_on=datetime.date(2024, 12, 31), investment_planned=Decimal("500000"),
-        households=450, extra_income=Decimal("0"), area_mu=None,
-    )
-    services_aid.progress_save(project=project, reported_on=datetime.date(2024, 6, 1),
-                               investment=Decimal("300000.00"), jobs=5)
+    project = AidProjectFactory(committee=committee, title="养殖基地", status="done",
+                                finished_on=datetime.date(2024, 12, 31),
+                                investment_planned=Decimal("500000"), households=450)
+    ProgressFactory(project=project, reported_on=datetime.date(2024, 6, 1),
+                    investment=Decimal("300000.00"), jobs=5)
     rows = [AID, _aid_row(committee, "养殖基地", committee.urban, "450000.00", "9", "done",
                           "2024-03-01", "2024-12-31", households="450")]
     report = run("aid_projects", rows, name="养殖.csv")
@@ -290,13 +287,10 @@ def test_raising_a_total_adds_the_difference_and_the_same_file_writes_nothing(
 
 def test_bad_aid_rows_are_reported_where_they_are_with_nothing_written(committee) -> None:
     village = committee.memberships.first().village
-    project = services_aid.project_save(
-        committee=committee, title="路灯", category="infrastructure", funder=committee.urban,
-        status="active", started_on=datetime.date(2024, 5, 1), finished_on=None,
-        investment_planned=Decimal("0"), households=0, extra_income=Decimal("0"), area_mu=None,
-    )
-    services_aid.progress_save(project=project, reported_on=datetime.date(2024, 6, 1),
-                               investment=Decimal("1000.00"), jobs=2)
+    ProgressFactory(project=AidProjectFactory(committee=committee, title="路灯",
+                                              category="infrastructure",
+                                              started_on=datetime.date(2024, 5, 1)),
+                    reported_on=datetime.date(2024, 6, 1), investment=Decimal("1000.00"), jobs=2)
     before = history_rows()
     report = run("aid_projects", [AID,
         _aid_row(committee, "村出资", village),
@@ -327,12 +321,7 @@ def test_bad_aid_rows_are_reported_where_they_are_with_nothing_written(committee
 def test_aid_projects_round_trip_as_xlsx_and_read_gb18030(
     client, department_user, committee, second_committee
 ) -> None:
-    services_aid.project_save(
-        committee=committee, title="@生姜种植", category="industry",
-        funder=EnterpriseFactory(), status="active", started_on=datetime.date(2024, 4, 1),
-        finished_on=None, investment_planned=Decimal("0"), households=20,
-        extra_income=Decimal("0"), area_mu=None,
-    )
+    AidProjectFactory(committee=committee, title="@生姜种植", funder=EnterpriseFactory())
     client.force_login(department_user)
     content = client.get(reverse("export_aid_projects", args=["xlsx"])).content
     assert read_xlsx(content)[1][1] == "'@生姜种植"
@@ -357,11 +346,7 @@ def test_the_aid_export_follows_the_project_list(
     client, town_user, committee, other_committee
 ) -> None:
     for c, title in ((committee, "本镇项目"), (other_committee, "外镇项目")):
-        services_aid.project_save(
-            committee=c, title=title, category="training", funder=c.urban, status="planned",
-            started_on=None, finished_on=None, investment_planned=Decimal("0"), households=0,
-            extra_income=Decimal("0"), area_mu=None,
-        )
+        AidProjectFactory(committee=c, title=title, category="training")
     client.force_login(town_user)
     rows = read_csv(client.get(reverse("export_aid_projects", args=["csv"])).content)
     assert [row[1] for row in rows[1:]] == ["本镇项目"]
