@@ -7,9 +7,10 @@ committees as XLSX, one monthly update and one aid project per committee), then 
 in order through the same machinery as the staff page and `import_data`
 (`twinning.exchange.import_file`: check every row, then write in one transaction) into a
 scratch database: an SQLite file in a temporary directory and, with --postgres, a PostgreSQL
-database that is created and dropped (e.g. postgres://postgres@127.0.0.1:5432/twinning_bench7). Each import runs in a fresh process, so
-its time and peak memory (peak resident set size, and its growth over the process before the
-import) are its own. Each file is then imported a second time, which must change nothing.
+database that is created and dropped (e.g. postgres://postgres@127.0.0.1:5432/twinning_bench7).
+Each import runs in a fresh process, so its time and peak memory (peak resident set size, and
+its growth over the process before the import) are its own. Each file is then imported a
+second time, which must change nothing.
 """
 
 import argparse
