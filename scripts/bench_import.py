@@ -151,14 +151,14 @@ def run(label: str, env: dict[str, str], files: dict[str, Path]) -> list[dict]:
             result["again"] = rerun
             results.append(result)
     print(f"\n{label}")
-    print(f"{'file':<26}{'rows':>7}{'new':>7}{'changed':>9}{'same':>7}{'seconds':>9}"
+    print(f"{'file':<30}{'rows':>7}{'new':>7}{'changed':>9}{'same':>7}{'seconds':>9}"
           f"{'peak MiB':>10}{'growth MiB':>12}")
     for r in results:
         name = files[r["kind"]].name + (" (again)" if r["again"] else "")
-        print(f"{name:<26}{r['rows']:>7}{r['created']:>7}{r['changed']:>9}{r['unchanged']:>7}"
+        print(f"{name:<30}{r['rows']:>7}{r['created']:>7}{r['changed']:>9}{r['unchanged']:>7}"
               f"{r['seconds']:>9.1f}{r['peak_mib']:>10.0f}{r['growth_mib']:>12.0f}")
     first = [r for r in results if not r["again"]]
-    print(f"{'all files':<26}{sum(r['rows'] for r in first):>7}"
+    print(f"{'all files':<30}{sum(r['rows'] for r in first):>7}"
           f"{'':>23}{sum(r['seconds'] for r in first):>9.1f}")
     return results
 
