@@ -78,6 +78,10 @@ class AidProjectResource(ExchangeResource):
             .select_related("committee", "funder")
         )
 
+    def subject(self, instance: AidProject) -> str:
+        # Titles repeat across committees: the preview names both.
+        return f"{instance.committee.name} · {instance.title}"
+
     def init_instance(self, row: Any = None) -> AidProject:
         # A new project has no reports yet; a file without the totals' columns keeps them so.
         project = super().init_instance(row)

@@ -424,6 +424,10 @@ class ExchangeResource(ModelResource):
         """Write one new (`stored` is None) or changed row through the app's services."""
         raise NotImplementedError
 
+    def subject(self, instance: Model) -> str:
+        """The row's record as the import preview names it."""
+        return str(instance)
+
     # Exporting
 
     def iter_queryset(self, queryset: QuerySet) -> Iterator[Model]:

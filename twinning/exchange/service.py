@@ -343,7 +343,8 @@ def _row_change(
         before = column.export(stored, labels=True) if stored is not None else ""
         if after != before:
             cells.append((column.label, before, after))
-    return RowChange(row=number, created=stored is None, subject=str(instance), cells=cells)
+    return RowChange(row=number, created=stored is None, subject=resource.subject(instance),
+                     cells=cells)
 
 
 def _write(
