@@ -19,10 +19,12 @@ from tests.exchange_helpers import (
 from tests.factories import (
     EnterpriseFactory,
     MemberFactory,
+    MonthlyUpdateFactory,
     TownFactory,
     VillageFactory,
     make_committee,
 )
+from tests.factories_aid import AidProjectFactory, ProgressFactory
 from twinning.exchange import KINDS, export_file, import_file, template_file
 from twinning.exchange.files import escape_formula, unescape_formula
 from twinning.exchange.resources import NumberWidget, PeriodWidget
@@ -48,6 +50,12 @@ def registers(town, other_town):
     MemberFactory(branch=village, name="=SUM(A1:A2)", phone="@home", joined_on=None)
     MemberFactory(branch=second.urban, name="'=引号", phone="-1")
     EnterpriseFactory(code="E-FREE", name="无镇企业", industries="食品；物流")
+    MonthlyUpdateFactory(committee=first, investment_yuan=Decimal("1234.50"),
+                         summary="+加号开头的小结")
+    MonthlyUpdateFactory(committee=second, status="draft", meeting_held=None,
+                         first_submitted_at=None, submitted_at=None)
+    ProgressFactory(project=AidProjectFactory(committee=first, title="=大棚", funder=second.urban),
+                    investment=Decimal("86000"), jobs=3)
     return [first, second, dissolved]
 
 
@@ -236,6 +244,9 @@ def test_the_template_example_imports_as_a_clerk_would_fill_it(db) -> None:
                 (2, "C", "找不到编码为「370782001-R01」的党组织。"),
                 (2, "D", "找不到编码为「370782001-V002」的村党组织。"),
             ]
+        elif kind in ("monthly_updates", "aid_projects"):
+            # They name the committee of the committees template, refused above.
+            assert problems(report)[0] == (2, "A", "找不到编码为「CJ001」的联合党组织。")
         else:
             assert report.ok, problems(report)
     assert Town.objects.get().name == "密州街道"

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from branches.models import Branch, Member, Town
 from tests.exchange_helpers import csv_bytes, history_rows, problems, xlsx_bytes
-from tests.factories import MemberFactory, ResidentsFactory, VillageFactory
+from tests.factories import MemberFactory, ResidentsFactory, VillageFactory, make_committee
 from twinning.exchange import KINDS, import_file
 from twinning.models import CommitteeVillage, ImportRecord, JointCommittee
 
@@ -386,8 +386,19 @@ def _member_file(count: int, branch: Branch) -> list[list[str]]:
             *([branch.code, f"党员{i}", "党员", "2001-01-01"] for i in range(count))]
 
 
+def _record_file(kind: str, committees: list[JointCommittee]) -> list[list[str]]:
+    if kind == "monthly_updates":
+        return [["committee", "period", "meeting_held", "summary", "submitted_on"],
+                *([c.code, "2025-03", "是", "召开联席会议一次，走访困难户。", "2025-04-02"]
+                  for c in committees)]
+    return [["committee", "title", "category", "funder", "investment_yuan", "status",
+             "started_on"],
+            *([c.code, "大棚", "产业", c.urban.code, "1000", "进行中", "2025-03-01"]
+              for c in committees)]
+
+
 @pytest.mark.parametrize("who", ["command line", "town staff"])
-@pytest.mark.parametrize("kind", ["members", "committees"])
+@pytest.mark.parametrize("kind", ["members", "committees", "monthly_updates", "aid_projects"])
 def test_checking_a_file_makes_the_same_queries_for_10_rows_as_for_100(
     town, kind, who, request
 ) -> None:
@@ -400,6 +411,8 @@ def test_checking_a_file_makes_the_same_queries_for_10_rows_as_for_100(
     def file(count: int) -> list[list[str]]:
         if kind == "members":
             return _member_file(count, VillageFactory(town=town))
+        if kind in ("monthly_updates", "aid_projects"):
+            return _record_file(kind, [make_committee(town=town) for _ in range(count)])
         ResidentsFactory(code="R-Q", town=town)
         villages = VillageFactory.create_batch(2 * count, town=town)
         return [COMMITTEE_HEADER, *(
@@ -420,7 +433,8 @@ def test_checking_a_file_makes_the_same_queries_for_10_rows_as_for_100(
 
 
 def test_every_kind_is_registered_with_its_resource() -> None:
-    assert list(KINDS) == ["towns", "branches", "members", "committees"]
+    assert list(KINDS) == ["towns", "branches", "members", "committees", "monthly_updates",
+                           "aid_projects"]
     for kind in KINDS.values():
         assert kind.resource_class._meta.import_id_fields
         assert {c.column_name for c in kind.resource_class.columns()} >= set(

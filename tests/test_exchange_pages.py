@@ -11,7 +11,14 @@ from django.urls import reverse
 
 from branches.models import Branch, Member
 from tests.exchange_helpers import csv_bytes, history_rows, read_csv, read_xlsx
-from tests.factories import MemberFactory, ResidentsFactory, VillageFactory, make_committee
+from tests.factories import (
+    MemberFactory,
+    MonthlyUpdateFactory,
+    ResidentsFactory,
+    VillageFactory,
+    make_committee,
+)
+from tests.factories_aid import AidProjectFactory, ProgressFactory
 from twinning.models import ImportRecord, JointCommittee
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +127,7 @@ def test_town_staff_import_their_town_but_not_towns(client, town_user, town) -> 
     client.force_login(town_user)
     response = client.get(reverse("exchange_import"))
     kinds = [key for key, _ in response.context["form"].fields["kind"].choices]
-    assert kinds == ["branches", "members", "committees"]
+    assert kinds == ["branches", "members", "committees", "monthly_updates", "aid_projects"]
     refused = _upload(client, "towns", [["code", "name", "kind"], ["T-9", "九镇", "镇"]])
     assert "kind" in refused.context["form"].errors
     assert client.get(reverse("exchange_template", args=["towns", "csv"])).status_code == 403
@@ -206,9 +213,16 @@ def test_exporting_a_list_makes_a_fixed_number_of_queries(
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(department_user)
-    urls = [reverse(f"export_{kind}", args=["csv"]) for kind in ("committees", "branches",
-                                                                 "members")]
-    make_committee(town=town, villages=2)
+    urls = [reverse(f"export_{kind}", args=["csv"]) for kind in (
+        "committees", "branches", "members", "monthly_updates", "aid_projects")]
+
+    def committee_with_records(villages: int):
+        committee = make_committee(town=town, villages=villages)
+        MonthlyUpdateFactory(committee=committee)
+        ProgressFactory(project=AidProjectFactory(committee=committee))
+        return committee
+
+    committee_with_records(2)
     client.get(urls[0])
     small = []
     for url in urls:
@@ -216,7 +230,7 @@ def test_exporting_a_list_makes_a_fixed_number_of_queries(
             client.get(url)
         small.append(len(queries.captured_queries))
     for _ in range(15):
-        committee = make_committee(town=town, villages=4)
+        committee = committee_with_records(4)
         MemberFactory.create_batch(3, branch=committee.urban)
     for url, count in zip(urls, small, strict=True):
         with django_assert_num_queries(count):

@@ -210,6 +210,10 @@ EXPECTED["export_towns"] = {"own": {**dict.fromkeys(ROLES, 403), "department": 2
 EXPECTED["export_branches"] = EXPECTED["branch_list"]
 EXPECTED["export_members"] = EXPECTED["member_list"]
 EXPECTED["export_committees"] = EXPECTED["committee_list"]
+# Monthly updates: those who file or review them (the committee's page or the completeness
+# page, which the selector picks by the query); aid projects: like their list.
+EXPECTED["export_monthly_updates"] = {"own": {**STAFF_ONLY, "secretary": 200}}
+EXPECTED["export_aid_projects"] = EXPECTED["project_list"]
 
 # Views that belong to Django or to other packages and guard themselves.
 FOREIGN_PREFIXES = ("admin:",)

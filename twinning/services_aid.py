@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Min, Model
+from django.db.models import Max, Min, Model, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,7 +69,7 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _check_open(committee: JointCommittee) -> None:
+def check_open(committee: JointCommittee) -> None:
     if not committee.is_active:
         raise ValidationError(
             _("联合党组织「%(name)s」已于%(date)s撤销，不能再登记或修改其记录。")
@@ -80,7 +80,7 @@ def _check_open(committee: JointCommittee) -> None:
 def _open_committee(committee: JointCommittee) -> JointCommittee:
     """The committee row, read afresh and locked so that it cannot be dissolved meanwhile."""
     locked = JointCommittee.objects.select_for_update().get(pk=committee.pk)
-    _check_open(locked)
+    check_open(locked)
     return locked
 
 
@@ -150,13 +150,27 @@ def check_project(project: AidProject, *, today: datetime.date) -> None:
     errors.raise_any()
 
 
-def _check_against_records(project: AidProject) -> None:
-    """A saved project's new dates, status and category must still fit its reports and outputs."""
-    errors = _Errors()
+@dataclass(frozen=True)
+class RecordDates:
+    """The first and last days of a project's progress reports and outputs."""
+
+    reports_first: datetime.date | None = None
+    reports_last: datetime.date | None = None
+    outputs_first: datetime.date | None = None
+    outputs_last: datetime.date | None = None
+
+
+def record_dates(project: AidProject) -> RecordDates:
     reports = project.reports.aggregate(first=Min("reported_on"), last=Max("reported_on"))
     outputs = project.outputs.aggregate(first=Min("completed_on"), last=Max("completed_on"))
-    firsts = [d for d in (reports["first"], outputs["first"]) if d]
-    lasts = [d for d in (reports["last"], outputs["last"]) if d]
+    return RecordDates(reports["first"], reports["last"], outputs["first"], outputs["last"])
+
+
+def check_against_records(project: AidProject, dates: RecordDates) -> None:
+    """A saved project's new dates, status and category must still fit its reports and outputs."""
+    errors = _Errors()
+    firsts = [d for d in (dates.reports_first, dates.outputs_first) if d]
+    lasts = [d for d in (dates.reports_last, dates.outputs_last) if d]
     if firsts and not project.is_started:
         errors.add("status", _("该项目已有进度报告或建设成果，不能改回计划中。"))
     if firsts and project.started_on and min(firsts) < project.started_on:
@@ -165,7 +179,7 @@ def _check_against_records(project: AidProject) -> None:
     if lasts and project.finished_on and max(lasts) > project.finished_on:
         errors.add("finished_on", _("已有%(date)s的进度或成果记录，完成日期不能早于它。")
                    % {"date": max(lasts).isoformat()})
-    if outputs["first"] and project.category != AidProject.Category.INFRASTRUCTURE:
+    if dates.outputs_first and project.category != AidProject.Category.INFRASTRUCTURE:
         errors.add("category", _("该项目已登记建设成果，类别须为基础设施。"))
     errors.raise_any()
 
@@ -198,7 +212,7 @@ def project_save(
     })
     check_project(project, today=_today())
     if project.pk:
-        _check_against_records(project)
+        check_against_records(project, record_dates(project))
     return _finish(project)
 
 
@@ -260,6 +274,67 @@ def progress_save(
     })
     check_progress(report, project=project, today=_today())
     return _finish(report)
+
+
+def catch_up_day(project: AidProject, today: datetime.date) -> datetime.date:
+    """The day of a report that brings a project's totals up to date: its finish day once
+    done, else today."""
+    if project.status == AidProject.Status.DONE and project.finished_on:
+        return project.finished_on
+    return today
+
+
+def check_totals(
+    project: AidProject, *, investment: Decimal, jobs: int, recorded: tuple[Decimal, int],
+    today: datetime.date,
+) -> datetime.date | None:
+    """Where totals given for a project (a spreadsheet's `investment_yuan` and `jobs`) leave
+    its progress reports, whose sums are `recorded`: None when they match, else the day of the
+    one report that carries the difference. Totals below the reports' sums are refused (a
+    report is corrected on the project page, never silently), and so is a report the project
+    cannot take (not started yet)."""
+    errors = _Errors()
+    recorded = (Decimal(recorded[0]).quantize(Decimal("0.01")), recorded[1])
+    extra = {"investment_yuan": investment - recorded[0], "jobs": jobs - recorded[1]}
+    for (field, difference), total in zip(extra.items(), recorded, strict=True):
+        if difference < 0:
+            errors.add(field, _(
+                "已登记的进度报告合计为%(total)s，这里不能小于它；如需减少，请在项目页面修改进度报告。"
+            ) % {"total": total})
+    errors.raise_any()
+    if not any(extra.values()):
+        return None
+    day = catch_up_day(project, today)
+    try:
+        check_progress(ProjectProgress(project=project, reported_on=day), project=project,
+                       today=today)
+    except ValidationError as error:
+        field = "investment_yuan" if extra["investment_yuan"] else "jobs"
+        raise ValidationError({field: error.messages}) from None
+    return day
+
+
+@transaction.atomic
+def progress_catch_up(
+    *, project: AidProject, investment: Decimal, jobs: int, note: str = ""
+) -> ProjectProgress | None:
+    """Bring a project's actual investment and jobs (the sums of its progress reports) to these
+    totals with one report carrying the difference, on `catch_up_day`; a report already on
+    that day takes the difference instead. Matching totals write nothing."""
+    project = _locked_project(project)
+    sums = project.reports.aggregate(investment=Sum("investment"), jobs=Sum("jobs"))
+    recorded = (sums["investment"] or Decimal("0.00"), sums["jobs"] or 0)
+    day = check_totals(project, investment=investment, jobs=jobs, recorded=recorded,
+                       today=_today())
+    if day is None:
+        return None
+    report = project.reports.filter(reported_on=day).first()
+    return progress_save(
+        project=project, record=report, reported_on=day,
+        investment=(report.investment if report else 0) + investment - recorded[0],
+        jobs=(report.jobs if report else 0) + jobs - recorded[1],
+        note=report.note if report else note,
+    )
 
 
 @transaction.atomic

@@ -102,13 +102,20 @@ class ChoiceWidget(Widget):
 
 
 class YesNoWidget(Widget):
-    """yes/no, 是/否 (also true/false, 1/0); blank is no."""
+    """yes/no, 是/否 (also true/false, 1/0); blank is `blank`: no, or None where the answer
+    may be missing (and a missing answer exports as a blank cell, so it reads back the same)."""
 
     YES = {"yes", "y", "是", "true", "1", "√"}
-    NO = {"no", "n", "否", "false", "0", "×", ""}
+    NO = {"no", "n", "否", "false", "0", "×"}
 
-    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool:
+    def __init__(self, blank: bool | None = False) -> None:
+        super().__init__()
+        self.blank = blank
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool | None:
         text = _text(value).lower()
+        if not text:
+            return self.blank
         if text in self.YES:
             return True
         if text in self.NO:
@@ -116,6 +123,8 @@ class YesNoWidget(Widget):
         raise ValueError(_("「%(value)s」无法识别，请填写“是”或“否”（yes/no）。") % {"value": text})
 
     def render(self, value: Any, obj: Any = None, labels: bool = False, **kwargs: Any) -> str:
+        if value is None and self.blank is None:
+            return ""
         if labels:
             return "是" if value else "否"
         return "yes" if value else "no"
@@ -191,7 +200,11 @@ class NumberWidget(Widget):
         return int(rounded) if not self.places else rounded
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
-        return "" if value is None else str(value)
+        if value is None:
+            return ""
+        # A sum computed by the database may come back without its places (SQLite: 300000).
+        return str(Decimal(value).quantize(Decimal(1).scaleb(-self.places)) if self.places
+                   else value)
 
 
 class CodeWidget(CachedForeignKeyWidget):
@@ -256,9 +269,12 @@ class Column(Field):
         *,
         required: bool = False,
         default: Any = NOT_PROVIDED,
+        attribute: str = "",
     ) -> None:
+        # `attribute`: where the value lives on the row's object when it is not named `key`.
         super().__init__(
-            attribute=key, column_name=key, widget=widget or TextWidget(), default=default
+            attribute=attribute or key, column_name=key, widget=widget or TextWidget(),
+            default=default,
         )
         self.label = label
         self.required = required
@@ -358,7 +374,10 @@ class ExchangeResource(ModelResource):
     ) -> None:
         """The row's cells, the model's field rules, the register's own rules and the user's
         reach; every problem of the row is collected, not just the first."""
-        errors = dict(import_validation_errors or {})
+        # import-export keys a cell's error by attribute; problems are reported by column.
+        names = {column.attribute: column.column_name for column in self.columns()}
+        errors = {names.get(key, key): error
+                  for key, error in (import_validation_errors or {}).items()}
         stored = self.stored.get(instance.pk)
         if stored is None:
             for column in self.columns():
@@ -404,6 +423,10 @@ class ExchangeResource(ModelResource):
     def write(self, instance: Model, stored: Model | None) -> None:
         """Write one new (`stored` is None) or changed row through the app's services."""
         raise NotImplementedError
+
+    def subject(self, instance: Model) -> str:
+        """The row's record as the import preview names it."""
+        return str(instance)
 
     # Exporting
 

@@ -97,6 +97,11 @@ KINDS: dict[str, Kind] = {
              "branches.selectors.member_list", export_roles=MEMBER_READERS),
         Kind("committees", gettext_lazy("联合党组织"), "twinning.resources.CommitteeResource",
              "twinning.selectors.committee_list"),
+        Kind("monthly_updates", gettext_lazy("月度工作报告"),
+             "twinning.monthly.resources.MonthlyUpdateResource",
+             "twinning.monthly.selectors.update_export", export_roles=MEMBER_READERS),
+        Kind("aid_projects", gettext_lazy("帮扶项目"), "twinning.resources_aid.AidProjectResource",
+             "twinning.selectors_aid.project_list"),
     )
 }
 
@@ -338,7 +343,8 @@ def _row_change(
         before = column.export(stored, labels=True) if stored is not None else ""
         if after != before:
             cells.append((column.label, before, after))
-    return RowChange(row=number, created=stored is None, subject=str(instance), cells=cells)
+    return RowChange(row=number, created=stored is None, subject=resource.subject(instance),
+                     cells=cells)
 
 
 def _write(

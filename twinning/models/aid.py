@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Max, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +69,21 @@ class AidProjectQuerySet(models.QuerySet):
                 Subquery(reports.annotate(s=Sum("jobs")).values("s")), Value(0)
             ),
         )
+
+
+    def with_record_dates(self) -> "AidProjectQuerySet":
+        """Annotate the first and last days of the progress reports (`reports_first`,
+        `reports_last`) and of the outputs (`outputs_first`, `outputs_last`), which bound the
+        project's own dates."""
+        dates = {}
+        for name, model, day in (
+            ("reports", ProjectProgress, "reported_on"),
+            ("outputs", InfrastructureOutput, "completed_on"),
+        ):
+            rows = model.objects.filter(project=OuterRef("pk")).order_by().values("project")
+            dates[f"{name}_first"] = Subquery(rows.annotate(d=Min(day)).values("d"))
+            dates[f"{name}_last"] = Subquery(rows.annotate(d=Max(day)).values("d"))
+        return self.annotate(**dates)
 
 
 class AidProject(models.Model):

@@ -8,13 +8,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from branches.models import Town
 
 from .. import permissions, prefill
-from ..models import JointCommittee, MonthlyUpdate, ReopenRequest
-from ..periods import add_months, month_end
+from ..models import JointCommittee, MonthlyUpdate, ReopenRequest, Role
+from ..periods import add_months, format_period, month_end, parse_period
 from . import rules, services
 from .rules import Filing
 
@@ -299,3 +301,38 @@ def pending_reopen_requests(user: Any) -> QuerySet:
     return permissions.visible_updates(
         user, ReopenRequest.objects.filter(status=ReopenRequest.Status.PENDING)
     ).select_related("committee", "requested_by").order_by("requested_at")
+
+
+def requested_period(value: str, today: datetime.date) -> tuple[datetime.date, str]:
+    """The completeness page's month (`?month=YYYY-MM`): by default the month being filed, and
+    never a later one; with the message when the value is no month ("" when it is)."""
+    default = rules.last_due_period(today)
+    try:
+        period = parse_period(value or format_period(default))
+    except ValidationError as error:
+        return default, error.messages[0]
+    return min(period, default), ""
+
+
+def update_export(user: Any, params: Any) -> QuerySet:
+    """The monthly updates a page lists, for its export, never more: with `committee`, the
+    months of that committee's monthly page; otherwise the updates of the completeness page's
+    rows as filtered (`month`, `town`, `status`)."""
+    today = timezone.localdate()
+    updates = MonthlyUpdate.objects.select_related("committee").order_by(
+        "committee__code", "-period"
+    )
+    code = params.get("committee", "")
+    if code:
+        committee = permissions.visible(user, JointCommittee.objects.filter(code=code)).first()
+        if committee is None or not permissions.can(user, "view_updates", committee):
+            return updates.none()
+        periods = [state.period for state in committee_months(committee, today)]
+        return updates.filter(committee=committee, period__in=periods)
+    if permissions.role_of(user) not in (Role.DEPARTMENT, Role.TOWN):
+        return updates.none()
+    period, _error = requested_period(params.get("month", ""), today)
+    report = completeness_for(
+        user, period, today, town=params.get("town", ""), status=params.get("status", "")
+    )
+    return updates.filter(committee__in=[row.committee.pk for row in report.rows], period=period)

@@ -7,6 +7,7 @@ update is read-only to the secretary; a month locks after the deadline until the
 grants a reopen request; a save made from an outdated version is refused (`UpdateConflict`).
 """
 
+import copy
 import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -21,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ..models import JointCommittee, MonthlyAttachment, MonthlyUpdate, ReopenRequest
-from ..periods import chinese_period
+from ..periods import chinese_period, month_end
 from . import rules
 from .uploads import check_upload
 
@@ -316,3 +317,125 @@ def reopen_request_decide(
     request.decision_note = note
     request.save()
     return request
+
+
+# Import (twinning.monthly.resources): the department and town staff bring in updates filed on
+# paper or in another system. Unlike the secretary's form they may set the day a month was
+# submitted, so the month counts on time or late by that day; they never overwrite what the
+# workflow has settled.
+
+
+def submission_moment(day: datetime.date) -> datetime.datetime:
+    """An imported submission day as a moment: local noon, so its local date is that day."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+def first_submitted_on(update: MonthlyUpdate) -> datetime.date | None:
+    """The local day of the update's first submission: the `submitted_on` of a file."""
+    first = update.first_submitted_at
+    return rules.local_date(first) if first is not None else None
+
+
+def import_errors(
+    update: MonthlyUpdate,
+    stored: MonthlyUpdate | None,
+    *,
+    submitted_on: datetime.date | None,
+    today: datetime.date,
+    granted: bool,
+) -> dict[str, list[str]]:
+    """Why an imported row may not turn `stored` (None: no update yet) into `update`, by column.
+
+    A row equal to the stored update is always fine. Otherwise: the month has ended and the
+    committee existed in it; an accepted update is never overwritten, nor one in a locked month
+    (unless reopened or returned); an update once submitted keeps its first submission day and
+    does not turn back into a draft; a submission day lies after the month and not after today,
+    and a submitted update has its meeting answered and a summary.
+    """
+    recorded = first_submitted_on(stored) if stored is not None else None
+    if stored is not None and recorded == submitted_on and all(
+        getattr(stored, name) == getattr(update, name) for name in FIELDS
+    ):
+        return {}
+    errors: dict[str, list[str]] = {}
+    try:
+        check_period(update.committee, update.period, today)
+    except ValidationError as error:
+        return {"period": error.messages}
+    if stored is not None:
+        if stored.status == Status.ACCEPTED:
+            errors["period"] = [_("该月报告已审核通过，不能通过导入修改；如需修改，请先退回。")]
+        elif stored.status != Status.RETURNED and rules.is_locked(stored.period, today) and not (
+            granted
+        ):
+            errors["period"] = [lock_message(stored.period)]
+    if errors:
+        return errors
+    if recorded is not None and submitted_on != recorded:
+        errors["submitted_on"] = [
+            _("该报告已于%(date)s首次报送，报送日期以首次报送为准，请填写%(date)s。")
+            % {"date": recorded.isoformat()}
+        ]
+    elif submitted_on is not None:
+        month_over = month_end(update.period)
+        if submitted_on <= month_over:
+            errors["submitted_on"] = [
+                _("报送日期须在该月结束之后（%(date)s之后）。") % {"date": month_over.isoformat()}
+            ]
+        elif submitted_on > today:
+            errors["submitted_on"] = [_("报送日期不能晚于今天。")]
+        try:
+            _check_submission(update)
+        except ValidationError as error:
+            error.update_error_dict(errors)
+    return errors
+
+
+@transaction.atomic
+def update_import(
+    *,
+    committee: JointCommittee,
+    period: datetime.date,
+    user: User | None,
+    data: Mapping[str, Any],
+    submitted_on: datetime.date | None,
+    today: datetime.date | None = None,
+) -> MonthlyUpdate:
+    """Write one imported month (see `import_errors` for what is refused).
+
+    A row with a submission day submits a draft (first submitted that day) or resubmits a
+    returned update that it changes (now, keeping the first day); a row without one saves a
+    draft; a submitted update keeps its status. Once submitted, an update's rows carry its
+    first submission day.
+    """
+    today = _today(today)
+    update = (
+        MonthlyUpdate.objects.select_for_update(of=("self",))
+        .filter(committee=committee, period=period)
+        .first()
+    )
+    stored = copy.copy(update) if update is not None else None
+    if update is None:
+        update = MonthlyUpdate(committee=committee, period=period, version=0)
+    update.committee = committee
+    for name in FIELDS:
+        setattr(update, name, data[name])
+    update.summary = (update.summary or "").strip()
+    errors = import_errors(
+        update, stored, submitted_on=submitted_on, today=today,
+        granted=reopen_granted(committee, period),
+    )
+    if errors:
+        raise ValidationError(errors)
+    if submitted_on is not None and update.status in (Status.DRAFT, Status.RETURNED):
+        now = timezone.now()
+        first = update.first_submitted_at is None
+        update.status = Status.SUBMITTED
+        update.submitted_at = submission_moment(submitted_on) if first else now
+        update.first_submitted_at = update.first_submitted_at or update.submitted_at
+        update.submitted_by = user
+    update.updated_by = user
+    update.version += 1
+    update.full_clean(validate_unique=False, validate_constraints=False)
+    update.save()
+    return update

@@ -15,7 +15,7 @@ from .. import permissions
 from ..audit import audit_trail
 from ..models import JointCommittee, MonthlyAttachment, MonthlyUpdate, ReopenRequest
 from ..pages import paginate, show_errors
-from ..periods import chinese_period, format_period, parse_period
+from ..periods import chinese_period, format_period
 from . import rules, selectors, services
 from .forms import MonthlyUpdateForm, ReasonForm, ReopenDecisionForm, ReviewForm
 from .rules import Filing
@@ -230,12 +230,9 @@ def monthly_completeness(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     today = timezone.localdate()
     default = rules.last_due_period(today)
-    try:
-        period = parse_period(request.GET.get("month") or format_period(default))
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-        period = default
-    period = min(period, default)
+    period, error = selectors.requested_period(request.GET.get("month", ""), today)
+    if error:
+        messages.error(request, error)
     params = {key: request.GET.get(key, "") for key in ("town", "status")}
     report = selectors.completeness_for(
         user, period, today, town=params["town"], status=params["status"]
