@@ -192,6 +192,11 @@ EXPECTED["export_branches"] = EXPECTED["branch_list"]
 EXPECTED["export_members"] = EXPECTED["member_list"]
 EXPECTED["export_committees"] = EXPECTED["committee_list"]
 
+# The pairing advisor is the department's: it assigns pairs (定对). Its writes are POST only.
+EXPECTED["advisor"] = {"own": {**dict.fromkeys(ROLES, 403), "department": 200}}
+for _name in ("advisor_rules", "advisor_accept", "advisor_reject"):
+    EXPECTED[_name] = {"own": dict.fromkeys(ROLES, 405)}
+
 # Views that belong to Django or to other packages and guard themselves.
 FOREIGN_PREFIXES = ("admin:",)
 FOREIGN_NAMES = {"login", "logout", "set_language"}
