@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from branches.models import Branch
 
-from ..models import AdvisorSettings, PairRule, ProposalRejection
+from ..models import AdvisorSettings, CommitteeVillage, PairRule, ProposalRejection
 from . import scoring, solver
 
 REASONS = {
@@ -28,8 +28,9 @@ def advisor_settings() -> AdvisorSettings:
 
 
 def unpaired_weak_villages():
+    held = CommitteeVillage.objects.filter(left_on__isnull=True).values("village_id")
     return Branch.objects.filter(kind=Branch.Kind.VILLAGE, weak=True).exclude(
-        committee_memberships__left_on__isnull=True
+        pk__in=held
     ).select_related("town")
 
 

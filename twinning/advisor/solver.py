@@ -223,19 +223,22 @@ def _with_reasons(
         for v in problem.villages:
             if scoring.nearness(u.town, v.town) is not None:
                 reachable[v.id].add(u.id)
-    villages_by_town: dict[int, int] = defaultdict(int)
-    for village in problem.villages:
-        villages_by_town[village.town] += 1
+    open_urbans: dict[int, set[int]] = defaultdict(set)
+    for u, v in pairs:
+        open_urbans[v].add(u)
+    town_of = {v.id: v.town for v in problem.villages}
     for village in problem.villages:
         if village.id in placed:
             continue
+        partners = [w for w, us in open_urbans.items()
+                    if town_of[w] == village.town and us & open_urbans.get(village.id, set())]
         if not reachable[village.id]:
             reason = NO_REACH
         elif not reachable[village.id] - {u for u, v in problem.forbidden if v == village.id}:
             reason = FORBIDDEN
         elif not reachable[village.id] & with_room:
             reason = NO_CAPACITY
-        elif villages_by_town[village.town] < MIN_VILLAGES:
+        elif len(partners) < MIN_VILLAGES:
             reason = ALONE
         else:
             reason = OUTSCORED
