@@ -196,6 +196,10 @@ EXPECTED["export_committees"] = EXPECTED["committee_list"]
 EXPECTED["advisor"] = {"own": {**dict.fromkeys(ROLES, 403), "department": 200}}
 for _name in ("advisor_rules", "advisor_accept", "advisor_reject"):
     EXPECTED[_name] = {"own": dict.fromkeys(ROLES, 405)}
+# Warnings: each role reads the flags of the committees it may see; thresholds are the
+# department's.
+EXPECTED["warning_list"] = {"own": {**ALL_OK, "leader": 403}}
+EXPECTED["warning_settings"] = {"own": {**dict.fromkeys(ROLES, 403), "department": 200}}
 
 # Views that belong to Django or to other packages and guard themselves.
 FOREIGN_PREFIXES = ("admin:",)

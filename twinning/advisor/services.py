@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 
 from branches.models import Branch
 
-from ..models import AdvisorSettings, JointCommittee, PairRule, ProposalRejection
+from ..models import (
+    AdvisorSettings,
+    JointCommittee,
+    PairRule,
+    ProposalRejection,
+    WarningSettings,
+)
 from ..services import committee_create
 
 
@@ -64,3 +70,11 @@ def proposal_reject(
         urban=urban, villages=_group_key(villages), defaults={"rejected_on": today}
     )
     return rejection
+
+
+def warning_settings_update(*, settings: WarningSettings) -> WarningSettings:
+    """Save the one thresholds row (the first save creates it)."""
+    settings.pk = WarningSettings.objects.values_list("pk", flat=True).first() or settings.pk
+    settings.full_clean()
+    settings.save()
+    return settings
