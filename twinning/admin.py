@@ -139,3 +139,4 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
 
 from . import admin_aid  # noqa: E402, F401  (registers the aid and mutual-help admins)
+from . import admin_advisor  # noqa: E402, F401  (registers the advisor and warning admins)
