@@ -66,7 +66,8 @@ def main() -> None:
     print(f"villages={args.villages} urbans={args.urbans} towns={args.towns}")
     print(f"committees proposed={len(solution.groups)} villages placed={placed} "
           f"left out={len(solution.unplaced)} ({dict(Counter(solution.unplaced.values()))})")
-    print(f"time={elapsed:.2f}s (CPU {cpu:.2f}s) objective={solution.objective:.1f} peak traced memory={peak / 2**20:.1f} MiB "
+    print(f"time={elapsed:.2f}s (CPU {cpu:.2f}s) objective={solution.objective:.1f} "
+          f"peak traced memory={peak / 2**20:.1f} MiB "
           f"peak RSS={rss_mb:.0f} MiB")
 
 

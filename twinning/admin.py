@@ -138,5 +138,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
         return False
 
 
-from . import admin_aid  # noqa: E402, F401  (registers the aid and mutual-help admins)
-from . import admin_advisor  # noqa: E402, F401  (registers the advisor and warning admins)
+from . import (
+    admin_advisor,  # noqa: E402, F401  (registers the advisor and warning admins)
+    admin_aid,  # noqa: E402, F401  (registers the aid and mutual-help admins)
+)

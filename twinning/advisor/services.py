@@ -19,11 +19,16 @@ from ..models import (
 from ..services import committee_create
 
 
+def _save_single_row(row: AdvisorSettings | WarningSettings) -> None:
+    """Save a one-row settings model: the first save creates the row, later ones update it."""
+    row.pk = type(row).objects.values_list("pk", flat=True).first() or row.pk
+    row.full_clean()
+    row.save()
+
+
 def advisor_settings_update(*, settings: AdvisorSettings) -> AdvisorSettings:
-    """Save the one settings row (the first save creates it)."""
-    settings.pk = AdvisorSettings.objects.values_list("pk", flat=True).first() or settings.pk
-    settings.full_clean()
-    settings.save()
+    """Save the advisor's weights and limits."""
+    _save_single_row(settings)
     return settings
 
 
@@ -73,8 +78,6 @@ def proposal_reject(
 
 
 def warning_settings_update(*, settings: WarningSettings) -> WarningSettings:
-    """Save the one thresholds row (the first save creates it)."""
-    settings.pk = WarningSettings.objects.values_list("pk", flat=True).first() or settings.pk
-    settings.full_clean()
-    settings.save()
+    """Save the early warning's thresholds."""
+    _save_single_row(settings)
     return settings
