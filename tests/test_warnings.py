@@ -158,3 +158,14 @@ def test_warning_list_queries_do_not_grow(client, department_user, count,
     client.force_login(department_user)
     with django_assert_max_num_queries(16):
         assert client.get(reverse("warning_list")).status_code == 200
+
+
+def test_bulletin_annex_lists_each_flag_with_its_date(committee) -> None:
+    from django.template.loader import render_to_string
+
+    AidProjectFactory(committee=committee, title="蔬菜大棚", started_on=datetime.date(2025, 1, 1))
+    data = {"warnings": warnings_summary(datetime.date(2025, 6, 1), JointCommittee.objects.all())}
+    html = render_to_string("reports/bulletin/s3_warnings.html", {"data": data})
+    assert "截至2025年6月30日" in html
+    assert "进行中的帮扶项目3个月以上无进展：蔬菜大棚" in html
+    assert committee.name in html and "2025-01-01" in html
