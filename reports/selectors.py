@@ -23,6 +23,7 @@ from evaluations.selectors.assessments import assessment_summary
 from evaluations.selectors.reviews import review_summary
 from twinning import outcomes
 from twinning import selectors as committee_selectors
+from twinning.advisor.warnings import warnings_summary
 from twinning.models import CommitteeVillage, JointCommittee, ProjectProgress
 from twinning.monthly import selectors as monthly_selectors
 from twinning.monthly.rules import Filing as FilingStatus
@@ -140,6 +141,7 @@ class Inspections:
     scores: inspection_selectors.InspectionSummary
     rectifications: inspection_selectors.RectificationSummary
     trend: list[ScoreMonth]
+    warnings: dict  # the annex: committees flagged at risk at the month's end
 
 
 @dataclass
@@ -256,6 +258,7 @@ def inspections(period: datetime.date, committees: QuerySet, today: datetime.dat
         scores=inspection_selectors.inspection_summary(period, running),
         rectifications=inspection_selectors.rectification_summary(period, committees, today),
         trend=trend,
+        warnings=warnings_summary(period, running),
     )
 
 

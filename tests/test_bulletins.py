@@ -286,3 +286,19 @@ def test_section_six_includes_the_assessment_in_the_month_its_round_closed(media
     html = services.bulletin_html(today.replace(day=1), 1)
     assert "六、民主评议与考核" in html and "（二）联合党组织考核" in html
     assert html.count('<h2 class="section" id="s6">') == 1
+
+
+def test_the_command_records_a_failure_and_a_rebuild_works(media, city, monkeypatch) -> None:
+    from django.core.management.base import CommandError
+
+    def broken(html: str):
+        raise RuntimeError("字体缺失")
+
+    monkeypatch.setattr(services, "render_pdf", broken)
+    with pytest.raises(CommandError, match="生成失败：字体缺失"):
+        call_command("build_bulletin", "2026-10")
+    failed = Bulletin.objects.get()
+    assert failed.state == Bulletin.State.FAILED and "字体缺失" in failed.last_error
+    monkeypatch.undo()
+    call_command("build_bulletin", "2026-10")
+    assert Bulletin.objects.get(version=2).state == Bulletin.State.READY

@@ -215,6 +215,15 @@ EXPECTED["export_committees"] = EXPECTED["committee_list"]
 EXPECTED["export_monthly_updates"] = {"own": {**STAFF_ONLY, "secretary": 200}}
 EXPECTED["export_aid_projects"] = EXPECTED["project_list"]
 
+# The pairing advisor is the department's: it assigns pairs (定对). Its writes are POST only.
+EXPECTED["advisor"] = {"own": {**dict.fromkeys(ROLES, 403), "department": 200}}
+for _name in ("advisor_rules", "advisor_accept", "advisor_reject"):
+    EXPECTED[_name] = {"own": dict.fromkeys(ROLES, 405)}
+# Warnings: each role reads the flags of the committees it may see; thresholds are the
+# department's.
+EXPECTED["warning_list"] = {"own": {**ALL_OK, "leader": 403}}
+EXPECTED["warning_settings"] = {"own": {**dict.fromkeys(ROLES, 403), "department": 200}}
+
 # Views that belong to Django or to other packages and guard themselves.
 FOREIGN_PREFIXES = ("admin:",)
 FOREIGN_NAMES = {"login", "logout", "set_language"}

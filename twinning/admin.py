@@ -138,4 +138,5 @@ class ImportRecordAdmin(admin.ModelAdmin):
         return False
 
 
-from . import admin_aid  # noqa: E402, F401  (registers the aid and mutual-help admins)
+# Registers the aid, mutual-help, advisor and warning admins.
+from . import admin_advisor, admin_aid  # noqa: E402, F401

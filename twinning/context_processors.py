@@ -17,6 +17,8 @@ def role(request: HttpRequest) -> dict:
             "members": can(user, "view") and role_of(user) in ("department", "town", "secretary"),
             "exchange": role_of(user) in ("department", "town"),
             "admin": can(user, "admin"),
+            "advisor": can(user, "advise"),
+            "warnings": can(user, "view") and role_of(user) != "leader",
             "dashboard": can(user, "view_dashboard"),
             "completeness": role_of(user) in ("department", "town"),
             "projects": can(user, "view") and role_of(user) != "leader",

@@ -213,7 +213,7 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
         return True
     if action in ("view_bulletins", "view_dashboard"):
         return role in (Role.TOWN, Role.LEADER)
-    if action in ("publish", "admin") or role == Role.LEADER:
+    if action in ("publish", "admin", "advise") or role == Role.LEADER:
         return False
     if obj is None:
         # Without an object: may the user open a list, or start a new committee or branch?

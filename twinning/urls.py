@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("twinning.urls_meetings")),
     path("", include("branches.urls")),
     path("", include("twinning.urls_exchange")),
+    path("", include("twinning.advisor.urls")),
     path("", include("evaluations.urls")),
     path("", include("reports.urls")),
 ]

@@ -1,5 +1,6 @@
 """The programme's core models, one module per sub-domain."""
 
+from .advisor import AdvisorSettings, PairRule, ProposalRejection, WarningSettings
 from .aid import (
     AidProject,
     InfrastructureOutput,
@@ -28,6 +29,10 @@ from .mutual_help import (
 from .reminders import ReminderLog
 
 __all__ = [
+    "AdvisorSettings",
+    "PairRule",
+    "ProposalRejection",
+    "WarningSettings",
     "ActionItem",
     "AidProject",
     "CommitteeUserObjectPermission",

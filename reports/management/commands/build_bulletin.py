@@ -20,8 +20,14 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.messages)) from None
         bulletin = services.bulletin_request(period=period)
         # Built here, in this process, so the command waits for the PDF whatever the broker.
-        state = services.bulletin_build(bulletin.pk)
+        try:
+            state = services.bulletin_build(bulletin.pk)
+        except Exception as error:
+            services.bulletin_fail(bulletin.pk, f"{type(error).__name__}: {error}")
+            raise CommandError(f"{bulletin} 生成失败：{error}") from error
         bulletin.refresh_from_db()
+        if state == Bulletin.State.BUILDING:
+            raise CommandError(f"{bulletin} 正由另一个进程生成，请稍后再试。")
         if state != Bulletin.State.READY:
             raise CommandError(f"{bulletin} 生成失败：{bulletin.last_error or bulletin.state}")
         if options["publish"]:

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("advisor/", views.advisor, name="advisor"),
+    path("advisor/rules/", views.advisor_rules, name="advisor_rules"),
+    path("advisor/accept/", views.advisor_accept, name="advisor_accept"),
+    path("advisor/reject/", views.advisor_reject, name="advisor_reject"),
+    path("warnings/", views.warning_list, name="warning_list"),
+    path("warnings/settings/", views.warning_settings, name="warning_settings"),
+]

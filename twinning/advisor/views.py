@@ -1,0 +1,145 @@
+"""The advisor's pages (the department only) and the early warning's (each role within its
+reach; the thresholds are the department's)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from branches.models import Branch, Town
+
+from .. import permissions
+from ..models import JointCommittee, PairRule, Role
+from ..pages import paginate
+from . import selectors, services, warnings
+from .forms import PairRuleForm, ProposalForm, WarningSettingsForm, WeightsForm
+
+
+def _require_department(request: HttpRequest) -> None:
+    if not permissions.can(request.user, "advise"):
+        raise PermissionDenied
+
+
+def _show(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@require_http_methods(["GET", "POST"])
+def advisor(request: HttpRequest) -> HttpResponse:
+    _require_department(request)
+    settings = selectors.advisor_settings()
+    form = WeightsForm(request.POST or None, instance=settings)
+    if request.method == "POST" and form.is_valid():
+        services.advisor_settings_update(settings=form.save(commit=False))
+        messages.success(request, _("推荐设置已保存，下方推荐已按新权重重新计算。"))
+        return redirect("advisor")
+    advice = selectors.advice(timezone.localdate())
+    return render(request, "twinning/advisor/advisor.html", {
+        "advice": advice, "form": form, "rule_form": PairRuleForm(),
+    })
+
+
+@require_POST
+def advisor_rules(request: HttpRequest) -> HttpResponse:
+    """Add a lock or forbid rule, or (with `delete`) remove one."""
+    _require_department(request)
+    if "delete" in request.POST:
+        rule = get_object_or_404(PairRule, pk=request.POST["delete"])
+        services.pair_rule_delete(rule=rule)
+        messages.success(request, _("已删除配对规则。"))
+        return redirect("advisor")
+    form = PairRuleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写城市党组织编码、村党组织编码和类型。"))
+        return redirect("advisor")
+    try:
+        services.pair_rule_set(
+            urban=_branch(form.cleaned_data["urban"]),
+            village=_branch(form.cleaned_data["village"]),
+            kind=form.cleaned_data["kind"],
+        )
+        messages.success(request, _("配对规则已保存。"))
+    except ValidationError as error:
+        _show(request, error)
+    return redirect("advisor")
+
+
+def _branch(code: str) -> Branch:
+    branch = Branch.objects.filter(code=code.strip()).first()
+    if branch is None:
+        raise ValidationError(_("没有编码为「%(code)s」的党组织。") % {"code": code})
+    return branch
+
+
+def _proposal(request: HttpRequest) -> tuple[ProposalForm, Branch, list[Branch]]:
+    form = ProposalForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    codes = [c for c in form.cleaned_data["villages"].split(";") if c]
+    urban = get_object_or_404(Branch, code=form.cleaned_data["urban"])
+    villages = list(Branch.objects.filter(code__in=codes))
+    if len(villages) != len(codes):
+        raise Http404
+    return form, urban, villages
+
+
+@require_POST
+def advisor_accept(request: HttpRequest) -> HttpResponse:
+    _require_department(request)
+    form, urban, villages = _proposal(request)
+    try:
+        committee = services.proposal_accept(
+            urban=urban, villages=villages, code=form.cleaned_data["code"],
+            name=form.cleaned_data["name"], today=timezone.localdate(),
+        )
+    except ValidationError as error:
+        _show(request, error)
+        return redirect("advisor")
+    messages.success(request, _("已按推荐组建联合党组织「%(name)s」（定对）。")
+                     % {"name": committee.name})
+    return redirect(committee)
+
+
+@require_POST
+def advisor_reject(request: HttpRequest) -> HttpResponse:
+    _require_department(request)
+    _form, urban, villages = _proposal(request)
+    services.proposal_reject(urban=urban, villages=villages, today=timezone.localdate())
+    messages.success(request, _("已否决该推荐，今后不再推荐这一组合。"))
+    return redirect("advisor")
+
+
+def _reach(request: HttpRequest) -> QuerySet:
+    """The active committees whose flags the user may read: those they may see."""
+    if permissions.role_of(request.user) == Role.LEADER:
+        raise PermissionDenied
+    return permissions.visible(request.user, JointCommittee.objects.filter(
+        dissolved_on__isnull=True))
+
+
+def warning_list(request: HttpRequest) -> HttpResponse:
+    committees = _reach(request)
+    if request.GET.get("town"):
+        committees = committees.filter(town__code=request.GET["town"])
+    rows = warnings.flagged_committees(committees, timezone.localdate())
+    return render(request, "twinning/advisor/warning_list.html", {
+        "page": paginate(request, rows), "total": len(rows),
+        "towns": permissions.visible(request.user, Town.objects.all()),
+        "can_set": permissions.can(request.user, "advise"),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def warning_settings(request: HttpRequest) -> HttpResponse:
+    _require_department(request)
+    form = WarningSettingsForm(request.POST or None, instance=warnings.warning_settings())
+    if request.method == "POST" and form.is_valid():
+        services.warning_settings_update(settings=form.save(commit=False))
+        messages.success(request, _("预警设置已保存。"))
+        return redirect("warning_list")
+    return render(request, "twinning/advisor/warning_settings.html", {"form": form})

@@ -1,0 +1,30 @@
+"""The early warning's flags where other pages show them: a committee's page and the dashboard."""
+
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from twinning import permissions
+from twinning.advisor import warnings
+from twinning.models import JointCommittee, Role
+
+register = template.Library()
+DASHBOARD_ROWS = 10
+
+
+@register.simple_tag
+def committee_warnings(committee: JointCommittee) -> list[warnings.Flag]:
+    """The flags on one committee today."""
+    return warnings.committee_flags([committee], timezone.localdate()).get(committee.pk, [])
+
+
+@register.simple_tag
+def warnings_in_reach(user: Any) -> dict:
+    """The flagged committees the user may see (leaders: the whole city, without links)."""
+    committees = JointCommittee.objects.filter(dissolved_on__isnull=True)
+    if permissions.role_of(user) != Role.LEADER:
+        committees = permissions.visible(user, committees)
+    rows = warnings.flagged_committees(committees, timezone.localdate())
+    return {"rows": rows[:DASHBOARD_ROWS], "total": len(rows),
+            "links": permissions.role_of(user) != Role.LEADER}
