@@ -22,6 +22,7 @@ import datetime
 import itertools
 import os
 import random
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -132,7 +133,7 @@ class _City:
         _write(Branch, [urban for _, _, urban, _ in plan], self.counts)
         branches = villages + [urban for _, _, urban, _ in plan]
         self.committees = []
-        for n, town, urban, joined in plan:
+        for n, town, urban, _joined in plan:
             established = datetime.date(2019, 3, 1) + datetime.timedelta(days=rng.randrange(900))
             self.committees.append(JointCommittee(
                 code=f"SJ{n:06d}", name=f"合成{n}联合党总支", urban=urban,
@@ -140,7 +141,8 @@ class _City:
                 formation=rng.choice(JointCommittee.Formation.values), town=town,
                 established_on=established))
         _write(JointCommittee, self.committees, self.counts)
-        self.villages_of = {c.pk: joined for c, (_, _, _, joined) in zip(self.committees, plan)}
+        self.villages_of = {c.pk: joined for c, (_, _, _, joined)
+                            in zip(self.committees, plan, strict=True)}
         _write(CommitteeVillage, (
             CommitteeVillage(committee=c, village=v, joined_on=c.established_on)
             for c in self.committees for v in self.villages_of[c.pk]
@@ -233,7 +235,7 @@ class _City:
             _write(InspectionScore, (
                 InspectionScore(inspection=i, criterion=c, criterion_name=c.name,
                                 max_score=c.max_score, order=c.order, score=mark)
-                for i in batch for c, mark in zip(criteria, i.marks)
+                for i in batch for c, mark in zip(criteria, i.marks, strict=True)
             ), self.counts)
             _write(Rectification, (
                 self._rectification(i) for i in batch if rng.random() < RECTIFIED_SHARE
@@ -327,7 +329,7 @@ class _City:
                           since=self.months[rng.randrange(HISTORY_MONTHS)], help="产业发展指导")
             for c, v in pairs
             for urban, village in zip(self.members.get(c.urban_id, [])[:3],
-                                      self.members.get(v.pk, [])[:3])
+                                      self.members.get(v.pk, [])[:3], strict=False)
         ), self.counts)
         _write(HelpActivity, (
             HelpActivity(committee=c, kind=rng.choice(HelpActivity.Kind.values),
@@ -412,6 +414,47 @@ class _City:
             ), self.counts)
 
         _write(MemberReview, reviews(), self.counts, then=helped)
+
+
+def postgres_database(url: str, *, create: bool) -> None:
+    """Drop the database `url` names, then create it afresh if `create`."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if create:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def bench_environment(database_url: str, scratch: Path) -> dict[str, str]:
+    """Production settings (DEBUG off, a throwaway key) on the scratch database."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DEBUG", "SQLITE_PATH", "REDIS_URL", "HTTPS", "ALLOW_DEV_SECRET_KEY")}
+    env.update(DJANGO_SETTINGS_MODULE="twinning.settings", DATABASE_URL=database_url,
+               SECRET_KEY="bench-only-not-secret-" + "x" * 40, LOG_LEVEL="WARNING",
+               MEDIA_ROOT=str(scratch / "media"), STATIC_ROOT=str(scratch / "static"),
+               IMPORT_TEMP_DIR=str(scratch / "imports"), ALLOWED_HOSTS="127.0.0.1")
+    return env
+
+
+def prepare(database_url: str, scale: float, env: dict[str, str]) -> float:
+    """Recreate the scratch PostgreSQL database, migrate it and build the city in it.
+
+    Each in a fresh process, so the benchmark's own process starts clean. Returns the seconds
+    the generation took.
+    """
+    postgres_database(database_url, create=True)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env,
+                   check=True)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, __file__, str(scale)], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
 
 
 def _moment(day: datetime.date) -> datetime.datetime:
