@@ -28,6 +28,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic_city import postgres_database  # noqa: E402
+
 KINDS = ("towns", "branches", "members", "committees", "monthly_updates", "aid_projects")
 TOWNS = 20
 
@@ -163,20 +167,6 @@ def run(label: str, env: dict[str, str], files: dict[str, Path]) -> list[dict]:
     return results
 
 
-def _postgres(url: str, create: bool) -> None:
-    from urllib.parse import urlsplit, urlunsplit
-
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        if create:
-            connection.execute(f'CREATE DATABASE "{name}"')
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=10_000)
@@ -198,11 +188,11 @@ def main() -> None:
                     IMPORT_TEMP_DIR=str(directory / "uploads"), LOG_LEVEL="WARNING")
         run("SQLite", {**base, "SQLITE_PATH": str(directory / "bench.sqlite3")}, files)
         if args.postgres:
-            _postgres(args.postgres, create=True)
+            postgres_database(args.postgres, create=True)
             try:
                 run("PostgreSQL", {**base, "DATABASE_URL": args.postgres}, files)
             finally:
-                _postgres(args.postgres, create=False)
+                postgres_database(args.postgres, create=False)
 
 
 if __name__ == "__main__":
