@@ -225,14 +225,15 @@ def coverage_trend(
 
 
 def filing(period: datetime.date, committees: QuerySet, today: datetime.date) -> Filing:
-    """Who filed the month's update on time, late or not at all, and the 12-month rate."""
-    done = (FilingStatus.ON_TIME, FilingStatus.LATE)
-    report = monthly_selectors.completeness(committees, period, today)
+    """Who filed the month's update on time, late or not at all, and the 12-month rate, counted
+    in the database (twinning.monthly.selectors): 3 + 12 queries whatever the city's size."""
     trend = []
-    for i, month in enumerate(report.months):
-        cells = [row.cells[i].filing for row in report.rows if row.cells[i].filing]
-        trend.append(FilingMonth(month, len(cells), sum(c in done for c in cells)))
-    return Filing(completeness=report, trend=trend)
+    for i in range(11, -1, -1):
+        month = add_months(period, -i)
+        owed, filed = monthly_selectors.filed_share(committees, month, today)
+        trend.append(FilingMonth(month, owed, filed))
+    return Filing(completeness=monthly_selectors.filing_counts(committees, period, today),
+                  trend=trend)
 
 
 def inspections(period: datetime.date, committees: QuerySet, today: datetime.date) -> Inspections:

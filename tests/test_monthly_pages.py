@@ -193,3 +193,41 @@ def test_committee_months_skip_months_before_the_committee_existed(
     months = selectors.committee_months(committee, today)
     assert [m.period for m in months] == [add_months(today.replace(day=1), -i)
                                           for i in (1, 2, 3)]
+
+
+def test_filing_counted_in_the_database_equals_the_grid(town, other_town) -> None:
+    """filing_counts (home, dashboard, bulletin) and completeness (the page) agree."""
+    import datetime as dt
+    import random
+
+    from django.utils import timezone
+
+    from tests.factories import MonthlyUpdateFactory, make_committee
+    from twinning.models import JointCommittee, MonthlyUpdate
+    from twinning.monthly import rules
+    from twinning.monthly.selectors import completeness, filed_share, filing_counts
+
+    rng = random.Random(7)
+    period = dt.date(2026, 9, 1)
+    due = rules.deadline(period)
+    for i in range(14):
+        committee = make_committee(town=town if i % 2 else other_town)
+        roll = rng.choice(["none", "draft", "on_time", "late", "returned", "accepted"])
+        if roll == "none":
+            continue
+        status = {"on_time": "submitted", "late": "submitted"}.get(roll, roll)
+        day = due + dt.timedelta(days=3 if roll == "late" else -2)
+        moment = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 30)))
+        MonthlyUpdateFactory(
+            committee=committee, period=period, status=status,
+            first_submitted_at=None if status == MonthlyUpdate.Status.DRAFT else moment,
+        )
+    for today in (due - dt.timedelta(days=1), due, due + dt.timedelta(days=1)):
+        grid = completeness(JointCommittee.objects.all(), period, today, months=1)
+        counted = filing_counts(JointCommittee.objects.all(), period, today)
+        assert +counted.counts == +grid.counts, today
+        assert [(t.town.pk, +t.counts) for t in counted.by_town] == [
+            (t.town.pk, +t.counts) for t in grid.by_town]
+        assert counted.missing == grid.missing
+        assert filed_share(JointCommittee.objects.all(), period, today) == (
+            grid.total, grid.filed)
