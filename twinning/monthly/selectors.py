@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -194,28 +195,16 @@ class Completeness:
         return self.counts[filing]
 
 
-def completeness(
-    committees: QuerySet,
-    period: datetime.date,
-    today: datetime.date,
-    *,
-    status: str = "",
-    months: int = GRID_MONTHS,
-) -> Completeness:
-    """Each committee's filing for `period` and the `months` before it, counted by town.
-
-    Two queries whatever the number of committees: the committees that owed the month, and
-    their updates of the whole window.
-    """
+def _grid(
+    owing: list[JointCommittee], period: datetime.date, today: datetime.date, months: int
+) -> tuple[list[datetime.date], list[GridRow]]:
+    """Each committee's filing for `period` and the `months` before it: one query."""
     window = [add_months(period, -i) for i in range(months - 1, -1, -1)]
-    owing = list(owing_in(committees, period).select_related("town").order_by("town__code", "code"))
-    rows = MonthlyUpdate.objects.filter(
-        committee__in=owing_in(committees, period), period__in=window
-    ).values_list("committee_id", "period", "status", "first_submitted_at", "submitted_at")
+    rows = MonthlyUpdate.objects.filter(committee__in=owing, period__in=window).values_list(
+        "committee_id", "period", "status", "first_submitted_at", "submitted_at"
+    )
     found = {(c, p): (s, first, last) for c, p, s, first, last in rows}
-    counts: Counter = Counter()
-    by_town: dict[int, TownCounts] = {}
-    missing, grid = [], []
+    grid = []
     for committee in owing:
         cells = []
         for month in window:
@@ -228,23 +217,41 @@ def completeness(
                 else None
             )
             cells.append(Cell(month, filing))
-        current = cells[-1]
-        counts[current.filing] += 1
-        by_town.setdefault(committee.town_id, TownCounts(committee.town)).counts[
-            current.filing
+        last = found.get((committee.pk, period), (None, None, None))[2]
+        grid.append(GridRow(committee, cells, cells[-1], last))
+    return window, grid
+
+
+def completeness(
+    committees: QuerySet,
+    period: datetime.date,
+    today: datetime.date,
+    *,
+    status: str = "",
+    months: int = GRID_MONTHS,
+) -> Completeness:
+    """Each committee's filing for `period` and the `months` before it, counted by town.
+
+    Two queries whatever the number of committees: the committees that owed the month, and
+    their updates of the whole window. The work in Python grows with the committees; a page
+    uses `completeness_page`, which builds the grid for one page only.
+    """
+    owing = list(owing_in(committees, period).select_related("town").order_by("town__code", "code"))
+    window, grid = _grid(owing, period, today, months)
+    counts: Counter = Counter()
+    by_town: dict[int, TownCounts] = {}
+    for row in grid:
+        counts[row.current.filing] += 1
+        by_town.setdefault(row.committee.town_id, TownCounts(row.committee.town)).counts[
+            row.current.filing
         ] += 1
-        if current.filing == Filing.MISSING:
-            missing.append(committee)
-        if not status or current.filing == status:
-            last = found.get((committee.pk, period), (None, None, None))[2]
-            grid.append(GridRow(committee, cells, current, last))
     return Completeness(
         period=period,
         months=window,
         counts=counts,
         by_town=sorted(by_town.values(), key=lambda t: t.town.code),
-        missing=missing,
-        rows=grid,
+        missing=[r.committee for r in grid if r.current.filing == Filing.MISSING],
+        rows=[r for r in grid if not status or r.current.filing == status],
     )
 
 
@@ -330,14 +337,43 @@ def filed_share(
     return row["owed"], row["filed"]
 
 
-def completeness_for(
-    user: Any, period: datetime.date, today: datetime.date, *, town: str = "", status: str = ""
-) -> Completeness:
-    """Completeness over the committees the user may see, optionally in one town."""
+def _visible_in_town(user: Any, town: str) -> QuerySet:
     committees = permissions.visible(user, JointCommittee.objects.all())
-    if town:
-        committees = committees.filter(town__code=town)
-    return completeness(committees, period, today, status=status)
+    return committees.filter(town__code=town) if town else committees
+
+
+def completeness_rows(
+    user: Any, period: datetime.date, today: datetime.date, *, town: str = "", status: str = ""
+) -> QuerySet:
+    """The committees the completeness page lists as filtered: those the user may see (in one
+    town), that owed `period`, with the month's filing `status` if one is asked for."""
+    owing = _with_update(_visible_in_town(user, town), period)
+    if status:
+        owing = owing.filter(_filing_conditions(period, today).get(status, Q(pk__in=[])))
+    return owing.select_related("town").order_by("town__code", "code")
+
+
+def completeness_for(
+    user: Any,
+    period: datetime.date,
+    today: datetime.date,
+    *,
+    town: str = "",
+    status: str = "",
+    page: str | None = None,
+    per_page: int = 50,
+) -> tuple[Completeness, Page]:
+    """The completeness page over the committees the user may see (optionally one town):
+    the month's counts from the database, and the 12-month grid for one page of committees.
+    A fixed number of queries, and work that does not grow with the city."""
+    committees = _visible_in_town(user, town)
+    report = filing_counts(committees, period, today)
+    rows = completeness_rows(user, period, today, town=town, status=status)
+    current = Paginator(rows, per_page).get_page(page)
+    report.months, grid = _grid(list(current.object_list), period, today, GRID_MONTHS)
+    report.rows = grid
+    current.object_list = grid
+    return report, current
 
 
 def due_months_for_secretary(user: Any, today: datetime.date) -> list[MonthState]:
@@ -415,7 +451,7 @@ def update_export(user: Any, params: Any) -> QuerySet:
     if permissions.role_of(user) not in (Role.DEPARTMENT, Role.TOWN):
         return updates.none()
     period, _error = requested_period(params.get("month", ""), today)
-    report = completeness_for(
+    rows = completeness_rows(
         user, period, today, town=params.get("town", ""), status=params.get("status", "")
     )
-    return updates.filter(committee__in=[row.committee.pk for row in report.rows], period=period)
+    return updates.filter(committee__in=rows.values("pk"), period=period)

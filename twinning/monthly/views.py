@@ -14,16 +14,14 @@ from branches.models import Town
 from .. import permissions
 from ..audit import audit_trail
 from ..models import JointCommittee, MonthlyAttachment, MonthlyUpdate, ReopenRequest
-from ..pages import paginate, show_errors
+from ..pages import show_errors
 from ..periods import chinese_period, format_period
 from . import rules, selectors, services
 from .forms import MonthlyUpdateForm, ReasonForm, ReopenDecisionForm, ReviewForm
 from .rules import Filing
 
 
-def _get_committee(
-    request: HttpRequest, code: str, action: str = "view_updates"
-) -> JointCommittee:
+def _get_committee(request: HttpRequest, code: str, action: str = "view_updates") -> JointCommittee:
     """The committee if the user may see it (else 404) and may do `action` on it (else 403)."""
     qs = permissions.visible(request.user, JointCommittee.objects.select_related("urban", "town"))
     committee = get_object_or_404(qs, code=code)
@@ -66,8 +64,13 @@ def monthly_update(request: HttpRequest, code: str, period: datetime.date) -> Ht
             submit = request.POST.get("action") == "submit"
             try:
                 services.update_save(
-                    committee=state.committee, period=period, user=user, data=data,
-                    version=data["version"], submit=submit, uploads=data["attachments"],
+                    committee=state.committee,
+                    period=period,
+                    user=user,
+                    data=data,
+                    version=data["version"],
+                    submit=submit,
+                    uploads=data["attachments"],
                 )
             except services.UpdateConflict as error:
                 show_errors(form, error)
@@ -85,8 +88,8 @@ def monthly_update(request: HttpRequest, code: str, period: datetime.date) -> Ht
     elif request.method == "POST":
         messages.error(request, state.closed_reason)
         return redirect(_month_url(state))
-    version = conflict.version if conflict else (
-        form["version"].value() if form is not None else None
+    version = (
+        conflict.version if conflict else (form["version"].value() if form is not None else None)
     )
     context = {
         "state": state,
@@ -140,7 +143,9 @@ def monthly_reopen_request(request: HttpRequest, code: str, period: datetime.dat
     if request.method == "POST" and form.is_valid():
         try:
             services.reopen_request_create(
-                committee=state.committee, period=period, user=request.user,
+                committee=state.committee,
+                period=period,
+                user=request.user,
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
@@ -234,15 +239,20 @@ def monthly_completeness(request: HttpRequest) -> HttpResponse:
     if error:
         messages.error(request, error)
     params = {key: request.GET.get(key, "") for key in ("town", "status")}
-    report = selectors.completeness_for(
-        user, period, today, town=params["town"], status=params["status"]
+    report, page = selectors.completeness_for(
+        user,
+        period,
+        today,
+        town=params["town"],
+        status=params["status"],
+        page=request.GET.get("page"),
     )
     return render(
         request,
         "twinning/monthly/completeness.html",
         {
             "report": report,
-            "page": paginate(request, report.rows, per_page=50),
+            "page": page,
             "period": period,
             "period_label": chinese_period(period),
             "month_value": format_period(period),
