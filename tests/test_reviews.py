@@ -660,9 +660,9 @@ def test_review_summary_arithmetic(committee, other_committee, django_assert_num
     assert only_town.counts.rated == 10
     assert review_summary(month.replace(year=month.year - 1)) is None
 
-    html = render_to_string("reports/bulletin/s6_reviews.html", {
-        "data": type("Data", (), {"extra": {"reviews": summary}})(),
-        "section": type("Section", (), {"anchor": "s6", "title": "六、民主评议与考核"})(),
+    html = render_to_string("reports/bulletin/s6_evaluations.html", {
+        "data": {"reviews": summary},
+        "section": {"anchor": "s6", "title": "六、民主评议与考核"},
     })
     assert "参加评议党员12名" in html and "33.3%" in html
     assert unqualified.member.name not in html and helper.name not in html
