@@ -3,7 +3,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from branches.models import Branch, Town
 from twinning import permissions
 from twinning.models import JointCommittee
-from twinning.pages import paginate
+from twinning.pages import get_visible, paginate
 from twinning.periods import chinese_period, format_period, parse_period, previous_month
 
 from . import services, tasks
@@ -23,10 +23,7 @@ from .selectors import bulletin_data, dashboard_payload
 
 def _get_bulletin(request: HttpRequest, pk: int, action: str = "view") -> Bulletin:
     """The bulletin if the user may see it (else 404) and may `action` it (else 403)."""
-    bulletin = get_object_or_404(permissions.visible(request.user, Bulletin.objects.all()), pk=pk)
-    if action != "view" and not permissions.can(request.user, action, bulletin):
-        raise PermissionDenied
-    return bulletin
+    return get_visible(request, Bulletin.objects.all(), action, pk=pk)
 
 
 def bulletin_list(request: HttpRequest) -> HttpResponse:

@@ -17,7 +17,7 @@ from .forms import AddVillageForm, CommitteeForm, LeaveForm
 from .models import CommitteeVillage, JointCommittee, Role
 from .monthly import rules
 from .monthly import selectors as monthly_selectors
-from .pages import attempt, paginate
+from .pages import attempt, get_visible, paginate
 
 
 @login_not_required
@@ -30,11 +30,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 def _get_committee(request: HttpRequest, code: str, action: str = "view") -> JointCommittee:
     """The committee if the user may see it (else 404) and may do `action` on it (else 403)."""
-    qs = permissions.visible(request.user, JointCommittee.objects.select_related("urban", "town"))
-    committee = get_object_or_404(qs, code=code)
-    if action != "view" and not permissions.can(request.user, action, committee):
-        raise PermissionDenied
-    return committee
+    return get_visible(
+        request, JointCommittee.objects.select_related("urban", "town"), action, code=code
+    )
 
 
 def _require(request: HttpRequest, action: str) -> None:

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from .models import (
     Role,
 )
 from .outcomes import TimeScope, outcomes
-from .pages import paginate, show_errors
+from .pages import get_visible, paginate, show_errors
 from .records import COMMITTEE, COMMITTEE_TABS, KINDS, PROJECT, RecordKind
 from .views import _get_committee
 
@@ -43,10 +43,7 @@ def _kind(slug: str, parent: str | None = None) -> RecordKind:
 
 def _get_record(request: HttpRequest, kind: RecordKind, pk: int, action: str = "view") -> Model:
     """The record if the user may see it (else 404) and may do `action` on it (else 403)."""
-    record = get_object_or_404(permissions.visible(request.user, kind.queryset()), pk=pk)
-    if action != "view" and not permissions.can(request.user, action, record):
-        raise PermissionDenied
-    return record
+    return get_visible(request, kind.queryset(), action, pk=pk)
 
 
 def _committee_page(committee: JointCommittee, kind: RecordKind) -> str:

@@ -14,7 +14,7 @@ from branches.models import Town
 from .. import permissions
 from ..audit import audit_trail
 from ..models import JointCommittee, MonthlyAttachment, MonthlyUpdate, ReopenRequest
-from ..pages import show_errors
+from ..pages import get_visible, show_errors
 from ..periods import chinese_period, format_period
 from . import rules, selectors, services
 from .forms import MonthlyUpdateForm, ReasonForm, ReopenDecisionForm, ReviewForm
@@ -23,11 +23,9 @@ from .rules import Filing
 
 def _get_committee(request: HttpRequest, code: str, action: str = "view_updates") -> JointCommittee:
     """The committee if the user may see it (else 404) and may do `action` on it (else 403)."""
-    qs = permissions.visible(request.user, JointCommittee.objects.select_related("urban", "town"))
-    committee = get_object_or_404(qs, code=code)
-    if not permissions.can(request.user, action, committee):
-        raise PermissionDenied
-    return committee
+    return get_visible(
+        request, JointCommittee.objects.select_related("urban", "town"), action, code=code
+    )
 
 
 def _get_month(
