@@ -21,6 +21,14 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+def require_role(request: HttpRequest, *roles: str) -> str:
+    """The user's role if it is one of `roles`, else 403."""
+    role = permissions.role_of(request.user)
+    if role not in roles:
+        raise PermissionDenied
+    return role
+
+
 def get_visible(request: HttpRequest, qs: QuerySet, action: str = "view", **lookup: Any) -> Model:
     """The object if the user may see it (else 404) and may do `action` on it (else 403)."""
     obj = get_object_or_404(permissions.visible(request.user, qs), **lookup)

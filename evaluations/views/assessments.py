@@ -6,7 +6,6 @@ generates, adjusts, closes and records commendations. Who sees what: `selectors.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +16,7 @@ from branches.models import Town
 from twinning import permissions
 from twinning.audit import audit_trail
 from twinning.models import Role
-from twinning.pages import attempt, paginate, press
+from twinning.pages import attempt, get_visible, paginate, press, require_role
 
 from ..forms.assessments import (
     AdjustForm,
@@ -30,20 +29,12 @@ from ..selectors import assessments as selectors
 from ..services import assessments as services
 
 
-def _require(request: HttpRequest, roles: set[str]) -> str:
-    role = permissions.role_of(request.user)
-    if role not in roles:
-        raise PermissionDenied
-    return role
-
-
 def _require_department(request: HttpRequest) -> None:
-    _require(request, {Role.DEPARTMENT})
+    require_role(request, Role.DEPARTMENT)
 
 
 def _get_round(request: HttpRequest, pk: int) -> AssessmentRound:
-    return get_object_or_404(permissions.visible(request.user, AssessmentRound.objects.all()),
-                             pk=pk)
+    return get_visible(request, AssessmentRound.objects.all(), pk=pk)
 
 
 def _get_assessment(request: HttpRequest, pk: int, code: str) -> Assessment:
@@ -58,7 +49,7 @@ def _get_assessment(request: HttpRequest, pk: int, code: str) -> Assessment:
 
 
 def assessment_round_list(request: HttpRequest) -> HttpResponse:
-    role = _require(request, selectors.RANKING_ROLES)
+    role = require_role(request, *selectors.RANKING_ROLES)
     rounds = permissions.visible(request.user, AssessmentRound.objects.all()).annotate(
         committees=Count("assessments"),
         outstanding=Count("assessments", filter=Q(assessments__outstanding=True)),
@@ -83,7 +74,7 @@ def assessment_round_create(request: HttpRequest) -> HttpResponse:
 
 
 def assessment_round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    role = _require(request, selectors.RANKING_ROLES)
+    role = require_role(request, *selectors.RANKING_ROLES)
     round_ = _get_round(request, pk)
     results = selectors.ranking(request.user, round_, request.GET)
     page = paginate(request, results)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from branches.models import Town
 from twinning import permissions
 from twinning.models import JointCommittee, Role
-from twinning.pages import paginate, press, show_errors
+from twinning.pages import get_visible, paginate, press, require_role, show_errors
 
 from ..exports import TABLE8_CONTENT_TYPE, table8_filename, table8_xlsx
 from ..forms.reviews import RoundEditForm, RoundForm
@@ -36,13 +36,12 @@ def require_member_data(request: HttpRequest) -> None:
 
 
 def _require_department(request: HttpRequest) -> None:
-    if permissions.role_of(request.user) != Role.DEPARTMENT:
-        raise PermissionDenied
+    require_role(request, Role.DEPARTMENT)
 
 
 def _get_round(request: HttpRequest, pk: int) -> ReviewRound:
     """The round if the user may see ratings at all (else 404)."""
-    return get_object_or_404(permissions.visible(request.user, ReviewRound.objects.all()), pk=pk)
+    return get_visible(request, ReviewRound.objects.all(), pk=pk)
 
 
 def review_round_list(request: HttpRequest) -> HttpResponse:
