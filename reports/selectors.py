@@ -6,6 +6,7 @@ on the size of the city.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -21,7 +22,7 @@ from evaluations.models import Inspection
 from evaluations.selectors import inspections as inspection_selectors
 from evaluations.selectors.assessments import assessment_summary
 from evaluations.selectors.reviews import review_summary
-from twinning import outcomes
+from twinning import memo, outcomes
 from twinning import selectors as committee_selectors
 from twinning.advisor.warnings import warnings_summary
 from twinning.models import CommitteeVillage, JointCommittee, ProjectProgress
@@ -141,7 +142,7 @@ class Inspections:
     scores: inspection_selectors.InspectionSummary
     rectifications: inspection_selectors.RectificationSummary
     trend: list[ScoreMonth]
-    warnings: dict  # the annex: committees flagged at risk at the month's end
+    warnings: dict | None  # the annex: committees flagged at risk at the month's end
 
 
 @dataclass
@@ -236,9 +237,11 @@ def filing(period: datetime.date, committees: QuerySet, today: datetime.date) ->
                   trend=trend)
 
 
-def inspections(period: datetime.date, committees: QuerySet, today: datetime.date) -> Inspections:
+def inspections(period: datetime.date, committees: QuerySet, today: datetime.date,
+                with_warnings: bool = True) -> Inspections:
     """The month's inspections of the committees running at its end (evaluations' selectors),
-    and the average score of each of the 12 months up to it (one grouped query)."""
+    and the average score of each of the 12 months up to it (one grouped query); with
+    `with_warnings`, the early-warning annex as it stood at the month's end."""
     running = committee_selectors.active_on(committees, month_end(period))
     first = add_months(period, -11)
     rows = (
@@ -259,7 +262,7 @@ def inspections(period: datetime.date, committees: QuerySet, today: datetime.dat
         scores=inspection_selectors.inspection_summary(period, running),
         rectifications=inspection_selectors.rectification_summary(period, committees, today),
         trend=trend,
-        warnings=warnings_summary(period, running),
+        warnings=warnings_summary(period, running) if with_warnings else None,
     )
 
 
@@ -299,6 +302,7 @@ def bulletin_data(
     committees: QuerySet | None = None,
     villages: QuerySet | None = None,
     today: datetime.date | None = None,
+    with_warnings: bool = True,
 ) -> BulletinData:
     """Everything a bulletin prints for `period`, for all committees or a filtered set.
 
@@ -315,7 +319,7 @@ def bulletin_data(
         overview=overview(period, committees, villages),
         trend=coverage_trend(period, committees),
         filing=filing(period, committees, today),
-        inspections=inspections(period, committees, today),
+        inspections=inspections(period, committees, today, with_warnings),
         aid=aid(period, committees),
         cases=list(
             TypicalCase.objects.filter(period=period, committee__in=committees)
@@ -325,6 +329,15 @@ def bulletin_data(
         reviews=review_summary(period, committees),
         assessments=assessment_summary(period, committees),
     )
+
+
+def dashboard_data(period: datetime.date, committees: QuerySet, villages: QuerySet) -> BulletinData:
+    """The bulletin's figures as of today, remembered until the data changes (twinning.memo).
+
+    Without the annex: the dashboard shows the early warning as it stands today instead.
+    """
+    return memo.remember("dashboard", functools.partial(bulletin_data, with_warnings=False),
+                         period, committees, villages)
 
 
 def dashboard_payload(data: BulletinData) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from twinning.periods import chinese_period, format_period, parse_period, previo
 from . import services, tasks
 from .forms import BuildForm, BulletinTextForm
 from .models import Bulletin, BulletinText, Notification
-from .selectors import bulletin_data, dashboard_payload
+from .selectors import dashboard_data, dashboard_payload
 
 
 def _get_bulletin(request: HttpRequest, pk: int, action: str = "view") -> Bulletin:
@@ -137,7 +137,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         villages = villages.filter(town__code=request.GET["town"])
     if request.GET.get("form"):
         committees = committees.filter(form=request.GET["form"])
-    data = bulletin_data(period, committees, villages.filter(kind=Branch.Kind.VILLAGE))
+    data = dashboard_data(period, committees, villages.filter(kind=Branch.Kind.VILLAGE))
     return render(
         request, "reports/dashboard.html",
         {"data": data, "chart_data": dashboard_payload(data), "towns": towns,

@@ -298,7 +298,7 @@ def _outcome_data(committee) -> None:
 
 @pytest.mark.parametrize("role_fixture", ["department_user", "leader_user", "town_user"])
 def test_citywide_outcomes_make_a_fixed_number_of_queries(
-    client, request, town, committee, role_fixture, django_assert_num_queries
+    client, request, town, committee, role_fixture, django_assert_num_queries, figures_not_kept
 ) -> None:
     client.force_login(request.getfixturevalue(role_fixture))
     _outcome_data(committee)

@@ -73,6 +73,8 @@ def test_completeness_counts_each_status_by_town_and_names_the_missing(
     assert [c.period for c in row.cells] == [add_months(past_deadline, -i)
                                              for i in range(11, -1, -1)]
     assert row.current.filing == Filing.LATE
+    link = reverse("monthly_update", args=[late.code, format_period(past_deadline)])
+    assert row.current.url == link and f'href="{link}"' in body
 
 
 def test_town_staff_see_their_town_only_and_filters_narrow_the_list(
@@ -120,7 +122,8 @@ def _history(committees, last, months=12):
 
 
 def test_completeness_page_makes_a_fixed_number_of_queries(
-    client, department_user, django_assert_num_queries
+    client, department_user, django_assert_num_queries,
+    figures_not_kept,
 ) -> None:
     last = rules.last_due_period(timezone.localdate())
     towns = [TownFactory() for _ in range(3)]
@@ -137,7 +140,8 @@ def test_completeness_page_makes_a_fixed_number_of_queries(
 
 
 def test_committee_months_and_home_make_a_fixed_number_of_queries(
-    client, secretary_user, department_user, committee, django_assert_num_queries
+    client, secretary_user, department_user, committee, django_assert_num_queries,
+    figures_not_kept,
 ) -> None:
     last = rules.last_due_period(timezone.localdate())
     client.force_login(secretary_user)

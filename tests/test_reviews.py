@@ -520,7 +520,8 @@ def test_a_closed_case_takes_no_more_follow_ups(client, secretary_user, committe
 # Pages with a fixed number of queries ---------------------------------------------------
 
 @pytest.mark.parametrize("url_name", ["review_round_detail", "help_list", "home"])
-def test_review_pages_make_a_fixed_number_of_queries(client, department_user, town, url_name):
+def test_review_pages_make_a_fixed_number_of_queries(client, department_user, town, url_name,
+                                                     figures_not_kept):
     committees = [make_committee(town=town) for _ in range(2)]
     for c in committees:
         _populate(c, 3)

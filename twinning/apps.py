@@ -6,7 +6,7 @@ class TwinningConfig(AppConfig):
     verbose_name = "联合党组织"
 
     def ready(self) -> None:
-        from . import permissions
+        from . import memo, permissions
         from .models import MonthlyAttachment, MonthlyUpdate, ReopenRequest
         from .monthly import todo
 
@@ -17,6 +17,7 @@ class TwinningConfig(AppConfig):
             lambda user, qs: permissions.visible_updates(user, qs, "update__committee"),
         )
         todo.register()
+        memo.connect()
         from . import records
 
         records.connect()

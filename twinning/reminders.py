@@ -34,6 +34,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from . import memo
 from .models import ReminderLog
 
 logger = logging.getLogger(__name__)
@@ -68,9 +69,19 @@ def owed_items(today: datetime.date) -> list[OwedItem]:
     return list(seen.values())
 
 
+def owed_by_user(today: datetime.date) -> dict[int, list[OwedItem]]:
+    by_user: dict[int, list[OwedItem]] = defaultdict(list)
+    for item in owed_items(today):
+        by_user[item.user_id].append(item)
+    return dict(by_user)
+
+
 def todo_for(user: Any, today: datetime.date) -> list[OwedItem]:
-    """The user's own to-do list: what they owe today, e-mailed or not."""
-    return [item for item in owed_items(today) if item.user_id == user.pk]
+    """The user's own to-do list: what they owe today, e-mailed or not.
+
+    Everyone's list is worked out at once and remembered until the data changes (twinning.memo).
+    """
+    return memo.remember("owed", owed_by_user, today).get(user.pk, [])
 
 
 def _digest(user: User, items: list[OwedItem]) -> tuple[str, str]:
@@ -106,10 +117,8 @@ def _remind_user(user: User, items: list[OwedItem], today: datetime.date) -> lis
 def send_reminders(today: datetime.date) -> dict[str, int]:
     """Send today's digests; safe to run again the same day (it sends nothing new)."""
     with translation.override(settings.LANGUAGE_CODE):
-        by_user: dict[int, list[OwedItem]] = defaultdict(list)
-        for item in owed_items(today):
-            if item.remind:
-                by_user[item.user_id].append(item)
+        by_user = {user_id: reminded for user_id, items in owed_by_user(today).items()
+                   if (reminded := [item for item in items if item.remind])}
         users = User.objects.filter(is_active=True).in_bulk(list(by_user))
         result = {"users": 0, "items": 0, "emails": 0, "failed": 0}
         for user_id, items in sorted(by_user.items()):

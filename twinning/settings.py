@@ -210,6 +210,19 @@ STORAGES = {
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "twinning@localhost")
 
+# Citywide figures (dashboard, home pages, outcomes) are kept in each process's memory until the
+# data changes (twinning.memo); the timeout only bounds a rare race between two commits.
+FIGURES_TIMEOUT = envint("FIGURES_TIMEOUT_SECONDS", 120)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "figures": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "figures",
+        "TIMEOUT": FIGURES_TIMEOUT,
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+}
+
 # Celery: a real broker when REDIS_URL is set, otherwise tasks run in-process.
 REDIS_URL = envstr("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from branches.models import Branch, Town
 from reports.selectors import latest_published_bulletin
 
-from . import permissions, reminders, selectors, services
+from . import memo, permissions, reminders, selectors, services
 from .audit import audit_trail
 from .forms import AddVillageForm, CommitteeForm, LeaveForm
 from .models import CommitteeVillage, JointCommittee, Role
@@ -50,7 +50,8 @@ def home(request: HttpRequest) -> HttpResponse:
         committees = permissions.visible(user, JointCommittee.objects.all())
         villages = permissions.visible(user, Branch.objects.all())
     if role in (Role.DEPARTMENT, Role.TOWN, Role.LEADER):
-        context["headline"] = selectors.headline_figures(committees, villages)
+        context["headline"] = memo.remember("headline", selectors.headline_figures, committees,
+                                            villages)
     if role in (Role.SECRETARY, Role.INSPECTOR, Role.TOWN):
         context["my_committees"] = list(
             committees.filter(dissolved_on__isnull=True)
@@ -65,9 +66,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if role == Role.SECRETARY:
         context["due_months"] = monthly_selectors.due_months_for_secretary(user, today)
     if role in (Role.DEPARTMENT, Role.TOWN):
-        context["filing"] = monthly_selectors.filing_counts(
-            committees, rules.last_due_period(today), today
-        )
+        context["filing"] = memo.remember("filing", monthly_selectors.filing_counts, committees,
+                                          rules.last_due_period(today), today)
     return render(request, "twinning/home.html", context)
 
 

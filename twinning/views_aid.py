@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from branches.models import Town
 
-from . import permissions, selectors_aid, services_aid
+from . import memo, permissions, selectors_aid, services_aid
 from .audit import audit_trail
 from .models import (
     AidProject,
@@ -222,7 +222,7 @@ def outcomes_citywide(request: HttpRequest) -> HttpResponse:
     if request.GET.get("form"):
         committees = committees.filter(form=request.GET["form"])
     return render(request, "twinning/aid/outcomes.html", {
-        "outcomes": outcomes(committees, scope),
+        "outcomes": memo.remember("outcomes", outcomes, committees, scope),
         "own_town_only": permissions.role_of(request.user) == Role.TOWN,
         "towns": permissions.visible(request.user, Town.objects.all()),
         "forms": JointCommittee.Form.choices,

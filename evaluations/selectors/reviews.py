@@ -16,7 +16,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from branches.models import Member
-from twinning import permissions
+from twinning import memo, permissions
 from twinning.models import JointCommittee, Role
 from twinning.periods import month_end
 
@@ -281,7 +281,8 @@ def home_panel(user: Any) -> HomePanel | None:
     latest = permissions.visible(user, ReviewRound.objects.all()).first()
     counts = Counts()
     if latest is not None:
-        counts = _aggregate(permissions.visible(user, latest.reviews.all()))
+        counts = memo.remember("review-counts", _aggregate,
+                               permissions.visible(user, latest.reviews.all()))
     panel = HomePanel(latest, counts, help_flags(user), [], [])
     if permissions.role_of(user) == Role.SECRETARY:
         panel.committees = list(

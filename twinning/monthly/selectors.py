@@ -11,11 +11,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Town
 
-from .. import permissions, prefill
+from .. import memo, permissions, prefill
 from ..models import JointCommittee, MonthlyUpdate, ReopenRequest, Role
 from ..periods import add_months, format_period, month_end, parse_period
 from . import rules, services
@@ -143,6 +144,8 @@ def committee_months(
 class Cell:
     period: datetime.date
     filing: Filing | None  # None: the committee did not exist that month
+    month: str = ""  # the period as YYYY-MM
+    url: str = ""  # the month's update page
 
     @property
     def badge(self) -> str:
@@ -204,8 +207,12 @@ def _grid(
         "committee_id", "period", "status", "first_submitted_at", "submitted_at"
     )
     found = {(c, p): (s, first, last) for c, p, s, first, last in rows}
+    labels = {month: format_period(month) for month in window}
     grid = []
     for committee in owing:
+        # A month's page is the committee's monthly page plus YYYY-MM/ (the `monthly_update`
+        # route): one reverse per row instead of one per cell.
+        base = reverse("monthly_committee", args=[committee.code])
         cells = []
         for month in window:
             status_, first, _last = found.get((committee.pk, month), (None, None, None))
@@ -216,7 +223,7 @@ def _grid(
                 if rules.committee_owes(committee, month)
                 else None
             )
-            cells.append(Cell(month, filing))
+            cells.append(Cell(month, filing, labels[month], f"{base}{labels[month]}/"))
         last = found.get((committee.pk, period), (None, None, None))[2]
         grid.append(GridRow(committee, cells, cells[-1], last))
     return window, grid
@@ -366,8 +373,7 @@ def completeness_for(
     """The completeness page over the committees the user may see (optionally one town):
     the month's counts from the database, and the 12-month grid for one page of committees.
     A fixed number of queries, and work that does not grow with the city."""
-    committees = _visible_in_town(user, town)
-    report = filing_counts(committees, period, today)
+    report = memo.remember("filing", filing_counts, _visible_in_town(user, town), period, today)
     rows = completeness_rows(user, period, today, town=town, status=status)
     current = Paginator(rows, per_page).get_page(page)
     report.months, grid = _grid(list(current.object_list), period, today, GRID_MONTHS)

@@ -1,11 +1,13 @@
 """The early warning's flags where other pages show them: a committee's page and the dashboard."""
 
+import datetime
 from typing import Any
 
 from django import template
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from twinning import permissions
+from twinning import memo, permissions
 from twinning.advisor import warnings
 from twinning.models import JointCommittee, Role
 
@@ -25,6 +27,10 @@ def warnings_in_reach(user: Any) -> dict:
     committees = JointCommittee.objects.filter(dissolved_on__isnull=True)
     if permissions.role_of(user) != Role.LEADER:
         committees = permissions.visible(user, committees)
-    rows = warnings.flagged_committees(committees, timezone.localdate())
-    return {"rows": rows[:DASHBOARD_ROWS], "total": len(rows),
-            "links": permissions.role_of(user) != Role.LEADER}
+    rows, total = memo.remember("warnings", _first_flagged, committees, timezone.localdate())
+    return {"rows": rows, "total": total, "links": permissions.role_of(user) != Role.LEADER}
+
+
+def _first_flagged(committees: QuerySet, as_of: datetime.date) -> tuple[list[dict], int]:
+    rows = warnings.flagged_committees(committees, as_of)
+    return rows[:DASHBOARD_ROWS], len(rows)
