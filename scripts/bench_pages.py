@@ -7,8 +7,11 @@ Usage: python scripts/bench_pages.py [--scale 10] [--postgres URL] [--workers 3]
    dropped; default postgres://postgres@127.0.0.1:5432/twinning_bench_scale) gets the synthetic
    city (scripts/synthetic_city.py) and a department user and a town user
    (`twinning.services.user_create`); in a fresh process the Django test client opens each page
-   as each user, and CaptureQueriesContext counts the queries of the second request (the first
-   warms the per-process caches). The script fails if a count differs between the two scales.
+   as each user once (to warm the per-process caches), then counts with CaptureQueriesContext
+   the queries of a request that gathers every figure afresh (the `figures` cache emptied, as
+   after any change to the data; its time is reported as "fresh ms") and of the next one, which
+   finds the figures kept (twinning.memo). The script fails if a count differs between the two
+   scales.
 2. Latency: on the larger city, gunicorn serves the site with production settings (DEBUG off, a
    throwaway SECRET_KEY, collected static files, HTTPS unset, ALLOWED_HOSTS=127.0.0.1) on a free
    loopback port; --clients threads, each with the user's session cookie, request one page over
@@ -56,6 +59,7 @@ def step() -> None:
     import django
 
     django.setup()
+    from django.core.cache import caches
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -78,16 +82,22 @@ def step() -> None:
         client.force_login(user)
         sessions[persona] = client.cookies["sessionid"].value
         for page, path in PAGES.items():
-            client.get(path)
-            with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+            if persona != "department" and response.status_code in (403, 404):
+                queries.setdefault(page, {})[persona] = None  # not this persona's page
+                continue
+            caches["figures"].clear()
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as fresh:
                 response = client.get(path)
-            if response.status_code == 200:
-                counted = len(captured.captured_queries)
-            elif persona != "department" and response.status_code in (403, 404):
-                counted = None  # not this persona's page
-            else:
+            fresh_ms = (time.perf_counter() - started) * 1000
+            with CaptureQueriesContext(connection) as kept:
+                again = client.get(path)
+            if (response.status_code, again.status_code) != (200, 200):
                 raise SystemExit(f"{path} as {persona}: HTTP {response.status_code}")
-            queries.setdefault(page, {})[persona] = counted
+            queries.setdefault(page, {})[persona] = {
+                "fresh": len(fresh.captured_queries), "kept": len(kept.captured_queries),
+                "fresh_ms": fresh_ms}
     print(json.dumps({"committees": JointCommittee.objects.count(), "queries": queries,
                       "sessions": sessions}))
 
@@ -216,24 +226,31 @@ def report(args: argparse.Namespace, counted: dict, timings: dict, load: tuple) 
           f"{args.requests} requests or {args.seconds:g} s per page; N={args.scale:g} "
           f"({counted[args.scale]['committees']} committees); load average at start "
           f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-    print(f"{'page':<20}{'user':<12}{'queries N=1':>12}{f'N={args.scale:g}':>7}"
+    print("queries: gathering every figure afresh / with the figures kept; fresh ms: one such "
+          f"request at N={args.scale:g}, in-process")
+    print(f"{'page':<20}{'user':<12}{'queries N=1':>12}{f'N={args.scale:g}':>8}{'fresh ms':>10}"
           f"{'requests':>10}{'median ms':>11}{'p95 ms':>9}{'req/s':>8}")
-    print(_row(TRIVIAL[0], "-", 1, 1, timings[TRIVIAL]))
+    trivial = {"fresh": 1, "kept": 1, "fresh_ms": None}
+    print(_row(TRIVIAL[0], "-", trivial, trivial, timings[TRIVIAL]))
     grown = []
     for page in PAGES:
         for persona in USERS:
             if (page, persona) in timings:
-                print(_row(page, persona, small[page][persona], large[page][persona],
-                           timings[page, persona]))
-                if small[page][persona] != large[page][persona]:
+                before, after = small[page][persona], large[page][persona]
+                print(_row(page, persona, before, after, timings[page, persona]))
+                if (before["fresh"], before["kept"]) != (after["fresh"], after["kept"]):
                     grown.append(f"{page} ({persona})")
     assert not grown, f"query counts grow with the city: {', '.join(grown)}"
     print("query counts are the same at both scales")
 
 
-def _row(page: str, persona: str, small: int, large: int, t: dict[str, float]) -> str:
-    return (f"{page:<20}{persona:<12}{small:>12}{large:>7}{t['requests']:>10}"
-            f"{t['median_ms']:>11.0f}{t['p95_ms']:>9.0f}{t['rps']:>8.1f}")
+def _row(page: str, persona: str, small: dict, large: dict, t: dict[str, float]) -> str:
+    def counts(c: dict) -> str:
+        return f"{c['fresh']}/{c['kept']}"
+
+    fresh = "-" if large["fresh_ms"] is None else f"{large['fresh_ms']:.0f}"
+    return (f"{page:<20}{persona:<12}{counts(small):>12}{counts(large):>8}{fresh:>10}"
+            f"{t['requests']:>10}{t['median_ms']:>11.0f}{t['p95_ms']:>9.0f}{t['rps']:>8.1f}")
 
 
 if __name__ == "__main__":
