@@ -34,6 +34,13 @@ def test_a_figure_is_computed_once_while_nothing_changes(committee) -> None:
     assert len(calls) == 3
 
 
+def test_objects_are_told_apart_by_their_key_not_their_name(town) -> None:
+    twin = type(town).objects.create(code=f"{town.code}9", name=town.name)
+    assert repr(twin) == repr(town)
+    assert memo.remember("name", lambda t: t.pk, town) == town.pk
+    assert memo.remember("name", lambda t: t.pk, twin) == twin.pk
+
+
 def test_a_recorded_change_makes_every_figure_fresh(committee, town) -> None:
     calls: list = []
     compute = _counting(calls)

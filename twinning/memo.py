@@ -33,7 +33,7 @@ from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.core.signals import request_finished, request_started
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone, translation
 from simple_history.models import registered_models
 
@@ -93,6 +93,8 @@ def _describe(value: Any) -> str:
             return f"{value.model._meta.label}:{value.query}"
         except EmptyResultSet:
             return f"{value.model._meta.label}:none"
+    if isinstance(value, Model):  # its repr names it, which need not be unique
+        return f"{value._meta.label}#{value.pk}"
     return repr(value)
 
 
