@@ -1,8 +1,14 @@
+import datetime
+
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reports import services
 from reports.models import Bulletin
+from twinning import permissions
+from twinning.audit import acting_as
+from twinning.management.acting import acting_user, add_as_argument
 from twinning.periods import parse_period
 
 
@@ -12,13 +18,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("period", help="月份，格式 YYYY-MM")
         parser.add_argument("--publish", action="store_true", help="生成后立即发布")
+        add_as_argument(parser)
 
     def handle(self, *args, **options) -> None:
         try:
             period = parse_period(options["period"])
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
-        bulletin = services.bulletin_request(period=period)
+        user = acting_user(options)
+        if user is not None and not permissions.can(user, "publish"):
+            raise CommandError(f"用户「{user}」无权生成和发布通报。")
+        with acting_as(user):
+            self._build(period, user, publish=options["publish"])
+
+    def _build(self, period: datetime.date, user: User | None, *, publish: bool) -> None:
+        bulletin = services.bulletin_request(period=period, user=user)
         # Built here, in this process, so the command waits for the PDF whatever the broker.
         try:
             state = services.bulletin_build(bulletin.pk)
@@ -30,13 +44,13 @@ class Command(BaseCommand):
             raise CommandError(f"{bulletin} 正由另一个进程生成，请稍后再试。")
         if state != Bulletin.State.READY:
             raise CommandError(f"{bulletin} 生成失败：{bulletin.last_error or bulletin.state}")
-        if options["publish"]:
+        if publish:
             try:
-                services.bulletin_publish(bulletin=bulletin, user=None)
+                services.bulletin_publish(bulletin=bulletin, user=user)
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(
             f"{bulletin}：{bulletin.page_count}页，"
-            f"{'已发布' if options['publish'] else '待发布'}，SHA-256 {bulletin.checksum}"
+            f"{'已发布' if publish else '待发布'}，SHA-256 {bulletin.checksum}"
         )
         self.stdout.write(bulletin.pdf.path)

@@ -2,15 +2,19 @@
 
 The same checks as the staff page: every row is checked first, and only a file without a
 single bad row is written, in one transaction. Prints the counts, or every problem row by row
-and exits non-zero. Recorded as an import by the command line.
+and exits non-zero. Recorded as an import by the command line, or with `--as USERNAME` as that
+user's import, within that user's rights.
 """
 
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError, CommandParser
 
 from twinning import exchange
+from twinning.audit import acting_as
+from twinning.management.acting import acting_user, add_as_argument
 from twinning.management.exchange_command import ExchangeCommand
 
 
@@ -25,6 +29,7 @@ class Command(ExchangeCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="check and report only; write nothing"
         )
+        add_as_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         found, path = self.kind_and_path(options)
@@ -33,9 +38,14 @@ class Command(ExchangeCommand):
         with path.open("rb") as handle:
             # One byte past the limit is enough to refuse a file that is too large.
             data = handle.read(settings.IMPORT_MAX_BYTES + 1)
-        report = exchange.import_file(
-            found.key, path.name, data, user=None, dry_run=options["dry_run"]
-        )
+        user = acting_user(options)
+        try:
+            with acting_as(user):
+                report = exchange.import_file(
+                    found.key, path.name, data, user=user, dry_run=options["dry_run"]
+                )
+        except PermissionDenied:
+            raise CommandError(f"用户「{user}」无权导入{found.label}。") from None
         counts = f"新建 {report.created}，修改 {report.changed}，不变 {report.unchanged}"
         if not report.ok:
             for problem in report.problems:
