@@ -18,7 +18,7 @@ class TwinningConfig(AppConfig):
         )
         todo.register()
         memo.connect()
-        from . import records
+        from .aid import records
 
         records.connect()
         from .models import ActionItem, JointMeeting

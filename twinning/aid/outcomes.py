@@ -42,7 +42,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Town
 
-from .models import (
+from ..models import (
     AidProject,
     GovernanceRecord,
     HelpActivity,
@@ -55,8 +55,8 @@ from .models import (
     ProjectProgress,
     Secondment,
 )
-from .models.aid import COOPERATION_MECHANISMS, OUTPUT_UNITS, ZERO
-from .time_scope import TimeScope
+from ..models.aid import COOPERATION_MECHANISMS, OUTPUT_UNITS, ZERO
+from ..time_scope import TimeScope
 
 Category = AidProject.Category
 Activity = HelpActivity.Kind
