@@ -26,11 +26,11 @@ from twinning import memo
 from twinning import selectors as committee_selectors
 from twinning.advisor.warnings import warnings_summary
 from twinning.aid import outcomes
+from twinning.aid.time_scope import TimeScope
 from twinning.models import CommitteeVillage, JointCommittee, ProjectProgress
 from twinning.monthly import selectors as monthly_selectors
 from twinning.monthly.rules import Filing as FilingStatus
 from twinning.periods import add_months, month_end
-from twinning.time_scope import TimeScope
 
 from .models import Bulletin, BulletinText, TypicalCase
 

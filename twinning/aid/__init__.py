@@ -3,6 +3,6 @@ outputs, and the mutual-help records — secondments, member pairings, help acti
 issues and governance records — with the outcomes they add up to (DESIGN §1).
 
 The models stay in `twinning/models/` (`aid.py`, `mutual_help.py`); this package holds their
-rules (`services`), reads (`selectors`, `outcomes`), record kinds (`records`), forms, pages,
-spreadsheet resource, admin and demo history.
+rules (`services`), reads (`selectors`, and `outcomes` over a `time_scope`), record kinds
+(`records`), forms, pages, spreadsheet resource, admin and demo history.
 """

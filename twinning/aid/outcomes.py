@@ -56,7 +56,7 @@ from ..models import (
     Secondment,
 )
 from ..models.aid import COOPERATION_MECHANISMS, OUTPUT_UNITS, ZERO
-from ..time_scope import TimeScope
+from .time_scope import TimeScope
 
 Category = AidProject.Category
 Activity = HelpActivity.Kind
