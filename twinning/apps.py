@@ -21,9 +21,9 @@ class TwinningConfig(AppConfig):
         from .aid import records
 
         records.connect()
+        from .meetings.selectors import visible_to_readers
         from .models import ActionItem, JointMeeting
         from .permissions import register_visibility
-        from .selectors_meetings import visible_to_readers
 
         register_visibility(JointMeeting, visible_to_readers)
         register_visibility(ActionItem, visible_to_readers)

@@ -34,7 +34,7 @@ urlpatterns = [
     path("committees/<str:code>/dissolve/", views.committee_dissolve, name="committee_dissolve"),
     path("", include("twinning.monthly.urls")),
     path("", include("twinning.aid.urls")),
-    path("", include("twinning.urls_meetings")),
+    path("", include("twinning.meetings.urls")),
     path("", include("branches.urls")),
     path("", include("twinning.urls_exchange")),
     path("", include("twinning.advisor.urls")),
