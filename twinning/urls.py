@@ -36,7 +36,7 @@ urlpatterns = [
     path("", include("twinning.aid.urls")),
     path("", include("twinning.meetings.urls")),
     path("", include("branches.urls")),
-    path("", include("twinning.urls_exchange")),
+    path("", include("twinning.exchange.urls")),
     path("", include("twinning.advisor.urls")),
     path("", include("evaluations.urls")),
     path("", include("reports.urls")),
