@@ -22,14 +22,15 @@ from evaluations.models import Inspection
 from evaluations.selectors import inspections as inspection_selectors
 from evaluations.selectors.assessments import assessment_summary
 from evaluations.selectors.reviews import review_summary
-from twinning import memo, outcomes
+from twinning import memo
 from twinning import selectors as committee_selectors
 from twinning.advisor.warnings import warnings_summary
+from twinning.aid import outcomes
+from twinning.aid.time_scope import TimeScope
 from twinning.models import CommitteeVillage, JointCommittee, ProjectProgress
 from twinning.monthly import selectors as monthly_selectors
 from twinning.monthly.rules import Filing as FilingStatus
 from twinning.periods import add_months, month_end
-from twinning.time_scope import TimeScope
 
 from .models import Bulletin, BulletinText, TypicalCase
 
@@ -267,7 +268,7 @@ def inspections(period: datetime.date, committees: QuerySet, today: datetime.dat
 
 
 def aid(period: datetime.date, committees: QuerySet) -> Aid:
-    """The outcomes of the month and up to its end (twinning.outcomes), with a 12-month trend
+    """The outcomes of the month and up to its end (twinning.aid.outcomes), with a 12-month trend
     of investment and jobs reported (one grouped query)."""
     first = add_months(period, -11)
     rows = (

@@ -245,8 +245,8 @@ def make_meeting(
     items: Sequence[dict[str, Any]] = (),
 ) -> Any:
     """A joint meeting with action items (description, owner, committee, due_on)."""
+    from twinning.meetings.services import meeting_save
     from twinning.rows import ChildRow
-    from twinning.services_meetings import meeting_save
 
     rows = [
         ChildRow(values={"description": f"任务{n}", "owner": "市委组织部", "committee": None,

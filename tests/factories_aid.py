@@ -9,7 +9,7 @@ from factory.django import DjangoModelFactory
 
 from branches.models import Member
 from tests.factories import JointCommitteeFactory, MemberFactory
-from twinning import services_aid
+from twinning.aid import services as aid_services
 from twinning.models import (
     AidProject,
     GovernanceRecord,
@@ -28,14 +28,14 @@ def first_village(committee: Any) -> Any:
 
 
 SERVICES = {
-    AidProject: services_aid.project_save,
-    ProjectProgress: services_aid.progress_save,
-    InfrastructureOutput: services_aid.output_save,
-    Secondment: services_aid.secondment_save,
-    MemberPairing: services_aid.pairing_save,
-    HelpActivity: services_aid.activity_save,
-    HotIssue: services_aid.hot_issue_save,
-    GovernanceRecord: services_aid.governance_save,
+    AidProject: aid_services.project_save,
+    ProjectProgress: aid_services.progress_save,
+    InfrastructureOutput: aid_services.output_save,
+    Secondment: aid_services.secondment_save,
+    MemberPairing: aid_services.pairing_save,
+    HelpActivity: aid_services.activity_save,
+    HotIssue: aid_services.hot_issue_save,
+    GovernanceRecord: aid_services.governance_save,
 }
 
 

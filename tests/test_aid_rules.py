@@ -23,7 +23,7 @@ from tests.factories_aid import (
     SecondmentFactory,
     first_village,
 )
-from twinning import services_aid
+from twinning.aid import services as aid_services
 from twinning.models import (
     AidProject,
     GovernanceRecord,
@@ -59,7 +59,7 @@ def test_changing_the_funder_changes_the_mechanism(committee) -> None:
     values = {f: getattr(project, f) for f in (
         "title", "category", "status", "started_on", "finished_on", "investment_planned",
         "households", "extra_income", "area_mu")}
-    services_aid.project_save(committee=committee, record=project, funder=EnterpriseFactory(),
+    aid_services.project_save(committee=committee, record=project, funder=EnterpriseFactory(),
                               **values)
     project.refresh_from_db()
     assert project.mechanism == Mechanism.ENTERPRISE
@@ -140,7 +140,7 @@ def _resave(project: AidProject, **changes) -> AidProject:
     values = {f: getattr(project, f) for f in (
         "title", "category", "funder", "status", "started_on", "finished_on",
         "investment_planned", "households", "extra_income", "area_mu")}
-    return services_aid.project_save(committee=project.committee, record=project,
+    return aid_services.project_save(committee=project.committee, record=project,
                                      **{**values, **changes})
 
 
@@ -191,7 +191,7 @@ def test_a_dissolved_committees_records_are_frozen(committee) -> None:
         HotIssueFactory(committee=committee)
     assert excinfo.value.messages == [message]
     with pytest.raises(ValidationError):
-        services_aid.record_delete(record=project)
+        aid_services.record_delete(record=project)
     assert AidProject.objects.filter(pk=project.pk).exists()
 
 
@@ -279,7 +279,7 @@ def test_a_village_that_left_keeps_its_past_records(town) -> None:
 def test_deleting_a_project_deletes_its_reports_and_is_audited(committee) -> None:
     report = ProgressFactory(project__committee=committee)
     project, project_id, report_id = report.project, report.project.pk, report.pk
-    services_aid.record_delete(record=project)
+    aid_services.record_delete(record=project)
     assert not AidProject.objects.filter(pk=project_id).exists()
     assert AidProject.history.filter(id=project_id, history_type="-").count() == 1
     assert ProjectProgress.history.filter(id=report_id, history_type="-").count() == 1

@@ -1,6 +1,6 @@
 """The demo city's aid and mutual-help history reproduces the reference figures of DESIGN §1.
 
-Every figure is read through `twinning.outcomes`, the code the pages and the bulletin use.
+Every figure is read through `twinning.aid.outcomes`, the code the pages and the bulletin use.
 """
 
 import datetime
@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from branches.demo import city_plan
 from tests.test_demo_city import _row_counts
-from twinning import demo_aid_plan as plan_module
-from twinning.demo_aid_plan import aid_plan
+from twinning.aid import demo_plan as plan_module
+from twinning.aid.demo_plan import aid_plan
+from twinning.aid.outcomes import TimeScope, outcomes
 from twinning.models import (
     AidProject,
     GovernanceRecord,
@@ -26,7 +27,6 @@ from twinning.models import (
     ProjectProgress,
     Secondment,
 )
-from twinning.outcomes import TimeScope, outcomes
 from twinning.periods import add_months, month_start, previous_month
 
 # The city is loaded once for the module (`first_run`), and rolled back after it.

@@ -12,8 +12,8 @@ from evaluations.services.inspections import (
     rectification_submit,
 )
 from tests.factories import make_committee, make_inspection, make_meeting
+from twinning.meetings.services import action_item_complete
 from twinning.periods import add_months
-from twinning.services_meetings import action_item_complete
 
 FIRST = datetime.date(2025, 1, 6)
 

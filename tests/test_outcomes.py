@@ -21,10 +21,11 @@ from tests.factories_aid import (
     SecondmentFactory,
     first_village,
 )
-from twinning import prefill, selectors_aid
+from twinning import prefill
+from twinning.aid import selectors as aid_selectors
+from twinning.aid.outcomes import TimeScope, month_prefill, outcomes
 from twinning.models import AidProject, GovernanceRecord, HelpActivity, HotIssue, JointCommittee
 from twinning.models import OutputKind as Output
-from twinning.outcomes import TimeScope, month_prefill, outcomes
 from twinning.templatetags.figures import qty, yuan
 
 Status, Category, Kind = AidProject.Status, AidProject.Category, HelpActivity.Kind
@@ -63,7 +64,7 @@ def test_a_project_spanning_months_counts_in_each_what_its_reports_say(spanning)
     # Its actual investment is the sum of its reports, wherever it is read.
     project = AidProject.objects.with_progress().get(pk=spanning.pk)
     assert (project.investment_actual, project.jobs_created) == (D("35000.75"), 5)
-    assert selectors_aid.invested(AidProject.objects.all()) == D("35000.75")
+    assert aid_selectors.invested(AidProject.objects.all()) == D("35000.75")
 
 
 def test_investment_splits_by_mechanism_and_category(town, committee) -> None:

@@ -18,12 +18,12 @@ class TwinningConfig(AppConfig):
         )
         todo.register()
         memo.connect()
-        from . import records
+        from .aid import records
 
         records.connect()
+        from .meetings.selectors import visible_to_readers
         from .models import ActionItem, JointMeeting
         from .permissions import register_visibility
-        from .selectors_meetings import visible_to_readers
 
         register_visibility(JointMeeting, visible_to_readers)
         register_visibility(ActionItem, visible_to_readers)

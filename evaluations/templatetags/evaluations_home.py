@@ -10,7 +10,8 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from twinning import permissions, selectors_meetings
+from twinning import permissions
+from twinning.meetings import selectors as meetings_selectors
 from twinning.models import JointCommittee, JointMeeting, Role
 from twinning.periods import month_start
 
@@ -41,8 +42,8 @@ def home_inspections(context: template.Context) -> dict[str, Any]:
         data["inspected"] = permissions.visible(
             user, Inspection.objects.filter(period=period, committee__in=active)
         ).count()
-    if selectors_meetings.may_read(user):
+    if meetings_selectors.may_read(user):
         data["latest_meeting"] = permissions.visible(user, JointMeeting.objects.all()).first()
     if role == Role.DEPARTMENT:
-        data["overdue_actions"] = selectors_meetings.overdue_action_items(user, today)
+        data["overdue_actions"] = meetings_selectors.overdue_action_items(user, today)
     return data

@@ -2,7 +2,8 @@
 
 `files` reads and writes CSV/XLSX, `resources` holds what every resource shares (columns,
 widgets, the bulk loader, the base resource), `service` the registry of kinds, the import
-(check every row, then write all or nothing), exports, templates and kept uploads.
+(check every row, then write all or nothing), exports, templates and kept uploads; `views` and
+`urls` the staff import page, the templates and one export URL per register.
 """
 
 from .files import CONTENT_TYPES, FORMATS, FileProblem, format_of

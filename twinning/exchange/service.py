@@ -100,8 +100,8 @@ KINDS: dict[str, Kind] = {
         Kind("monthly_updates", gettext_lazy("月度工作报告"),
              "twinning.monthly.resources.MonthlyUpdateResource",
              "twinning.monthly.selectors.update_export", export_roles=MEMBER_READERS),
-        Kind("aid_projects", gettext_lazy("帮扶项目"), "twinning.resources_aid.AidProjectResource",
-             "twinning.selectors_aid.project_list"),
+        Kind("aid_projects", gettext_lazy("帮扶项目"), "twinning.aid.resources.AidProjectResource",
+             "twinning.aid.selectors.project_list"),
     )
 }
 

@@ -57,7 +57,7 @@ def qty(value: Any) -> str:
 
 @register.filter
 def figure(cell: Any) -> str:
-    """An outcome figure (`twinning.outcomes.Cell`): money in 元/万元, else number and unit."""
+    """An outcome figure (`twinning.aid.outcomes.Cell`): money in 元/万元, else number and unit."""
     if cell.money:
         return yuan(cell.value)
     return f"{qty(cell.value)}{cell.unit}"

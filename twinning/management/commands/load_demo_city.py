@@ -18,7 +18,8 @@ from evaluations import demo_assessments as assessments_demo
 from evaluations import demo_inspections as inspections_demo
 from evaluations import demo_reviews as reviews_demo
 from twinning import demo as twinning_demo
-from twinning import demo_aid, demo_meetings
+from twinning.aid import demo as aid_demo
+from twinning.meetings import demo as meetings_demo
 from twinning.monthly import demo as monthly_demo
 
 # A step returns, for each kind of row it knows, (created, already there).
@@ -27,9 +28,9 @@ Step = Callable[[int], Mapping[str, tuple[int, int]]]
 STEPS: tuple[tuple[str, Step], ...] = (
     ("branches", branches_demo.load),
     ("twinning", twinning_demo.load),
-    ("aid", demo_aid.load),
+    ("aid", aid_demo.load),
     ("monthly updates", monthly_demo.load),
-    ("meetings", demo_meetings.load),
+    ("meetings", meetings_demo.load),
     ("inspections", inspections_demo.load),
     ("reviews", reviews_demo.load),
     ("assessments", assessments_demo.load),

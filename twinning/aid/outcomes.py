@@ -42,7 +42,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Town
 
-from .models import (
+from ..models import (
     AidProject,
     GovernanceRecord,
     HelpActivity,
@@ -55,7 +55,7 @@ from .models import (
     ProjectProgress,
     Secondment,
 )
-from .models.aid import COOPERATION_MECHANISMS, OUTPUT_UNITS, ZERO
+from ..models.aid import COOPERATION_MECHANISMS, OUTPUT_UNITS, ZERO
 from .time_scope import TimeScope
 
 Category = AidProject.Category

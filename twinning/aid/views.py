@@ -1,6 +1,6 @@
 """Pages for aid projects, mutual-help records and the outcomes they add up to.
 
-Record pages are generic over the kinds of `twinning.records`: one list (a tab of the
+Record pages are generic over the kinds of `twinning.aid.records`: one list (a tab of the
 committee's page), one add, one change and one delete view serve every kind.
 """
 
@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods
 
 from branches.models import Town
 
-from . import memo, permissions, selectors_aid, services_aid
-from .audit import audit_trail
-from .models import (
+from .. import memo, permissions
+from ..audit import audit_trail
+from ..models import (
     AidProject,
     InfrastructureOutput,
     JointCommittee,
@@ -26,10 +26,11 @@ from .models import (
     ProjectProgress,
     Role,
 )
+from ..pages import get_visible, paginate, show_errors
+from ..views import _get_committee
+from . import selectors, services
 from .outcomes import TimeScope, outcomes
-from .pages import get_visible, paginate, show_errors
 from .records import COMMITTEE, COMMITTEE_TABS, KINDS, PROJECT, RecordKind
-from .views import _get_committee
 
 PROJECTS = KINDS["projects"]
 
@@ -73,17 +74,17 @@ def _filters(request: HttpRequest, scope: TimeScope) -> dict:
     return {
         "scope": scope,
         "params": request.GET,
-        "years": selectors_aid.programme_years(timezone.localdate()),
+        "years": selectors.programme_years(timezone.localdate()),
     }
 
 
 def project_list(request: HttpRequest) -> HttpResponse:
     if permissions.role_of(request.user) == Role.LEADER:
         raise PermissionDenied
-    projects = selectors_aid.project_list(request.user, request.GET)
+    projects = selectors.project_list(request.user, request.GET)
     return render(request, "twinning/aid/project_list.html", {
         "page": paginate(request, projects),
-        "invested": selectors_aid.invested(projects),
+        "invested": selectors.invested(projects),
         "params": request.GET,
         "towns": permissions.visible(request.user, Town.objects.all()),
         "committees": permissions.visible(request.user, JointCommittee.objects.all()).only(
@@ -102,7 +103,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "committee": project.committee,
         "can_manage": permissions.can(user, "manage", project),
         "is_infrastructure": project.category == AidProject.Category.INFRASTRUCTURE,
-        **selectors_aid.project_detail(project),
+        **selectors.project_detail(project),
     }
     if permissions.can(user, "admin"):
         context["audit"] = audit_trail(
@@ -116,7 +117,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def committee_records(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     committee = _get_committee(request, code)
     record_kind = _kind(kind, COMMITTEE)
-    records = selectors_aid.committee_records(record_kind, committee, request.GET)
+    records = selectors.committee_records(record_kind, committee, request.GET)
     filters = [(name, label, choices, request.GET.get(name, ""))
                for name, label, choices in record_kind.choices()]
     return render(request, "twinning/aid/committee_records.html", {
@@ -127,7 +128,7 @@ def committee_records(request: HttpRequest, code: str, kind: str) -> HttpRespons
         "params": request.GET,
         "choice_filters": filters,
         "filtered": bool(request.GET.get("year")) or any(f[3] for f in filters),
-        "years": selectors_aid.programme_years(timezone.localdate()),
+        "years": selectors.programme_years(timezone.localdate()),
         "can_manage": permissions.can(request.user, "manage", committee),
         "show_names": permissions.can(request.user, "view_members", committee),
     })
@@ -188,7 +189,7 @@ def record_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         name = str(record)
         try:
-            services_aid.record_delete(record=record)
+            services.record_delete(record=record)
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
         else:
@@ -216,7 +217,7 @@ def outcomes_citywide(request: HttpRequest) -> HttpResponse:
     if not permissions.can(request.user, "view_dashboard"):
         raise PermissionDenied
     scope = _scope(request)
-    committees = selectors_aid.outcome_committees(request.user)
+    committees = selectors.outcome_committees(request.user)
     if request.GET.get("town"):
         committees = committees.filter(town__code=request.GET["town"])
     if request.GET.get("form"):

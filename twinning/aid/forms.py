@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch, Member
 
-from .forms import BranchChoiceField, DateInput
-from .models import (
+from ..forms import BranchChoiceField, DateInput
+from ..models import (
     AidProject,
     CommitteeVillage,
     GovernanceRecord,

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (
+from ..models import (
     AidProject,
     GovernanceRecord,
     HelpActivity,
@@ -15,7 +15,7 @@ from .models import (
     ProjectProgress,
     Secondment,
 )
-from .services_aid import mechanism_for
+from .services import mechanism_for
 
 
 class ProgressInline(admin.TabularInline):

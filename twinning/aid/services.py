@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from branches.models import Branch, Member
 
-from .models import (
+from ..models import (
     AidProject,
     CommitteeVillage,
     GovernanceRecord,
@@ -33,7 +33,7 @@ from .models import (
     ProjectProgress,
     Secondment,
 )
-from .models.aid import MECHANISM_BY_FUNDER_KIND
+from ..models.aid import MECHANISM_BY_FUNDER_KIND
 
 
 class _Errors:

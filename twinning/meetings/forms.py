@@ -4,10 +4,10 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .forms import DateInput, search_field
-from .models import ActionItem, JointCommittee, JointMeeting
-from .rows import ChildRowForm
-from .selectors_meetings import ACTION_STATES
+from ..forms import DateInput, search_field
+from ..models import ActionItem, JointCommittee, JointMeeting
+from ..rows import ChildRowForm
+from .selectors import ACTION_STATES
 
 
 class MeetingForm(forms.ModelForm):

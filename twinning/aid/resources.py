@@ -3,7 +3,7 @@
 `investment_yuan` and `jobs` are the project's actual investment and jobs: the sums of its
 progress reports (twinning.models.aid). An import that raises them writes one progress report
 carrying the difference, dated the project's finish day once done, else the day of the import
-(`services_aid.progress_catch_up`), so the totals then equal the file and importing the same
+(`services.progress_catch_up`), so the totals then equal the file and importing the same
 file again writes nothing. A figure below the reports' sum is refused: reports are corrected on
 the project page. The mechanism follows the funder's kind; a village cannot fund a project.
 Planned investment, extra income, area and description are not in the file and keep their
@@ -20,8 +20,7 @@ from django.utils.translation import gettext as _
 
 from branches.models import Branch
 
-from . import services_aid
-from .exchange.resources import (
+from ..exchange.resources import (
     ChoiceWidget,
     CodeWidget,
     Column,
@@ -29,8 +28,9 @@ from .exchange.resources import (
     ExchangeResource,
     NumberWidget,
 )
-from .models import AidProject, JointCommittee
-from .models.aid import ZERO
+from ..models import AidProject, JointCommittee
+from ..models.aid import ZERO
+from . import services
 
 OWN_FIELDS = (
     "title", "category", "funder_id", "status", "started_on", "finished_on", "households"
@@ -97,17 +97,17 @@ class AidProjectResource(ExchangeResource):
             return
         recorded = (stored.investment_actual, stored.jobs_created) if stored else (ZERO, 0)
         rules = [
-            lambda: services_aid.check_open(instance.committee),
-            lambda: services_aid.check_project(instance, today=self.today),
-            lambda: services_aid.check_totals(
+            lambda: services.check_open(instance.committee),
+            lambda: services.check_project(instance, today=self.today),
+            lambda: services.check_totals(
                 instance, investment=instance.investment_actual, jobs=instance.jobs_created,
                 recorded=recorded, today=self.today,
             ),
         ]
         if "funder" not in errors:
-            rules.append(lambda: services_aid.mechanism_for(instance.funder))
+            rules.append(lambda: services.mechanism_for(instance.funder))
         if stored is not None:
-            rules.append(lambda: services_aid.check_against_records(instance, _dates(stored)))
+            rules.append(lambda: services.check_against_records(instance, _dates(stored)))
         found: dict[str, list[str]] = {}
         for rule in rules:
             try:
@@ -123,7 +123,7 @@ class AidProjectResource(ExchangeResource):
         if stored is None or any(
             getattr(instance, name) != getattr(stored, name) for name in OWN_FIELDS
         ):
-            project = services_aid.project_save(
+            project = services.project_save(
                 committee=instance.committee, record=instance if stored else None,
                 title=instance.title, category=instance.category, funder=instance.funder,
                 status=instance.status, started_on=instance.started_on,
@@ -132,14 +132,14 @@ class AidProjectResource(ExchangeResource):
                 households=instance.households, extra_income=instance.extra_income,
                 area_mu=instance.area_mu, description=instance.description,
             )
-        services_aid.progress_catch_up(
+        services.progress_catch_up(
             project=project, investment=Decimal(instance.investment_actual),
             jobs=instance.jobs_created,
             note=_("按导入文件「%(file)s」补记") % {"file": self.source},
         )
 
 
-def _dates(project: AidProject) -> services_aid.RecordDates:
-    return services_aid.RecordDates(
+def _dates(project: AidProject) -> services.RecordDates:
+    return services.RecordDates(
         project.reports_first, project.reports_last, project.outputs_first, project.outputs_last
     )

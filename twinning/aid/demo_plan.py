@@ -1,10 +1,10 @@
 """The plan of the reference city's aid and mutual-help history (DESIGN §1), in memory.
 
-The citywide totals, as `twinning.outcomes` computes them since the start, equal the reference
+The citywide totals, as `twinning.aid.outcomes` computes them since the start, equal the reference
 figures below; the named cases carry their own figures. History runs from each committee's
 establishment to the end of the last complete month, so every one of the last twelve months
 has investment, jobs, trainings, activities, secondments, pairings and solved issues. The plan
-is decided from the seed and that month; `twinning.demo_aid` writes it.
+is decided from the seed and that month; `twinning.aid.demo` writes it.
 """
 
 import datetime
@@ -20,8 +20,8 @@ from django.utils import timezone
 from branches.demo import DEMO_SEED, BranchSpec, DemoError, city_plan
 from branches.models import Branch
 
-from .demo import CommitteeSpec, committee_plan
-from .models import (
+from ..demo import CommitteeSpec, committee_plan
+from ..models import (
     AidProject,
     GovernanceRecord,
     HelpActivity,
@@ -31,7 +31,7 @@ from .models import (
     OutputKind,
     Secondment,
 )
-from .periods import add_months, month_end, month_start, months_between, previous_month
+from ..periods import add_months, month_end, month_start, months_between, previous_month
 
 # The reference figures (DESIGN §1) the demo city reproduces.
 PARTNER_INVESTMENT = Decimal("512000000")  # 5.12亿元 from residents' committees and enterprises

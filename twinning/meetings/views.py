@@ -9,10 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import permissions, services_meetings
-from . import selectors_meetings as selectors
-from .audit import audit_trail
-from .forms_meetings import (
+from .. import permissions
+from ..audit import audit_trail
+from ..models import ActionItem, JointCommittee, JointMeeting
+from ..pages import filtered_list, get_visible, show_errors
+from ..rows import bind_rows, rows_from_formset
+from . import selectors, services
+from .forms import (
     ActionItemDoneForm,
     ActionItemFilterForm,
     ActionItemFormSet,
@@ -20,10 +23,7 @@ from .forms_meetings import (
     MeetingForm,
     committee_choices,
 )
-from .models import ActionItem, JointCommittee, JointMeeting
-from .pages import filtered_list, get_visible, show_errors
-from .rows import bind_rows, rows_from_formset
-from .selectors_meetings import may_read, may_record
+from .selectors import may_read, may_record
 
 
 def _require(allowed: bool) -> None:
@@ -81,9 +81,9 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
     if valid:
         try:
-            saved = services_meetings.meeting_save(
+            saved = services.meeting_save(
                 meeting=meeting,
-                items=rows_from_formset(formset, services_meetings.ACTION_ITEM_FIELDS),
+                items=rows_from_formset(formset, services.ACTION_ITEM_FIELDS),
                 user=request.user,
                 **form.cleaned_data,
             )
@@ -122,7 +122,7 @@ def action_item_done(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionItemDoneForm(request.POST or None, initial={"done_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services_meetings.action_item_complete(item=item, **form.cleaned_data)
+            services.action_item_complete(item=item, **form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
         else:

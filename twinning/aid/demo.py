@@ -1,6 +1,6 @@
 """The reference city's aid projects and mutual-help history, written for `load_demo_city`.
 
-The plan (`twinning.demo_aid_plan`) is checked row by row with the services' own `check_*`
+The plan (`twinning.aid.demo_plan`) is checked row by row with the services' own `check_*`
 rules and each field's validation, then written in bulk with its audit trail. A committee that
 already has any of these records is left as it is, so a second run (even months later, when
 the plan's dates would differ) writes nothing.
@@ -16,9 +16,7 @@ from django.utils import timezone
 from branches.demo import DEMO_SEED, DemoError, Tally, create_in_bulk
 from branches.models import Branch, Member
 
-from . import services_aid as rules
-from .demo_aid_plan import AidPlan, aid_plan
-from .models import (
+from ..models import (
     AidProject,
     CommitteeVillage,
     GovernanceRecord,
@@ -30,7 +28,9 @@ from .models import (
     ProjectProgress,
     Secondment,
 )
-from .periods import month_end, previous_month
+from ..periods import month_end, previous_month
+from . import services as rules
+from .demo_plan import AidPlan, aid_plan
 
 
 def _valid(obj: Model, check: Callable[[], None]) -> Model:

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 
-from . import permissions
-from .models import AidProject, JointCommittee, ProjectProgress, Role
-from .models.aid import ZERO
+from .. import permissions
+from ..models import AidProject, JointCommittee, ProjectProgress, Role
+from ..models.aid import ZERO
 from .records import RecordKind
 
 

@@ -13,8 +13,8 @@ from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from . import forms_aid, outcomes, permissions, prefill, services_aid
-from .models import (
+from .. import permissions, prefill
+from ..models import (
     AidProject,
     GovernanceRecord,
     HelpActivity,
@@ -24,6 +24,7 @@ from .models import (
     ProjectProgress,
     Secondment,
 )
+from . import forms, outcomes, services
 
 COMMITTEE, PROJECT = "committee", "project"
 
@@ -32,7 +33,7 @@ COMMITTEE, PROJECT = "committee", "project"
 class RecordKind:
     slug: str
     model: type[Model]
-    form: type[forms_aid.RecordForm]
+    form: type[forms.RecordForm]
     save: Callable[..., Model]
     title: Promise
     parent: str = COMMITTEE
@@ -68,29 +69,29 @@ class RecordKind:
 KINDS: dict[str, RecordKind] = {
     kind.slug: kind
     for kind in (
-        RecordKind("projects", AidProject, forms_aid.ProjectForm, services_aid.project_save,
+        RecordKind("projects", AidProject, forms.ProjectForm, services.project_save,
                    _("帮扶项目"), select=("committee", "funder"), year_field="started_on",
                    choice_filters=("category", "mechanism", "status")),
-        RecordKind("secondments", Secondment, forms_aid.SecondmentForm,
-                   services_aid.secondment_save, _("互派挂职"),
+        RecordKind("secondments", Secondment, forms.SecondmentForm,
+                   services.secondment_save, _("互派挂职"),
                    select=("committee", "from_branch", "to_branch"), year_field="started_on"),
-        RecordKind("pairings", MemberPairing, forms_aid.PairingForm, services_aid.pairing_save,
+        RecordKind("pairings", MemberPairing, forms.PairingForm, services.pairing_save,
                    _("党员结对"),
                    select=("committee", "urban_member__branch", "village_member__branch"),
                    year_field="since"),
-        RecordKind("activities", HelpActivity, forms_aid.ActivityForm,
-                   services_aid.activity_save, _("互助活动"), year_field="held_on",
+        RecordKind("activities", HelpActivity, forms.ActivityForm,
+                   services.activity_save, _("互助活动"), year_field="held_on",
                    choice_filters=("kind",)),
-        RecordKind("hot-issues", HotIssue, forms_aid.HotIssueForm, services_aid.hot_issue_save,
+        RecordKind("hot-issues", HotIssue, forms.HotIssueForm, services.hot_issue_save,
                    _("热点难点问题"), year_field="year", choice_filters=("status",)),
-        RecordKind("governance", GovernanceRecord, forms_aid.GovernanceForm,
-                   services_aid.governance_save, _("组织建设"),
+        RecordKind("governance", GovernanceRecord, forms.GovernanceForm,
+                   services.governance_save, _("组织建设"),
                    select=("committee", "village"), year_field="done_on",
                    choice_filters=("kind",)),
-        RecordKind("progress", ProjectProgress, forms_aid.ProgressForm,
-                   services_aid.progress_save, _("项目进度"), parent=PROJECT, select=()),
-        RecordKind("outputs", InfrastructureOutput, forms_aid.OutputForm,
-                   services_aid.output_save, _("建设成果"), parent=PROJECT, select=()),
+        RecordKind("progress", ProjectProgress, forms.ProgressForm,
+                   services.progress_save, _("项目进度"), parent=PROJECT, select=()),
+        RecordKind("outputs", InfrastructureOutput, forms.OutputForm,
+                   services.output_save, _("建设成果"), parent=PROJECT, select=()),
     )
 }
 # The tabs of a committee's aid and mutual-help page, in order.

@@ -11,8 +11,8 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from . import permissions
-from .models import ActionItem, JointMeeting, Role
+from .. import permissions
+from ..models import ActionItem, JointMeeting, Role
 
 READERS = {Role.DEPARTMENT, Role.TOWN, Role.LEADER}
 

@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import exchange, permissions
-from .forms import ImportForm
-from .models import ImportRecord, Role
-from .pages import paginate
+from .. import exchange, permissions
+from ..forms import ImportForm
+from ..models import ImportRecord, Role
+from ..pages import paginate
 
 HISTORY_PAGE = 20
 

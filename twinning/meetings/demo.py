@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from branches.demo import DEMO_SEED, Tally, create_in_bulk, person_name
 
-from .demo import committee_plan
-from .demo_history import finished_on, history_months, working_day
-from .models import ActionItem, JointCommittee, JointMeeting
-from .periods import add_months
+from ..demo import committee_plan
+from ..demo_history import finished_on, history_months, working_day
+from ..models import ActionItem, JointCommittee, JointMeeting
+from ..periods import add_months
 
 # Topics reviewed every month, and the ones that come up now and then.
 STANDING_TOPICS = (
