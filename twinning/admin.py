@@ -139,5 +139,5 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
 
 # Registers the aid, mutual-help, advisor and warning admins.
-from . import admin_advisor  # noqa: E402, F401
+from .advisor import admin as advisor_admin  # noqa: E402, F401
 from .aid import admin as aid_admin  # noqa: E402, F401
