@@ -17,9 +17,11 @@ cache, `LocMemCache`): nothing to invalidate across machines, no dependency on R
 nothing pickled over the network.
 
 Two transactions that commit in the opposite order of their history ids can leave a version
-that a reader already saw before the later commit; `FIGURES_TIMEOUT` (default two minutes)
-bounds how long such a figure can be served. Pages read figures before they write, never after
-(a write redirects), so no figure is gathered from a transaction's uncommitted rows.
+that a reader already saw before the later commit, and an edit made in place to a user or
+profile row (a role, an account deactivated) changes neither newest id nor count;
+`FIGURES_TIMEOUT` (default two minutes) bounds how long such a figure can be served.
+Pages read figures before they write, never after (a write redirects), so no figure is
+gathered from a transaction's uncommitted rows.
 """
 
 import functools
