@@ -7,6 +7,8 @@ from typing import Any
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from twinning.admin import ReadOnlyAdminMixin
+
 from .models import (
     Assessment,
     AssessmentCriterion,
@@ -22,19 +24,6 @@ from .models import (
     Rectification,
     ReviewRound,
 )
-
-
-class ReadOnlyAdminMixin:
-    """Shown and searchable, with history; changed only on the site."""
-
-    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(InspectionCriterion)

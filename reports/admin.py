@@ -1,24 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from twinning.admin import ReadOnlyAdminMixin
+
 from .models import Bulletin, BulletinText, Notification, TypicalCase
 
 
 @admin.register(Bulletin)
-class BulletinAdmin(SimpleHistoryAdmin):
+class BulletinAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only: versions are built and published from the bulletin pages."""
 
     list_display = ("period", "version", "state", "page_count", "published_at")
     list_filter = ("state",)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(BulletinText)

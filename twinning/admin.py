@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -13,6 +15,19 @@ from .models import (
     ReminderLog,
     ReopenRequest,
 )
+
+
+class ReadOnlyAdminMixin:
+    """Shown and searchable, with history; changed only on the site."""
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
 
 
 class CommitteeVillageInline(admin.TabularInline):
@@ -115,7 +130,7 @@ class JointMeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ImportRecord)
-class ImportRecordAdmin(admin.ModelAdmin):
+class ImportRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The record of every import; written by the imports only, never edited."""
 
     list_display = ("created_at", "user", "kind", "file_name", "dry_run", "status", "rows",
@@ -127,15 +142,6 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None) -> list[str]:
         return [field.name for field in ImportRecord._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 # Registers the aid, mutual-help, advisor and warning admins.
