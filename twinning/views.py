@@ -66,8 +66,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if role == Role.SECRETARY:
         context["due_months"] = monthly_selectors.due_months_for_secretary(user, today)
     if role in (Role.DEPARTMENT, Role.TOWN):
-        context["filing"] = memo.remember("filing", monthly_selectors.filing_counts, committees,
-                                          rules.last_due_period(today), today)
+        context["filing"] = monthly_selectors.kept_filing_counts(
+            committees, rules.last_due_period(today), today
+        )
     return render(request, "twinning/home.html", context)
 
 
