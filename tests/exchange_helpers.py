@@ -9,6 +9,9 @@ from django.apps import apps
 from openpyxl import Workbook, load_workbook
 
 Rows = Sequence[Sequence[Any]]
+# The header of an aid-project file (DESIGN §5), in key form.
+AID = ["committee", "title", "category", "funder", "investment_yuan", "jobs", "households",
+       "status", "started_on", "finished_on"]
 
 
 def csv_bytes(rows: Rows, encoding: str = "utf-8") -> bytes:

@@ -7,14 +7,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from reports.models import Bulletin
-from tests.exchange_helpers import csv_bytes
+from tests.exchange_helpers import AID, csv_bytes
 from tests.factories import make_committee
 from twinning.models import AidProject, ImportRecord
 
 pytestmark = pytest.mark.django_db
-
-AID = ["committee", "title", "category", "funder", "investment_yuan", "jobs", "households",
-       "status", "started_on", "finished_on"]
 
 
 def _projects(tmp_path, *committees):

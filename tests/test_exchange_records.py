@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.exchange_helpers import (
+    AID,
     csv_bytes,
     history_rows,
     problems,
@@ -35,8 +36,6 @@ pytestmark = pytest.mark.django_db
 MONTHLY = ["committee", "period", "meeting_held", "activities", "trainings", "secondments",
            "pairings", "problems_solved", "investment_yuan", "jobs_created", "summary",
            "submitted_on"]
-AID = ["committee", "title", "category", "funder", "investment_yuan", "jobs", "households",
-       "status", "started_on", "finished_on"]
 SUMMARY = "召开联席会议一次，协调解决道路硬化资金。"
 LOCKED_MONTH = datetime.date(2025, 3, 1)
 
