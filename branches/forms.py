@@ -1,21 +1,39 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from twinning.forms import DateInput
 
-from .models import Branch, Member
+from .models import Branch, Member, Town
 from .services import BRANCH_FIELDS, MEMBER_FIELDS
 
 
 class BranchForm(forms.ModelForm):
+    """A branch; `offers` (the department's) adds the towns a city-level unit is offered to.
+    Without it the town is required: only the department makes a branch city-level."""
+
+    offered_to = forms.ModelMultipleChoiceField(
+        label=_("提供给镇街"), queryset=Town.objects.none(), required=False,
+        help_text=_("市直企业或部门：所选镇街的工作人员可选它作为联合党组织的城市一方。"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     class Meta:
         model = Branch
         fields = BRANCH_FIELDS
 
-    def __init__(self, *args, town_qs, **kwargs) -> None:
+    def __init__(self, *args, town_qs, offers: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["town"].queryset = town_qs
         if self.instance.pk:
             self.fields["code"].disabled = True
+        if offers:
+            self.fields["offered_to"].queryset = Town.objects.all()
+            if self.instance.pk:
+                self.initial["offered_to"] = list(
+                    self.instance.offers.values_list("town_id", flat=True))
+        else:
+            del self.fields["offered_to"]
+            self.fields["town"].required = True
 
 
 class MemberForm(forms.ModelForm):

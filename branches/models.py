@@ -127,3 +127,28 @@ class Member(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("member_detail", args=[self.pk])
+
+
+class UnitOffer(models.Model):
+    """A city-level unit (an enterprise or department outside any town) that the department
+    has offered to one town as a possible urban side: town staff may pick it for their
+    committees (DESIGN §2). Town staff pick among their own town's branches and these only."""
+
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("市直单位"), on_delete=models.CASCADE, related_name="offers"
+    )
+    town = models.ForeignKey(
+        Town, verbose_name=_("镇街"), on_delete=models.CASCADE, related_name="offered_units"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["branch__code", "town__code"]
+        verbose_name = _("提供给镇街的市直单位")
+        verbose_name_plural = _("提供给镇街的市直单位")
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "town"], name="unit_offer_once_per_town")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} → {self.town}"

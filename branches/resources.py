@@ -59,6 +59,11 @@ class BranchResource(ExchangeResource):
     def get_queryset(self) -> QuerySet:
         return Branch.objects.select_related("town")
 
+    def dehydrate_secretary(self, branch: Branch) -> str:
+        # An export made from the list carries `personal`: whether the user may read the
+        # secretary's name; files for import round trips (no annotation) carry it always.
+        return branch.secretary if getattr(branch, "personal", True) else ""
+
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
         super().before_import(dataset, **kwargs)
         # Which branches sit in committees, for the rules on changing a stored branch.

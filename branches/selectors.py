@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from twinning import permissions
 from twinning.models import CommitteeVillage
@@ -11,10 +11,14 @@ from .models import Branch, Member, Town
 
 
 def branch_list(user: Any, params: dict[str, str]) -> QuerySet:
-    qs = permissions.visible(user, Branch.objects.all())
+    # `personal`: whether the user may read this branch's secretary (personal data).
+    qs = permissions.visible(user, Branch.objects.all()).annotate(
+        personal=ExpressionWrapper(permissions.member_branches(user),
+                                   output_field=BooleanField()))
     q = params.get("q", "").strip()
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(secretary__icontains=q))
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q)
+                       | Q(secretary__icontains=q, personal=True))
     if params.get("kind"):
         qs = qs.filter(kind=params["kind"])
     if params.get("town"):
@@ -32,6 +36,7 @@ def branch_list(user: Any, params: dict[str, str]) -> QuerySet:
 
 def branch_detail(branch: Branch) -> dict[str, Any]:
     return {
+        "offered_towns": [offer.town for offer in branch.offers.select_related("town")],
         "memberships": list(
             branch.committee_memberships.select_related("committee").order_by("-joined_on")
         ),

@@ -10,7 +10,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from twinning.models import CommitteeVillage, JointCommittee
 
-from .models import Branch, Member, Town
+from .models import Branch, Member, Town, UnitOffer
 
 TOWN_FIELDS = ("code", "name", "kind")
 BRANCH_FIELDS = ("code", "name", "kind", "town", "secretary", "industries", "weak")
@@ -82,8 +82,11 @@ def town_save(*, town: Town | None = None, **values: Any) -> Town:
 
 
 @transaction.atomic
-def branch_save(*, branch: Branch | None = None, **values: Any) -> Branch:
-    """Create a branch, or change one; the rules of the model and of committees hold."""
+def branch_save(
+    *, branch: Branch | None = None, offered_to: Sequence[Town] | None = None, **values: Any
+) -> Branch:
+    """Create a branch, or change one; the rules of the model and of committees hold.
+    `offered_to`, where given, sets the towns a city-level unit is offered to."""
     branch = branch or Branch()
     town_id = branch.town_id
     if "town" in values:
@@ -96,6 +99,25 @@ def branch_save(*, branch: Branch | None = None, **values: Any) -> Branch:
         branch.weak = False
     branch.full_clean()
     branch.save()
+    if offered_to is not None:
+        branch_set_offers(branch=branch, towns=offered_to)
+    return branch
+
+
+@transaction.atomic
+def branch_set_offers(*, branch: Branch, towns: Sequence[Town]) -> Branch:
+    """Offer a city-level unit to these towns (and withdraw it from the others): their staff
+    may then make it the urban side of their committees. Committees it already leads stay."""
+    if towns and (branch.town_id is not None or branch.kind not in Branch.TOWNLESS_KINDS):
+        raise ValidationError({"offered_to": _(
+            "只有不属于任何镇街的市直企业和部门可以提供给镇街。")})
+    wanted = {town.pk for town in towns}
+    current = {offer.town_id: offer for offer in branch.offers.all()}
+    for town_id, offer in current.items():
+        if town_id not in wanted:
+            offer.delete()  # one by one, so the audit trail records each withdrawal
+    for town_id in wanted - set(current):
+        UnitOffer.objects.create(branch=branch, town_id=town_id)
     return branch
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from twinning import permissions
-from twinning.audit import audit_trail
+from twinning.audit import audit_trail, personal_data_read
 from twinning.pages import attempt, get_visible, paginate
 
 from . import selectors, services
@@ -38,13 +38,16 @@ def branch_list(request: HttpRequest) -> HttpResponse:
 def branch_detail(request: HttpRequest, code: str) -> HttpResponse:
     branch = get_visible(request, Branch.objects.select_related("town"), code=code)
     user = request.user
-    show_members = permissions.role_of(user) in permissions.MEMBER_DATA_ROLES
+    show_members = permissions.can(user, "view_members", branch)
     context = {
         "branch": branch,
         "can_change": permissions.can(user, "change", branch),
+        "show_personal": show_members,
         "members": list(branch.members.all()) if show_members else None,
         **selectors.branch_detail(branch),
     }
+    if show_members:
+        personal_data_read(request, _("党组织党员名单"), [m.pk for m in context["members"]])
     if permissions.can(user, "admin"):
         context["audit"] = audit_trail(branch.history.all())
     return render(request, "branches/branch_detail.html", context)
@@ -58,7 +61,8 @@ def branch_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
         branch = None
     else:
         branch = get_visible(request, Branch.objects.all(), "change", code=code)
-    form = BranchForm(request.POST or None, instance=branch, town_qs=_writable_towns(request))
+    form = BranchForm(request.POST or None, instance=branch, town_qs=_writable_towns(request),
+                      offers=permissions.can(request.user, "offer"))
     if request.method == "POST" and form.is_valid():
         saved = attempt(form, services.branch_save, branch=branch, **form.cleaned_data)
         if saved is not None:
@@ -71,6 +75,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     if permissions.role_of(request.user) not in permissions.MEMBER_DATA_ROLES:
         raise PermissionDenied
     page = paginate(request, selectors.member_list(request.user, request.GET))
+    personal_data_read(request, _("党员名册"), [m.pk for m in page.object_list])
     return render(
         request,
         "branches/member_list.html",
@@ -85,6 +90,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_visible(request, Member.objects.select_related("branch"), pk=pk)
+    personal_data_read(request, _("党员详情"), [member.pk])
     context = {"member": member, "can_change": permissions.can(request.user, "change", member)}
     if permissions.can(request.user, "admin"):
         context["audit"] = audit_trail(member.history.all())

@@ -21,17 +21,22 @@ from twinning.permissions import (
     register_visibility,
     role_of,
     visible_for_committees,
+    visible_for_members,
 )
 
 RANKING_ROLES = {Role.DEPARTMENT, Role.TOWN, Role.SECRETARY, Role.LEADER}
 DETAIL_ROLES = MEMBER_DATA_ROLES
 
 
-def _for_member_data(path: str | None):
+def _for_member_data(path: str | None, member: str | None = None):
+    """Seen by the roles that read personal data, where the committee is seen and, for rows
+    about one member, only where that member is seen (not through a dissolved committee)."""
     def rule(user: Any, qs: QuerySet) -> QuerySet:
         if role_of(user) not in MEMBER_DATA_ROLES:
             return qs.none()
-        return qs if path is None else visible_for_committees(user, qs, path)
+        if path is not None:
+            qs = visible_for_committees(user, qs, path)
+        return qs if member is None else visible_for_members(user, qs, member)
 
     return rule
 
@@ -40,9 +45,10 @@ def register_reviews() -> None:
     from .models import HelpAssignment, HelpFollowUp, MemberReview, ReviewRound
 
     register_visibility(ReviewRound, _for_member_data(None))
-    register_visibility(MemberReview, _for_member_data("committee"))
-    register_visibility(HelpAssignment, _for_member_data("review__committee"))
-    register_visibility(HelpFollowUp, _for_member_data("assignment__review__committee"))
+    register_visibility(MemberReview, _for_member_data("committee", "member"))
+    register_visibility(HelpAssignment, _for_member_data("review__committee", "review__member"))
+    register_visibility(HelpFollowUp, _for_member_data("assignment__review__committee",
+                                                       "assignment__review__member"))
 
 
 def _rule(roles: set[str], path: str | None, leader_sees_all: bool = False):

@@ -24,6 +24,8 @@ from twinning.models import JointCommittee, Role
 from twinning.services import user_create
 
 PASSWORD = "Persona-pass-2026"
+# The personas and objects of the permission matrices (reads and writes).
+pytest_plugins = ["tests.matrix"]
 
 
 def pytest_report_header(config: pytest.Config) -> str:

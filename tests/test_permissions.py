@@ -5,30 +5,17 @@ reach ("own") and one outside it ("other"). The URL configuration is walked, so 
 without a row here fails `test_every_url_has_expectations` and cannot be forgotten.
 """
 
-from dataclasses import dataclass
-from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from branches.models import Branch, Member
-from evaluations.models import AssessmentRound, HelpAssignment, MemberReview, ReviewRound
-from evaluations.services.inspections import rectification_submit
-from reports.models import Bulletin
 from tests.factories import (
-    BulletinFactory,
     MemberFactory,
-    help_case,
-    make_inspection,
-    make_meeting,
-    monthly_records,
-    open_review_round,
-    scored_assessment_round,
 )
-from twinning.models import JointCommittee, MonthlyUpdate
+from tests.matrix import ROLES, site_urls, url_kwargs
+from twinning.models import JointCommittee
 
-ROLES = ("department", "town", "secretary", "inspector", "leader")
 ALL_OK = dict.fromkeys(ROLES, 200)
 
 # url name -> {"own": {role: status}, "other": {role: status}}; GET requests.
@@ -158,16 +145,6 @@ EXPECTED.update({
 })
 for _name in ("record_create", "project_record_create", "record_edit", "record_delete"):
     EXPECTED[_name] = {"own": MANAGE, "other": CHANGE_OTHER}
-# The record kind each record URL is tried with, and which record's key it takes.
-RECORD_KWARGS = {
-    "project_detail": (None, "project"),
-    "project_record_create": ("progress", "project"),
-    "committee_records": ("secondments", None),
-    "committee_outcomes": (None, None),
-    "record_create": ("hot-issues", None),
-    "record_edit": ("secondments", "secondment"),
-    "record_delete": ("progress", "report"),
-}
 
 # Inspections and rectifications: seen where their committee is, never by leaders; recorded
 # and closed by those who may inspect the committee; evidence from those who may manage it.
@@ -224,138 +201,13 @@ for _name in ("advisor_rules", "advisor_accept", "advisor_reject"):
 EXPECTED["warning_list"] = {"own": {**ALL_OK, "leader": 403}}
 EXPECTED["warning_settings"] = {"own": {**dict.fromkeys(ROLES, 403), "department": 200}}
 
-# Views that belong to Django or to other packages and guard themselves.
-FOREIGN_PREFIXES = ("admin:",)
-FOREIGN_NAMES = {"login", "logout", "set_language"}
-# Open to anyone, and saying nothing about the programme.
-PUBLIC_NAMES = {"healthz"}
-
-
-def _names(patterns: list, prefix: str = "") -> list[tuple[str, URLPattern]]:
-    found = []
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            ns = f"{p.namespace}:" if p.namespace else ""
-            found.extend(_names(p.url_patterns, prefix + ns))
-        elif p.name:
-            found.append((prefix + p.name, p))
-    return found
-
-
-def site_urls() -> list[tuple[str, URLPattern]]:
-    return [
-        (name, p) for name, p in _names(get_resolver().url_patterns)
-        if not name.startswith(FOREIGN_PREFIXES) and name not in FOREIGN_NAMES | PUBLIC_NAMES
-    ]
-
+# The record of personal-data reads is the department's.
+EXPECTED["personal_data_log"] = {"own": {**dict.fromkeys(ROLES, 403), "department": 200}}
 
 def test_health_check_is_public_and_says_nothing_else(client, db) -> None:
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.content == b"ok"
-
-
-@dataclass
-class Side:
-    """The objects a URL is tried on: within the persona's reach ("own") or outside it."""
-
-    committee: JointCommittee
-    member: Member
-    bulletin: Bulletin
-    update: MonthlyUpdate  # with an attachment and a reopen request
-    records: dict[str, Any]  # aid and mutual-help records: project, report, secondment
-    review_round: ReviewRound | None = None
-    review: MemberReview | None = None
-    help: HelpAssignment | None = None
-    assessment_round: AssessmentRound | None = None
-
-
-# Which object an integer `pk` in a URL names, by the URL name's prefix: an attribute of the
-# side, or (PK_OF) a key of its `records`.
-PK_OF = {"inspection_": "inspection", "rectification_": "rectification",
-         "meeting_": "meeting", "action_item_": "action_item"}
-PK_OBJECTS = {"member_": "member", "bulletin_": "bulletin", "review_": "review_round",
-              "help_assign": "review", "help_": "help", "assessment_": "assessment_round"}
-
-
-def _kwargs(pattern: URLPattern, side: Side) -> dict[str, Any]:
-    village = side.committee.memberships.first().village
-    name = pattern.name or ""
-    pk_of = next((attr for prefix, attr in PK_OBJECTS.items() if name.startswith(prefix)), None)
-    values = {
-        "code": village.code if name.startswith("branch_") else side.committee.code,
-        "village_code": village.code,
-        "pk": getattr(side, pk_of).pk if pk_of else None,
-        "period": side.update.period,
-        "attachment_id": side.update.attachments.get().pk,
-        "kind": "members",  # exchange URLs; aid record URLs set their own kind below
-        "fmt": "xlsx",
-    }
-    if name in RECORD_KWARGS:
-        kind, record = RECORD_KWARGS[name]
-        values["kind"] = kind
-        values["pk"] = side.records[record].pk if record else None
-    for prefix, key in PK_OF.items():
-        if name.startswith(prefix):
-            values["pk"] = side.records[key].pk
-    return {key: values[key] for key in pattern.pattern.converters}
-
-
-@pytest.fixture
-def personas(department_user, town_user, secretary_user, inspector_user, leader_user):
-    return {
-        "department": department_user, "town": town_user, "secretary": secretary_user,
-        "inspector": inspector_user, "leader": leader_user,
-    }
-
-
-@pytest.fixture
-def sides(
-    committee: JointCommittee, other_committee: JointCommittee, records: dict[str, dict]
-) -> dict[str, Side]:
-    """A published bulletin is everyone's to read ("own"); an unpublished one is not. Each side
-    has a monthly update, aid records, and a member rated 不合格 in the same review round,
-    with a helper."""
-    found, helpers = {}, {}
-    for name, target, state in (("own", committee, Bulletin.State.PUBLISHED),
-                                ("other", other_committee, Bulletin.State.READY)):
-        village = target.memberships.first().village
-        found[name] = Side(target, MemberFactory(branch=village), BulletinFactory(state=state),
-                           monthly_records(target), records[name])
-        helpers[name] = MemberFactory(branch=village, role=Member.Role.SECRETARY)
-    review_round = open_review_round()
-    assessment_round = scored_assessment_round()
-    for name, side in found.items():
-        side.review_round = review_round
-        side.assessment_round = assessment_round
-        side.help = help_case(review_round, side.member, helpers[name])
-        side.review = side.help.review
-    return found
-
-
-@pytest.fixture
-def records(committee, other_committee, settings, tmp_path) -> dict[str, dict[str, Any]]:
-    """For each side: a project with a progress report and a secondment; an inspection with a
-    rectification item that has an evidence file; and (the same on both sides: meetings belong
-    to no town) a joint meeting with an action item."""
-    from tests.factories_aid import ProgressFactory, SecondmentFactory
-
-    settings.MEDIA_ROOT = tmp_path
-    meeting = make_meeting(items=[{"description": "督促整改"}])
-    found = {}
-    for side, target in (("own", committee), ("other", other_committee)):
-        report = ProgressFactory(project__committee=target)
-        inspection = make_inspection(target, items=[{"description": "台账不全"}])
-        item = inspection.rectifications.get()
-        rectification_submit(
-            rectification=item, evidence="已补齐台账",
-            evidence_file=SimpleUploadedFile("台账.pdf", b"%PDF-1.4 evidence"),
-        )
-        found[side] = {"project": report.project, "report": report,
-                       "secondment": SecondmentFactory(committee=target),
-                       "inspection": inspection, "rectification": item, "meeting": meeting,
-                       "action_item": meeting.action_items.get()}
-    return found
 
 
 def test_every_url_has_expectations() -> None:
@@ -368,7 +220,7 @@ def test_permission_matrix(client, personas, sides, name) -> None:
     """Anonymous visitors are sent to log in; each role gets the expected answer on its own
     and on the other side's object. One set of objects per URL, every role tried on it."""
     pattern = dict(site_urls())[name]
-    urls = {side: reverse(name, kwargs=_kwargs(pattern, sides[side])) for side in EXPECTED[name]}
+    urls = {side: reverse(name, kwargs=url_kwargs(pattern, sides[side])) for side in EXPECTED[name]}
     response = client.get(urls["own"])
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))

@@ -114,3 +114,22 @@ def acting_as(user: Any) -> Iterator[None]:
             del context.request
         else:
             context.request = previous
+
+
+def personal_data_read(request: Any, what: str, members: Any) -> None:
+    """Record that this request shows members' personal data (`members`: ids or a queryset
+    of members) and keep the response out of every cache (`PersonalDataMiddleware`)."""
+    from .models import PersonalDataAccess
+
+    if isinstance(members, QuerySet):
+        ids = list(members.values_list("pk", flat=True)[: PersonalDataAccess.MAX_IDS + 1])
+        count = len(ids) if len(ids) <= PersonalDataAccess.MAX_IDS else members.count()
+    else:
+        ids = list(members)
+        count = len(ids)
+    request.personal_data = True
+    PersonalDataAccess.objects.create(
+        user=request.user if request.user.is_authenticated else None, what=str(what)[:64],
+        path=request.get_full_path()[:255], count=count,
+        member_ids=ids[: PersonalDataAccess.MAX_IDS],
+    )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
 
+from . import permissions
 from .models import JointCommittee
 from .periods import format_period, parse_period
 
@@ -62,7 +63,10 @@ class BranchMultipleChoiceField(forms.ModelMultipleChoiceField):
 class CommitteeForm(forms.Form):
     code = forms.CharField(label=_("编码"), max_length=32)
     name = forms.CharField(label=_("名称"), max_length=128)
-    urban = BranchChoiceField(label=_("城市党组织"), queryset=Branch.objects.none())
+    urban = BranchChoiceField(
+        label=_("城市党组织"), queryset=Branch.objects.none(),
+        error_messages={"invalid_choice": permissions.URBAN_OUT_OF_REACH},
+    )
     villages = BranchMultipleChoiceField(
         label=_("联建村"),
         queryset=Branch.objects.none(),
@@ -115,3 +119,15 @@ class ImportForm(forms.Form):
     def __init__(self, *args, kinds, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k.key, k.label) for k in kinds]
+
+
+class AccessLogFilterForm(forms.Form):
+    q = search_field(_("查阅人"), _("用户名"))
+    since = forms.DateField(label=_("起始日期"), required=False, widget=DateInput)
+    until = forms.DateField(label=_("截止日期"), required=False, widget=DateInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", _("截止日期不能早于起始日期。"))
+        return data

@@ -3,7 +3,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 
 class LanguageMiddleware:
@@ -38,4 +38,18 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.policy)
+        return response
+
+
+class PersonalDataMiddleware:
+    """A response that showed members' personal data (`audit.personal_data_read`) is never
+    stored by a browser or a proxy: no back-button copy on a shared computer."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(request, "personal_data", False):
+            patch_cache_control(response, no_store=True, private=True, max_age=0)
         return response

@@ -11,9 +11,10 @@ from typing import Any
 
 from django.contrib.auth.models import Permission
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from branches.models import Branch, Member, Town
+from branches.models import Branch, Member, Town, UnitOffer
 
 from .models import (
     CommitteeUserObjectPermission,
@@ -91,10 +92,64 @@ def _visible_branches(user: Any, qs: QuerySet) -> QuerySet:
     return qs.none()
 
 
+def member_branches(user: Any) -> Q:
+    """The branches whose personal data (members, the secretary's name) the user may read.
+
+    Town staff read their own town's branches; town staff and secretaries also the urban side
+    and the current villages of their *active* committees. A dissolved committee, or a
+    village that left, opens no one's view of members.
+    """
+    role = role_of(user)
+    if role == Role.DEPARTMENT:
+        return Q(pk__isnull=False)
+    if role not in MEMBER_DATA_ROLES:
+        return Q(pk__isnull=True)
+    active = _visible_committees(user, JointCommittee.objects.filter(dissolved_on__isnull=True))
+    reach = Q(id__in=active.values("urban_id")) | Q(
+        id__in=CommitteeVillage.objects.filter(
+            committee__in=active, left_on__isnull=True
+        ).values("village_id")
+    )
+    if role == Role.TOWN:
+        reach |= Q(town_id__in=_town_ids(user))
+    return reach
+
+
 def _visible_members(user: Any, qs: QuerySet) -> QuerySet:
     if role_of(user) not in MEMBER_DATA_ROLES:
         return qs.none()
-    return qs.filter(branch__in=_visible_branches(user, Branch.objects.all()))
+    if role_of(user) == Role.DEPARTMENT:
+        return qs
+    return qs.filter(branch__in=Branch.objects.filter(member_branches(user)))
+
+
+def visible_for_members(user: Any, queryset: QuerySet, path: str = "member") -> QuerySet:
+    """Rows about a member (ratings, help) are visible exactly where the member is."""
+    role = role_of(user)
+    if role not in MEMBER_DATA_ROLES:
+        return queryset.none()
+    if role == Role.DEPARTMENT:
+        return queryset
+    branches = Branch.objects.filter(member_branches(user))
+    return queryset.filter(**{f"{path}__branch__in": branches})
+
+
+URBAN_OUT_OF_REACH = _("只能选择本镇街的城市党组织或组织部提供给本镇街的市直单位。")
+
+
+def urban_choices(user: Any) -> QuerySet:
+    """The branches the user may make a committee's urban side (DESIGN §2): any urban branch
+    for the department; for town staff their own towns' urban branches and the city-level
+    units the department offered to their towns; nothing for anyone else."""
+    urban = Branch.objects.exclude(kind=Branch.Kind.VILLAGE)
+    role = role_of(user)
+    if role == Role.DEPARTMENT:
+        return urban
+    if role != Role.TOWN:
+        return urban.none()
+    towns = _town_ids(user)
+    offered = UnitOffer.objects.filter(town_id__in=towns).values("branch_id")
+    return urban.filter(Q(town_id__in=towns) | Q(id__in=offered))
 
 
 def _visible_towns(user: Any, qs: QuerySet) -> QuerySet:
@@ -221,7 +276,12 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     if action == "view":
         return visible(user, type(obj).objects.filter(pk=obj.pk)).exists()
     if action == "view_members":
-        return role in MEMBER_DATA_ROLES and can(user, "view", obj)
+        if role not in MEMBER_DATA_ROLES:
+            return False
+        if isinstance(obj, Branch):
+            return Branch.objects.filter(member_branches(user), pk=obj.pk).exists()
+        committee = _committee_of(obj)
+        return committee is not None and committee.is_active and can(user, "view", committee)
     committee = _committee_of(obj)
     if isinstance(obj, Town):
         in_town = obj.pk in scope.towns

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from branches.models import Branch
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .exchange.resources import (
     ChoiceWidget,
     CodesWidget,
@@ -73,6 +73,17 @@ class CommitteeResource(ExchangeResource):
             ).values_list("village_id", "committee_id", "committee__name")
         }
         self.claims: dict[int, str] = {}
+        # The urban sides the importing user may choose, as the committee form offers them.
+        if self.user is not None:
+            self.urban_ids = set(
+                permissions.urban_choices(self.user).values_list("id", flat=True)
+            )
+
+    def check_scope(self, instance: JointCommittee, stored: JointCommittee | None) -> None:
+        super().check_scope(instance, stored)
+        changed = stored is None or instance.urban_id != stored.urban_id
+        if self.user is not None and changed and instance.urban_id not in self.urban_ids:
+            raise ValidationError({"urban": permissions.URBAN_OUT_OF_REACH})
 
     def check(self, instance: JointCommittee, stored: JointCommittee | None, errors: dict) -> None:
         if stored is not None:

@@ -146,3 +146,17 @@ def free_villages(town_ids: QuerySet | list[int] | None = None) -> QuerySet:
     if town_ids is not None:
         qs = qs.filter(town_id__in=town_ids)
     return qs.select_related("town").order_by("town__code", "name")
+
+
+def personal_data_reads(filters: dict[str, Any]) -> QuerySet:
+    """The record of personal-data reads, newest first, narrowed by the log page's filters."""
+    from .models import PersonalDataAccess
+
+    qs = PersonalDataAccess.objects.select_related("user")
+    if filters.get("q"):
+        qs = qs.filter(user__username__icontains=filters["q"].strip())
+    if filters.get("since"):
+        qs = qs.filter(at__date__gte=filters["since"])
+    if filters.get("until"):
+        qs = qs.filter(at__date__lte=filters["until"])
+    return qs

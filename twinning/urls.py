@@ -32,6 +32,7 @@ urlpatterns = [
         name="committee_remove_village",
     ),
     path("committees/<str:code>/dissolve/", views.committee_dissolve, name="committee_dissolve"),
+    path("audit/personal-data/", views.personal_data_log, name="personal_data_log"),
     path("", include("twinning.monthly.urls")),
     path("", include("twinning.aid.urls")),
     path("", include("twinning.meetings.urls")),

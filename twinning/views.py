@@ -12,12 +12,12 @@ from branches.models import Branch, Town
 from reports.selectors import latest_published_bulletin
 
 from . import memo, permissions, reminders, selectors, services
-from .audit import audit_trail
-from .forms import AddVillageForm, CommitteeForm, LeaveForm
+from .audit import audit_trail, personal_data_read
+from .forms import AccessLogFilterForm, AddVillageForm, CommitteeForm, LeaveForm
 from .models import CommitteeVillage, JointCommittee, Role
 from .monthly import rules
 from .monthly import selectors as monthly_selectors
-from .pages import attempt, get_visible, paginate
+from .pages import attempt, filtered_list, get_visible, paginate
 
 
 @login_not_required
@@ -102,6 +102,9 @@ def committee_detail(request: HttpRequest, code: str) -> HttpResponse:
             committee, with_members=permissions.can(user, "view_members", committee)
         ),
     }
+    if context["officers"]:
+        personal_data_read(request, _("联合党组织班子成员"),
+                           [o.member.pk for o in context["officers"]])
     if permissions.can(user, "admin"):
         context["audit"] = audit_trail(
             committee.history.all(),
@@ -110,9 +113,14 @@ def committee_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "twinning/committee_detail.html", context)
 
 
-def _committee_form_choices(request: HttpRequest) -> dict:
+def _committee_form_choices(
+    request: HttpRequest, committee: JointCommittee | None = None
+) -> dict:
     towns = permissions.visible(request.user, Town.objects.all())
-    urban = Branch.objects.exclude(kind=Branch.Kind.VILLAGE)
+    urban = permissions.urban_choices(request.user)
+    if committee is not None:
+        # The urban side the department chose stays selectable when town staff edit.
+        urban = urban | Branch.objects.filter(pk=committee.urban_id)
     return {
         "urban_qs": urban,
         "village_qs": selectors.free_villages(towns.values("id")),
@@ -143,7 +151,8 @@ def committee_edit(request: HttpRequest, code: str) -> HttpResponse:
         "established_on": committee.established_on,
     }
     form = CommitteeForm(
-        request.POST or None, initial=initial, editing=True, **_committee_form_choices(request)
+        request.POST or None, initial=initial, editing=True,
+        **_committee_form_choices(request, committee),
     )
     if request.method == "POST" and form.is_valid():
         saved = attempt(form, services.committee_update, committee=committee, **form.cleaned_data)
@@ -222,3 +231,11 @@ def committee_dissolve(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request, "twinning/committee_confirm.html", {"form": form, "committee": committee}
     )
+
+
+def personal_data_log(request: HttpRequest) -> HttpResponse:
+    """Who read members' personal data, when, on which page or export (the department's)."""
+    _require(request, "admin")
+    form = AccessLogFilterForm(request.GET or None)
+    return render(request, "twinning/personal_data_log.html", filtered_list(
+        request, form, selectors.personal_data_reads))

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from branches.models import Town
 from twinning import permissions
-from twinning.audit import audit_trail
+from twinning.audit import audit_trail, personal_data_read
 from twinning.models import Role
 from twinning.pages import paginate, show_errors
 
@@ -34,6 +34,7 @@ def help_list(request: HttpRequest) -> HttpResponse:
     require_member_data(request)
     user = request.user
     page = paginate(request, selectors.help_cases(user, request.GET))
+    personal_data_read(request, _("帮促对象名单"), [r.member_id for r in page.object_list])
     return render(request, "evaluations/help_list.html", {
         "page": page,
         "flags": selectors.help_flags(user),
@@ -75,6 +76,7 @@ def help_assign(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已安排%(helper)s帮促%(member)s。") % {
                 "helper": saved.helper.name, "member": review.member.name})
             return redirect(saved)
+    personal_data_read(request, _("安排帮促人"), [review.member_id])
     return render(request, "evaluations/help_assign.html",
                   {"form": form, "review": review, "assignment": assignment})
 
@@ -106,6 +108,7 @@ def help_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("已记录跟进情况。"))
                 return redirect(assignment)
+    personal_data_read(request, _("帮促详情"), [assignment.review.member_id])
     context = {
         "assignment": assignment,
         "review": assignment.review,

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from branches.models import Town
 from twinning import permissions
+from twinning.audit import personal_data_read
 from twinning.models import JointCommittee, Role
 from twinning.pages import get_visible, paginate, press, require_role, show_errors
 
@@ -149,6 +150,8 @@ def review_round_table(request: HttpRequest, pk: int) -> FileResponse:
         permissions.visible(request.user, Town.objects.all())
     )
     content = table8_xlsx(review_round, selectors.committee_rows(committees), totals, towns)
+    # Counts per committee, no names: recorded all the same, as an export of ratings.
+    personal_data_read(request, _("民主评议第八表导出"), [])
     return FileResponse(
         content, as_attachment=True, filename=table8_filename(review_round, towns),
         content_type=TABLE8_CONTENT_TYPE,
@@ -183,7 +186,8 @@ def review_sheet(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         permissions.visible(request.user, JointCommittee.objects.select_related("town")),
         code=code,
     )
-    if not permissions.can(request.user, "manage", committee):
+    if not (permissions.can(request.user, "manage", committee)
+            and permissions.can(request.user, "view_members", committee)):
         raise PermissionDenied
     typed: dict[int, services.RatingEntry] = {}
     errors: dict[int, str] = {}
@@ -206,6 +210,7 @@ def review_sheet(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     rows = selectors.sheet_rows(review_round, committee)
     if not rows:
         raise Http404
+    personal_data_read(request, _("民主评议表"), [row.member_id for row in rows])
     lines = [
         SheetLine(
             row,

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from branches.models import Town
 
 from .. import memo, permissions
-from ..audit import audit_trail
+from ..audit import audit_trail, personal_data_read
 from ..models import (
     AidProject,
     InfrastructureOutput,
@@ -118,19 +118,27 @@ def committee_records(request: HttpRequest, code: str, kind: str) -> HttpRespons
     committee = _get_committee(request, code)
     record_kind = _kind(kind, COMMITTEE)
     records = selectors.committee_records(record_kind, committee, request.GET)
+    show_names = permissions.can(request.user, "view_members", committee)
+    page = paginate(request, records)
+    # Secondments and pairings name members: reading them is recorded.
+    named = [getattr(row, attr) for row in page.object_list
+             for attr in ("member_id", "urban_member_id", "village_member_id")
+             if getattr(row, attr, None)]
+    if show_names and named:
+        personal_data_read(request, _("挂职与结对名单"), named)
     filters = [(name, label, choices, request.GET.get(name, ""))
                for name, label, choices in record_kind.choices()]
     return render(request, "twinning/aid/committee_records.html", {
         "committee": committee,
         "kind": record_kind,
         "tabs": COMMITTEE_TABS,
-        "page": paginate(request, records),
+        "page": page,
         "params": request.GET,
         "choice_filters": filters,
         "filtered": bool(request.GET.get("year")) or any(f[3] for f in filters),
         "years": selectors.programme_years(timezone.localdate()),
         "can_manage": permissions.can(request.user, "manage", committee),
-        "show_names": permissions.can(request.user, "view_members", committee),
+        "show_names": show_names,
     })
 
 

@@ -1,5 +1,6 @@
 """The programme's core models, one module per sub-domain."""
 
+from .access import PersonalDataAccess
 from .advisor import AdvisorSettings, PairRule, ProposalRejection, WarningSettings
 from .aid import (
     AidProject,
@@ -31,6 +32,7 @@ from .reminders import ReminderLog
 __all__ = [
     "AdvisorSettings",
     "PairRule",
+    "PersonalDataAccess",
     "ProposalRejection",
     "WarningSettings",
     "ActionItem",

@@ -1,0 +1,56 @@
+"""Reading members' personal data is recorded (who, when, which members) and never cached;
+the department reads the record (PIPL's accountability for personal information)."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import MemberFactory
+from twinning.models import PersonalDataAccess
+
+
+@pytest.fixture
+def member(committee):
+    return MemberFactory(branch=committee.memberships.first().village, name="李查阅")
+
+
+def _pages(member) -> dict[str, str]:
+    return {
+        "member_detail": reverse("member_detail", args=[member.pk]),
+        "member_list": reverse("member_list"),
+        "branch_detail": reverse("branch_detail", args=[member.branch.code]),
+    }
+
+
+@pytest.mark.parametrize("page", ["member_detail", "member_list", "branch_detail"])
+def test_a_page_with_members_is_recorded_and_not_stored(client, town_user, member, page) -> None:
+    client.force_login(town_user)
+    response = client.get(_pages(member)[page])
+    assert response.status_code == 200 and "李查阅" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    record = PersonalDataAccess.objects.get()
+    assert record.user == town_user
+    assert member.pk in record.member_ids and record.count >= 1
+    assert record.path == _pages(member)[page]
+
+
+def test_a_page_without_personal_data_is_neither_recorded_nor_marked(
+    client, inspector_user, member
+) -> None:
+    client.force_login(inspector_user)
+    response = client.get(reverse("branch_detail", args=[member.branch.code]))
+    assert response.status_code == 200 and "李查阅" not in response.content.decode()
+    assert "no-store" not in response.get("Cache-Control", "")
+    assert not PersonalDataAccess.objects.exists()
+
+
+def test_the_department_reads_the_record_and_others_may_not(
+    client, department_user, town_user, member
+) -> None:
+    client.force_login(town_user)
+    client.get(reverse("member_detail", args=[member.pk]))
+    assert client.get(reverse("personal_data_log")).status_code == 403
+    client.force_login(department_user)
+    body = client.get(reverse("personal_data_log"), {"q": "town"}).content.decode()
+    assert "党员详情" in body and "town" in body
+    empty = client.get(reverse("personal_data_log"), {"q": "nobody"}).content.decode()
+    assert "没有符合条件" in empty
