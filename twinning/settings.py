@@ -152,7 +152,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if envbool("BEHIND_PROXY", False):
+BEHIND_PROXY = envbool("BEHIND_PROXY", False)
+# Reverse proxies in front of the site, each appending the address it was reached from to
+# X-Forwarded-For (nginx: $proxy_add_x_forwarded_for); the login lock-out keys on the client
+# address they report (twinning.lockout.client_address).
+PROXY_COUNT = envint("PROXY_COUNT", 1) if BEHIND_PROXY else 0
+if BEHIND_PROXY and PROXY_COUNT < 1:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("BEHIND_PROXY=true needs PROXY_COUNT of 1 or more.")
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 # Everything the pages load comes from this site; no inline scripts or styles.
@@ -162,14 +171,20 @@ CONTENT_SECURITY_POLICY = (
     "object-src 'none'; base-uri 'self'; form-action 'self'"
 )
 
-# Login throttling (django-axes): five failures for one user name from one address lock
-# that pair out for an hour; the lock-out page says so.
+# Login lock-out (django-axes, rules in twinning.lockout): five failures for one user name
+# from one client address lock that user name out at that address; twenty from one address,
+# whatever the user names, throttle the address. A failure stops counting AXES_COOLOFF_HOURS
+# after its user name's latest failure at that address; attempts while locked out are not
+# recorded, so the end the lock-out page names holds.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = envint("AXES_ADDRESS_FAILURE_LIMIT", 20)  # read by twinning.lockout
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = envint("PROXY_COUNT", 0) or None
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "twinning.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "twinning.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "twinning.lockout.lockout_response"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
