@@ -54,3 +54,23 @@ def test_the_department_reads_the_record_and_others_may_not(
     assert "党员详情" in body and "town" in body
     empty = client.get(reverse("personal_data_log"), {"q": "nobody"}).content.decode()
     assert "没有符合条件" in empty
+
+
+@pytest.mark.parametrize("kind", ["members", "branches"])
+def test_an_export_with_personal_data_is_recorded_and_not_stored(
+    client, town_user, member, kind
+) -> None:
+    client.force_login(town_user)
+    response = client.get(reverse(f"export_{kind}", args=["csv"]))
+    b"".join(response.streaming_content) if response.streaming else response.content
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    record = PersonalDataAccess.objects.get()
+    assert record.what.endswith("导出") and record.user == town_user
+    assert (member.pk in record.member_ids) is (kind == "members")
+
+
+def test_an_export_without_personal_data_is_not_recorded(client, town_user, member) -> None:
+    client.force_login(town_user)
+    client.get(reverse("export_committees", args=["csv"]))
+    assert not PersonalDataAccess.objects.exists()

@@ -64,6 +64,10 @@ class Kind:
     selector: str
     import_roles: tuple[str, ...] = STAFF
     export_roles: tuple[str, ...] = REGISTER_READERS
+    # Its export carries personal data (names, phones): recorded and never cached; `members`
+    # says whether its rows are the members themselves (their ids go into the record).
+    personal: bool = False
+    members: bool = False
 
     @property
     def resource_class(self) -> type[ExchangeResource]:
@@ -92,9 +96,10 @@ KINDS: dict[str, Kind] = {
              "branches.selectors.town_list", import_roles=(Role.DEPARTMENT,),
              export_roles=(Role.DEPARTMENT,)),
         Kind("branches", gettext_lazy("党组织"), "branches.resources.BranchResource",
-             "branches.selectors.branch_list"),
+             "branches.selectors.branch_list", personal=True),
         Kind("members", gettext_lazy("党员"), "branches.resources.MemberResource",
-             "branches.selectors.member_list", export_roles=MEMBER_READERS),
+             "branches.selectors.member_list", export_roles=MEMBER_READERS, personal=True,
+             members=True),
         Kind("committees", gettext_lazy("联合党组织"), "twinning.resources.CommitteeResource",
              "twinning.selectors.committee_list"),
         Kind("monthly_updates", gettext_lazy("月度工作报告"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .. import exchange, permissions
+from ..audit import personal_data_read
 from ..forms import ImportForm
 from ..models import ImportRecord, Role
 from ..pages import paginate
@@ -114,5 +115,8 @@ def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     if not found.may_export(request.user):
         raise PermissionDenied
     queryset = found.export_queryset(request.user, request.GET)
+    if found.personal:
+        personal_data_read(request, _("%(kind)s导出") % {"kind": found.label},
+                           queryset if found.members else [])
     name = f"{kind}-{timezone.localdate().isoformat()}"
     return _file(exchange.export_file(kind, queryset, fmt), name, fmt)
