@@ -1,20 +1,56 @@
-"""The production shape, outside containers: the compose file is valid, and the same
-start-up commands it runs (gunicorn serving the site) work with production settings."""
+"""The production shape, outside containers: the compose file is valid, the same start-up
+commands and health check it runs work with production settings (HTTPS, a real host name),
+the demo serves the site with DEBUG off, and error pages are the site's own."""
 
+import http.client
+import importlib.util
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
+from types import ModuleType
+from typing import Any
+from unittest import mock
+from urllib.parse import SplitResult, urlsplit
 
+import pytest
+import yaml
 from django.conf import settings
+from django.urls import reverse
 
 from tests.conftest import skip_unless
 
 ROOT = Path(settings.BASE_DIR)
+PRODUCTION_HOST = "twinning.example.gov.cn"
+# What the compose file and the README's .env give a real deployment.
+PRODUCTION_ENV = {
+    "ALLOWED_HOSTS": PRODUCTION_HOST, "HTTPS": "true", "BEHIND_PROXY": "true",
+    "PROXY_COUNT": "1", "SECRET_KEY": "production-like-secret-key-" + "x" * 40,
+}
+
+
+def _compose() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+
+
+def _interpolate(value: str, env: dict[str, str]) -> str:
+    """Compose's `${NAME:-default}` substitution, enough for the values checked here."""
+    return re.sub(r"\$\{(\w+):-([^}]*)\}", lambda m: env.get(m[1]) or m[2], value)
+
+
+def _health_check() -> list[str]:
+    """The web service's health check command, as the container runs it."""
+    test = _compose()["services"]["web"]["healthcheck"]["test"]
+    assert test[0] == "CMD", test
+    return test[1:]
+
+
+def _health_check_url() -> SplitResult:
+    return urlsplit(re.search(r"https?://[^'\"\s]+", " ".join(_health_check()))[0])
 
 
 def test_compose_file_is_valid() -> None:
@@ -28,17 +64,80 @@ def test_compose_file_is_valid() -> None:
     assert "gunicorn twinning.wsgi:application" in result.stdout
 
 
+def _production_settings() -> ModuleType:
+    """twinning/settings.py as a production environment (PRODUCTION_ENV) reads it."""
+    spec = importlib.util.spec_from_file_location("production_settings",
+                                                  ROOT / "twinning" / "settings.py")
+    module = importlib.util.module_from_spec(spec)
+    with mock.patch.dict(os.environ, PRODUCTION_ENV):
+        spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def production(settings: Any, db: None) -> None:
+    """The request-handling settings of production (HTTPS, a real host name, behind a proxy)."""
+    real = _production_settings()
+    assert real.SECURE_SSL_REDIRECT and real.ALLOWED_HOSTS == [PRODUCTION_HOST]
+    for name in ("DEBUG", "ALLOWED_HOSTS", "MIDDLEWARE", "SECURE_SSL_REDIRECT",
+                 "SECURE_REDIRECT_EXEMPT", "SECURE_PROXY_SSL_HEADER", "USE_X_FORWARDED_HOST",
+                 "SECURE_HSTS_SECONDS", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
+        if hasattr(real, name):
+            setattr(settings, name, getattr(real, name))
+
+
+def test_the_compose_health_check_passes_under_production_settings(client, production) -> None:
+    url = _health_check_url()
+    assert url.path == reverse("healthz")
+    response = client.get(url.path, HTTP_HOST=url.netloc, secure=url.scheme == "https")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+def test_only_the_health_check_skips_host_validation_and_the_https_redirect(
+    client, production
+) -> None:
+    inside = _health_check_url().netloc
+    assert client.get("/", HTTP_HOST=inside).status_code == 400
+    assert client.get("/healthz/", HTTP_HOST=inside).status_code == 400
+    assert client.get("/accounts/login/", HTTP_HOST=inside).status_code == 400
+    plain = client.get("/accounts/login/", HTTP_HOST=PRODUCTION_HOST)
+    assert plain.status_code == 301
+    assert plain["Location"] == f"https://{PRODUCTION_HOST}/accounts/login/"
+    proxied = client.get("/accounts/login/", HTTP_HOST=PRODUCTION_HOST,
+                         HTTP_X_FORWARDED_PROTO="https")
+    assert proxied.status_code == 200
+    assert "Strict-Transport-Security" in proxied
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
+def _get(port: int, path: str, **headers: str) -> http.client.HTTPResponse:
+    """One request, redirects not followed; the body is read into `.body`."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    response.body = response.read()
+    connection.close()
+    return response
+
+
+def _wait_until(ready: Any, server: subprocess.Popen, what: str) -> None:
+    deadline = time.monotonic() + 30
+    while not ready():
+        assert server.poll() is None, server.stderr.read().decode()
+        assert time.monotonic() < deadline, f"{what} did not answer in 30 s"
+        time.sleep(0.3)
+
+
 def test_gunicorn_serves_the_site_with_production_settings(tmp_path) -> None:
     env = {
         "PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "twinning.settings",
-        "SECRET_KEY": "production-like-secret-key-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1", "SQLITE_PATH": str(tmp_path / "db.sqlite3"),
+        **PRODUCTION_ENV, "SQLITE_PATH": str(tmp_path / "db.sqlite3"),
         "STATIC_ROOT": str(tmp_path / "static"), "MEDIA_ROOT": str(tmp_path / "media"),
     }
     python = sys.executable
@@ -52,23 +151,32 @@ def test_gunicorn_serves_the_site_with_production_settings(tmp_path) -> None:
          "--workers", "1"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+    # The container's own health check, word for word, pointed at this server's port.
+    compose_web = _compose()["services"]["web"]
+    assert "--bind 0.0.0.0:8000" in compose_web["command"]
+    check = [python if word == "python" else word.replace(":8000/", f":{port}/")
+             for word in _health_check()]
+    assert check != _health_check()
+
+    def healthy() -> bool:
+        return subprocess.run(check, env=env, capture_output=True).returncode == 0
+
     try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                health = urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
-                break
-            except OSError:
-                assert server.poll() is None, server.stderr.read().decode()
-                assert time.monotonic() < deadline, "gunicorn did not answer in 30 s"
-                time.sleep(0.3)
-        assert health == b"ok"
-        login = urllib.request.urlopen(f"{base}/accounts/login/", timeout=5)
-        page = login.read().decode()
-        assert "登录" in page and "Content-Security-Policy" in login.headers
+        _wait_until(healthy, server, "the health check")
+        proxy = {"Host": PRODUCTION_HOST, "X-Forwarded-Proto": "https"}
+        login = _get(port, "/accounts/login/", **proxy)
+        page = login.body.decode()
+        assert login.status == 200
+        assert "登录" in page and login.headers["Content-Security-Policy"]
         css = page.split('href="')[1].split('"')[0]
-        assert ".css" in css and urllib.request.urlopen(base + css, timeout=5).status == 200
+        assert ".css" in css and _get(port, css, **proxy).status == 200
+        # Nothing else answers a request that did not come through the proxy.
+        assert _get(port, "/accounts/login/").status == 400
+        plain = _get(port, "/accounts/login/", Host=PRODUCTION_HOST)
+        assert plain.status == 301
+        assert plain.headers["Location"] == f"https://{PRODUCTION_HOST}/accounts/login/"
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
