@@ -56,12 +56,27 @@ def _health_check_url() -> SplitResult:
 def test_compose_file_is_valid() -> None:
     skip_unless(bool(shutil.which("docker-compose")), "docker-compose (make system-deps)")
     env = {**os.environ, "POSTGRES_PASSWORD": "p", "SECRET_KEY": "s", "ALLOWED_HOSTS": "h"}
+    env.pop("WEB_BIND", None)
     result = subprocess.run(["docker-compose", "-f", "docker-compose.yml", "config"], cwd=ROOT,
                             env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     for service in ("web:", "worker:", "beat:", "db:", "redis:"):
         assert service in result.stdout
     assert "gunicorn twinning.wsgi:application" in result.stdout
+    (port,) = yaml.safe_load(result.stdout)["services"]["web"]["ports"]
+    # docker-compose v1 prints "ip:published:target/tcp", v2 the long form.
+    if isinstance(port, dict):
+        published = (port.get("host_ip"), str(port["published"]), str(port["target"]))
+    else:
+        published = tuple(port.split("/")[0].split(":"))
+    assert published == ("127.0.0.1", "8000", "8000")
+
+
+def test_compose_publishes_the_web_port_on_loopback_unless_told_otherwise() -> None:
+    # The app trusts X-Forwarded-* headers: only the reverse proxy on the host may reach it.
+    (port,) = _compose()["services"]["web"]["ports"]
+    assert _interpolate(port, {}) == "127.0.0.1:8000:8000"
+    assert _interpolate(port, {"WEB_BIND": "0.0.0.0", "WEB_PORT": "8080"}) == "0.0.0.0:8080:8000"
 
 
 def _production_settings() -> ModuleType:
@@ -178,5 +193,3 @@ def test_gunicorn_serves_the_site_with_production_settings(tmp_path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
-
-
