@@ -20,6 +20,11 @@ from urllib.parse import SplitResult, urlsplit
 import pytest
 import yaml
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.views import LoginView
+from django.db import OperationalError
+from django.template.loader import render_to_string
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from tests.conftest import skip_unless
@@ -193,3 +198,109 @@ def test_gunicorn_serves_the_site_with_production_settings(tmp_path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+# Error pages: the site's layout in Chinese, with a way back, never Django's bare pages.
+
+def _layout(body: str) -> None:
+    assert 'class="brand" href="/"' in body  # the site's header
+    assert 'href="/static/css/app.' in body or 'href="/static/css/app.css"' in body
+    assert "返回首页" in body
+    assert "<script>" not in body  # the content security policy forbids inline code
+
+
+@pytest.fixture
+def no_debug(settings: Any) -> None:
+    settings.DEBUG = False
+
+
+def test_an_unknown_address_shows_the_not_found_page(client, department_user, no_debug) -> None:
+    client.force_login(department_user)
+    came_from = "http://testserver/committees/"
+    response = client.get("/no-such-page/", HTTP_REFERER=came_from)
+    assert response.status_code == 404
+    body = response.content.decode()
+    _layout(body)
+    assert "页面不存在" in body
+    assert f'href="{came_from}"' in body and "返回上一页" in body
+    assert "月度通报" in body  # the user's own navigation
+
+
+def test_the_way_back_never_leads_to_another_site(client, department_user, no_debug) -> None:
+    client.force_login(department_user)
+    response = client.get("/no-such-page/", HTTP_REFERER="https://elsewhere.example/")
+    body = response.content.decode()
+    assert "elsewhere.example" not in body and "返回上一页" not in body
+    assert "返回首页" in body
+
+
+def test_a_forbidden_action_shows_the_permission_page(client, town_user, no_debug) -> None:
+    client.force_login(town_user)
+    response = client.get(reverse("warning_settings"))
+    assert response.status_code == 403
+    body = response.content.decode()
+    _layout(body)
+    assert "没有权限" in body
+
+
+def test_a_stale_form_shows_the_chinese_csrf_page(department_user, no_debug) -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": "dept", "password": "x"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    _layout(body)
+    assert "页面已过期" in body and "CSRF" not in body
+
+
+def test_a_server_error_shows_the_error_page_with_the_layout(
+    client, department_user, no_debug
+) -> None:
+    client.force_login(department_user)
+    client.raise_request_exception = False
+    with mock.patch("twinning.views.render", side_effect=RuntimeError("broken page")):
+        response = client.get(reverse("home"))
+    assert response.status_code == 500
+    body = response.content.decode()
+    _layout(body)
+    assert "服务器出错" in body and "broken page" not in body
+    assert "月度通报" in body
+
+
+def test_the_error_page_still_renders_when_the_database_is_down(
+    client, department_user, no_debug
+) -> None:
+    client.force_login(department_user)
+    client.raise_request_exception = False
+    down = OperationalError("could not connect to server")
+    with mock.patch("django.db.backends.utils.CursorWrapper.execute", side_effect=down):
+        response = client.get(reverse("home"))
+    assert response.status_code == 500
+    body = response.content.decode()
+    _layout(body)
+    assert "服务器出错" in body
+
+
+def test_the_error_page_has_a_last_resort_when_the_layout_fails(client, no_debug) -> None:
+    client.raise_request_exception = False
+    with (mock.patch.object(LoginView, "get", side_effect=RuntimeError("broken view")),
+          mock.patch("twinning.errors.render_to_string", side_effect=ValueError("no manifest")),
+          mock.patch("twinning.errors.render", side_effect=ValueError("no manifest"))):
+        response = client.get(reverse("login"))
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "服务器出错" in body and 'href="/"' in body
+
+
+def test_the_too_many_requests_page_says_to_wait() -> None:
+    request = RequestFactory().get("/imports/")
+    request.user = AnonymousUser()
+    body = render_to_string("429.html", request=request)
+    _layout(body)
+    assert "请求过于频繁" in body
+
+
+def test_error_pages_follow_the_chosen_language(client, department_user, no_debug) -> None:
+    client.force_login(department_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get("/no-such-page/").content.decode()
+    assert "Page not found" in body and "页面不存在" not in body
