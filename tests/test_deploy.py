@@ -7,6 +7,7 @@ import importlib.util
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -197,6 +198,56 @@ def test_gunicorn_serves_the_site_with_production_settings(tmp_path) -> None:
         assert plain.headers["Location"] == f"https://{PRODUCTION_HOST}/accounts/login/"
     finally:
         server.terminate()
+        server.wait(timeout=10)
+
+
+def _demo_commands(port: int) -> list[str]:
+    """What `make demo DEMO_DEBUG=false` runs, one shell line each (make -n prints them)."""
+    venv = Path(sys.executable).parent.parent
+    result = subprocess.run(
+        ["make", "-n", "--no-print-directory", "demo", "DEMO_DEBUG=false",
+         f"DEMO_ADDR=127.0.0.1:{port}", f"VENV={venv}"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )
+    return result.stdout.replace("\\\n", " ").splitlines()
+
+
+def test_demo_without_debug_collects_static_files_and_serves_them(tmp_path) -> None:
+    skip_unless(bool(shutil.which("make")), "make")
+    port = _free_port()
+    lines = _demo_commands(port)
+    (serve,) = [i for i, line in enumerate(lines) if "runserver" in line]
+    collect = [i for i, line in enumerate(lines) if "collectstatic" in line]
+    assert collect and collect[-1] < serve, "the demo serves before collecting static files"
+    env = {
+        "PATH": os.environ["PATH"], "ALLOW_DEV_SECRET_KEY": "true",
+        "SQLITE_PATH": str(tmp_path / "db.sqlite3"), "STATIC_ROOT": str(tmp_path / "static"),
+        "MEDIA_ROOT": str(tmp_path / "media"),
+    }
+    subprocess.run(lines[collect[-1]], shell=True, cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    server = subprocess.Popen(lines[serve], shell=True, cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              start_new_session=True)
+
+    def answers() -> bool:
+        try:
+            return _get(port, "/accounts/login/").status == 200
+        except OSError:
+            return False
+
+    try:
+        _wait_until(answers, server, "the demo server")
+        page = _get(port, "/accounts/login/").body.decode()
+        assert "登录" in page
+        css = page.split('href="')[1].split('"')[0]
+        assert re.search(r"/static/css/app\.[0-9a-f]{12}\.css$", css), css
+        style = _get(port, css)
+        assert style.status == 200 and b"--red" in style.body
+        missing = _get(port, "/no-such-page/")
+        assert missing.status == 404 and "页面不存在" in missing.body.decode()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
 
 
