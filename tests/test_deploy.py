@@ -101,10 +101,9 @@ def production(settings: Any, db: None) -> None:
     real = _production_settings()
     assert real.SECURE_SSL_REDIRECT and real.ALLOWED_HOSTS == [PRODUCTION_HOST]
     for name in ("DEBUG", "ALLOWED_HOSTS", "MIDDLEWARE", "SECURE_SSL_REDIRECT",
-                 "SECURE_REDIRECT_EXEMPT", "SECURE_PROXY_SSL_HEADER", "USE_X_FORWARDED_HOST",
-                 "SECURE_HSTS_SECONDS", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
-        if hasattr(real, name):
-            setattr(settings, name, getattr(real, name))
+                 "SECURE_PROXY_SSL_HEADER", "USE_X_FORWARDED_HOST", "SECURE_HSTS_SECONDS",
+                 "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
+        setattr(settings, name, getattr(real, name))
 
 
 def test_the_compose_health_check_passes_under_production_settings(client, production) -> None:
