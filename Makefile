@@ -42,6 +42,8 @@ i18n: venv
 	$(MANAGE) compilemessages --ignore=$(VENV) --ignore=var --ignore=.git --ignore=node_modules
 
 # The demo needs only Python packages; without gettext it runs with the Chinese source text.
+# Static files are collected into STATIC_ROOT (var/static) for DEMO_DEBUG=false: with DEBUG off
+# pages name the hashed files of the collected manifest, and WhiteNoise serves them, not runserver.
 demo: venv
 	@mkdir -p var
 	@if command -v msgfmt >/dev/null 2>&1; then $(MAKE) --no-print-directory i18n; \
@@ -49,6 +51,7 @@ demo: venv
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_city
 	@$(MAKE) --no-print-directory demo-users
+	DEBUG=$(DEMO_DEBUG) $(MANAGE) collectstatic --noinput -v0
 	DEBUG=$(DEMO_DEBUG) $(MANAGE) runserver $(DEMO_ADDR)
 
 demo-users: venv

@@ -5,6 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from .views import healthz
+
 
 class LanguageMiddleware:
     """Simplified Chinese unless the user chose another language with the switch.
@@ -53,3 +55,24 @@ class PersonalDataMiddleware:
         if getattr(request, "personal_data", False):
             patch_cache_control(response, no_store=True, private=True, max_age=0)
         return response
+
+
+class HealthCheckMiddleware:
+    """Answers the health check (/healthz) ahead of everything else, above all of
+    SecurityMiddleware's HTTPS redirect and the host validation that CommonMiddleware does.
+
+    The container's health check and a load balancer call the app by its address over plain
+    HTTP, without the public host name or the proxy's X-Forwarded-Proto, so with a real
+    ALLOWED_HOSTS and HTTPS on they got a 400 or a redirect. The answer ("ok" once the
+    database answers) uses no host, cookie or user; every other path is validated as before.
+    """
+
+    path = "/healthz"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == self.path and request.method in ("GET", "HEAD"):
+            return healthz(request)
+        return self.get_response(request)

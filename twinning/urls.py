@@ -9,6 +9,10 @@ from .periods import PeriodConverter
 
 register_converter(PeriodConverter, "period")
 
+handler403 = "twinning.errors.permission_denied"
+handler404 = "twinning.errors.page_not_found"
+handler500 = "twinning.errors.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
