@@ -4,11 +4,13 @@ import datetime
 import logging
 
 from celery import shared_task
+from celery.exceptions import CeleryError
 from django.conf import settings
 from django.db import OperationalError as DatabaseError
 from django.db import transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerError
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
 
 from twinning.periods import previous_month
 
@@ -17,9 +19,17 @@ from .models import Bulletin
 
 logger = logging.getLogger(__name__)
 
+# What handing a task to Redis can raise while it is down: kombu's wrapped connection
+# errors, redis-py's own, bare socket errors, celery's, and the RuntimeError a Redis result
+# backend raises once its reconnect retries run out.
+PUBLISH_ERRORS = (KombuError, RedisError, OSError, CeleryError, RuntimeError)
+
 
 @shared_task(
-    bind=True, acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=5,
+    # Nobody reads its result (progress and outcome live on the Bulletin row), and a task
+    # whose result is kept makes `.delay()` subscribe to the result backend first, which
+    # with Redis down retried for 20 s inside the request.
+    bind=True, acks_late=True, ignore_result=True, autoretry_for=(DatabaseError,), retry_backoff=5,
     retry_backoff_max=120, max_retries=3,
 )
 def build_bulletin(self, bulletin_id: int) -> str:
@@ -46,11 +56,17 @@ def dispatch(bulletin_id: int) -> None:
 
 
 def send(bulletin_id: int) -> bool:
-    """Hand one build to the broker now; False (and the version stays queued) if it is down."""
+    """Hand one build to the broker now; False (and the version stays queued) if it is down.
+
+    Called inside requests: the publish retry policy in settings bounds how long it tries.
+    """
     try:
         build_bulletin.delay(bulletin_id)
-    except BrokerError:
-        logger.warning("broker unavailable; bulletin %s stays queued", bulletin_id)
+    except PUBLISH_ERRORS as error:
+        logger.warning(
+            "broker unavailable (%s: %s); bulletin %s stays queued",
+            type(error).__name__, error, bulletin_id,
+        )
         return False
     return True
 

@@ -238,8 +238,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Fail fast when the broker is down: the request saves its data and the job waits in the
-# database (e.g. a queued bulletin) until a beat task hands it over again.
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+# database (e.g. a queued bulletin) until a beat task hands it over again. One immediate
+# retry covers a pooled connection that went stale when Redis restarted; no pause, so a
+# request never waits on a broker that is down.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BEAT_SCHEDULE = {
     "scheduled-bulletin": {
