@@ -1,8 +1,14 @@
 """Faults: the broker down, a worker killed mid-build, the database refusing a write."""
 
 import datetime
+import os
+import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
+import uuid
 from types import SimpleNamespace
 
 import celery.exceptions
@@ -20,7 +26,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from reports import services as bulletin_services
 from reports import tasks
 from reports.models import Bulletin
-from tests.conftest import skip_unless
+from tests.conftest import _database_url, redis_reachable, skip_unless
 from tests.factories import make_committee
 from twinning import services
 from twinning.celery import app
@@ -303,3 +309,77 @@ def test_of_two_workers_claiming_a_dead_workers_build_at_once_one_gets_it() -> N
     assert tokens == {"first": 2, "second": None}
     stuck.refresh_from_db()
     assert (stuck.state, stuck.attempts) == (Bulletin.State.BUILDING, 2)
+
+
+def _start_worker(app_module: str, queue: str, env: dict, log) -> subprocess.Popen:
+    """A solo Celery worker of `app_module` on `queue`, answering pings when this returns."""
+    node = f"{queue}-{app_module}@{socket.gethostname()}"
+    with log.open("ab") as out:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", app_module, "worker", "--pool=solo",
+             "-Q", queue, "-n", node, "--loglevel=INFO", "--without-gossip",
+             "--without-mingle"],
+            env=env, cwd=settings.BASE_DIR, stdout=out, stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 90
+    while not app.control.ping(destination=[node], timeout=0.5):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            worker.kill()
+            raise RuntimeError(f"worker did not start:\n{log.read_text()[-3000:]}")
+    return worker
+
+
+def _wait_for(bulletin: Bulletin, done, seconds: int = 180) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        bulletin.refresh_from_db()
+        if done(bulletin):
+            return
+        time.sleep(0.2)
+    pytest.fail(f"gave up waiting; the version is {bulletin.state} {bulletin.progress}%")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_build_whose_worker_is_killed_is_finished_by_the_next_worker(
+    town, tmp_path, settings
+) -> None:
+    skip_unless(connection.vendor == "postgresql", "workers share the database: PostgreSQL")
+    broker = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    skip_unless(redis_reachable(broker), f"Redis at {broker}")
+    for kind in ("residents", "enterprise", "department"):
+        make_committee(town=town, urban_kind=kind, villages=2)
+    settings.MEDIA_ROOT = tmp_path
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    # Short lease and visibility timeout, so the redelivery comes in seconds, not minutes.
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "twinning.settings",
+           "DATABASE_URL": _database_url(), "CONN_MAX_AGE": "0", "REDIS_URL": broker,
+           "MEDIA_ROOT": str(tmp_path), "BULLETIN_LEASE_SECONDS": "5",
+           "CELERY_VISIBILITY_TIMEOUT": "8"}
+    log = tmp_path / "workers.log"
+    saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
+    _reconnect(broker_url=broker, result_backend=broker, task_always_eager=False)
+    workers = []
+    try:
+        workers.append(_start_worker("tests.celery_blocked_build", queue, env, log))
+        bulletin = bulletin_services.bulletin_request(period=OCTOBER)
+        tasks.build_bulletin.apply_async(args=[bulletin.pk], queue=queue)
+        _wait_for(bulletin, lambda b: b.progress == 40)  # stopped at the layout for good
+        workers[0].send_signal(signal.SIGKILL)
+        workers[0].wait(30)
+        bulletin.refresh_from_db()
+        assert (bulletin.state, bulletin.attempts, bulletin.pdf.name) == ("building", 1, "")
+        # Nobody presses anything and no beat runs: the next worker takes the build over.
+        workers.append(_start_worker("twinning", queue, env, log))
+        _wait_for(bulletin, lambda b: not b.is_in_flight)
+        assert bulletin.state == Bulletin.State.READY, bulletin.last_error
+        assert bulletin.attempts == 2
+        assert bulletin.pdf.read().startswith(b"%PDF")
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.terminate()
+                worker.wait(30)
+        _reconnect(**saved)
+        client = redis.Redis.from_url(broker)
+        client.delete(queue, *client.keys(f"*{queue}*"))
+        print(log.read_text(errors="replace")[-5000:])
