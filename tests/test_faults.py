@@ -311,12 +311,15 @@ def test_of_two_workers_claiming_a_dead_workers_build_at_once_one_gets_it() -> N
     assert (stuck.state, stuck.attempts) == (Bulletin.State.BUILDING, 2)
 
 
-def _start_worker(app_module: str, queue: str, env: dict, log) -> subprocess.Popen:
-    """A solo Celery worker of `app_module` on `queue`, answering pings when this returns."""
+def _start_worker(
+    app_module: str, queue: str, env: dict, log, pool: str = "solo"
+) -> subprocess.Popen:
+    """A Celery worker of `app_module` on `queue`, answering pings when this returns."""
     node = f"{queue}-{app_module}@{socket.gethostname()}"
     with log.open("ab") as out:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", app_module, "worker", "--pool=solo",
+            [sys.executable, "-m", "celery", "-A", app_module, "worker", f"--pool={pool}",
+             "--concurrency=1",
              "-Q", queue, "-n", node, "--loglevel=INFO", "--without-gossip",
              "--without-mingle"],
             env=env, cwd=settings.BASE_DIR, stdout=out, stderr=subprocess.STDOUT,
@@ -339,10 +342,11 @@ def _wait_for(bulletin: Bulletin, done, seconds: int = 180) -> None:
     pytest.fail(f"gave up waiting; the version is {bulletin.state} {bulletin.progress}%")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_build_whose_worker_is_killed_is_finished_by_the_next_worker(
-    town, tmp_path, settings
-) -> None:
+@pytest.fixture
+def workers(town, tmp_path, settings):
+    """Start Celery workers (`start(app_module, pool)`) on one fresh queue of Redis, sharing
+    this test's PostgreSQL database; this process sends to that queue. The lease and the
+    visibility timeout are a few seconds, so a redelivery comes in seconds, not minutes."""
     skip_unless(connection.vendor == "postgresql", "workers share the database: PostgreSQL")
     broker = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     skip_unless(redis_reachable(broker), f"Redis at {broker}")
@@ -350,7 +354,6 @@ def test_a_build_whose_worker_is_killed_is_finished_by_the_next_worker(
         make_committee(town=town, urban_kind=kind, villages=2)
     settings.MEDIA_ROOT = tmp_path
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    # Short lease and visibility timeout, so the redelivery comes in seconds, not minutes.
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "twinning.settings",
            "DATABASE_URL": _database_url(), "CONN_MAX_AGE": "0", "REDIS_URL": broker,
            "MEDIA_ROOT": str(tmp_path), "BULLETIN_LEASE_SECONDS": "5",
@@ -358,24 +361,16 @@ def test_a_build_whose_worker_is_killed_is_finished_by_the_next_worker(
     log = tmp_path / "workers.log"
     saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
     _reconnect(broker_url=broker, result_backend=broker, task_always_eager=False)
-    workers = []
+    started: list[subprocess.Popen] = []
+
+    def start(app_module: str, pool: str = "solo") -> subprocess.Popen:
+        started.append(_start_worker(app_module, queue, env, log, pool))
+        return started[-1]
+
     try:
-        workers.append(_start_worker("tests.celery_blocked_build", queue, env, log))
-        bulletin = bulletin_services.bulletin_request(period=OCTOBER)
-        tasks.build_bulletin.apply_async(args=[bulletin.pk], queue=queue)
-        _wait_for(bulletin, lambda b: b.progress == 40)  # stopped at the layout for good
-        workers[0].send_signal(signal.SIGKILL)
-        workers[0].wait(30)
-        bulletin.refresh_from_db()
-        assert (bulletin.state, bulletin.attempts, bulletin.pdf.name) == ("building", 1, "")
-        # Nobody presses anything and no beat runs: the next worker takes the build over.
-        workers.append(_start_worker("twinning", queue, env, log))
-        _wait_for(bulletin, lambda b: not b.is_in_flight)
-        assert bulletin.state == Bulletin.State.READY, bulletin.last_error
-        assert bulletin.attempts == 2
-        assert bulletin.pdf.read().startswith(b"%PDF")
+        yield SimpleNamespace(start=start, queue=queue)
     finally:
-        for worker in workers:
+        for worker in started:
             if worker.poll() is None:
                 worker.terminate()
                 worker.wait(30)
@@ -383,3 +378,43 @@ def test_a_build_whose_worker_is_killed_is_finished_by_the_next_worker(
         client = redis.Redis.from_url(broker)
         client.delete(queue, *client.keys(f"*{queue}*"))
         print(log.read_text(errors="replace")[-5000:])
+
+
+def _stopped_at_the_layout(workers) -> Bulletin:
+    bulletin = bulletin_services.bulletin_request(period=OCTOBER)
+    tasks.build_bulletin.apply_async(args=[bulletin.pk], queue=workers.queue)
+    _wait_for(bulletin, lambda b: b.progress == 40)  # the first attempt stops here for good
+    return bulletin
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_build_whose_worker_is_killed_is_finished_by_the_next_worker(workers) -> None:
+    first = workers.start("tests.celery_blocked_build")
+    bulletin = _stopped_at_the_layout(workers)
+    first.send_signal(signal.SIGKILL)
+    first.wait(30)
+    bulletin.refresh_from_db()
+    assert (bulletin.state, bulletin.attempts, bulletin.pdf.name) == ("building", 1, "")
+    # Nobody presses anything and no beat runs: the next worker gets the unacknowledged
+    # task back after the visibility timeout and takes the build over.
+    workers.start("twinning")
+    _wait_for(bulletin, lambda b: not b.is_in_flight)
+    assert bulletin.state == Bulletin.State.READY, bulletin.last_error
+    assert bulletin.attempts == 2
+    assert bulletin.pdf.read().startswith(b"%PDF")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_build_whose_pool_process_is_killed_is_finished_by_the_same_worker(workers) -> None:
+    worker = workers.start("tests.celery_blocked_build", pool="prefork")
+    bulletin = _stopped_at_the_layout(workers)
+    children = subprocess.run(["pgrep", "-P", str(worker.pid)], capture_output=True,
+                              text=True, check=True).stdout.split()
+    assert len(children) == 1
+    os.kill(int(children[0]), signal.SIGKILL)
+    # The task comes back at once (reject on worker lost), finds the dead process's lease
+    # still running, looks again when it has passed, and takes the build over.
+    _wait_for(bulletin, lambda b: not b.is_in_flight)
+    assert bulletin.state == Bulletin.State.READY, bulletin.last_error
+    assert bulletin.attempts == 2
+    assert bulletin.pdf.read().startswith(b"%PDF")
