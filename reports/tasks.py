@@ -23,8 +23,6 @@ logger = logging.getLogger(__name__)
 # errors, redis-py's own, bare socket errors, celery's, and the RuntimeError a Redis result
 # backend raises once its reconnect retries run out.
 PUBLISH_ERRORS = (KombuError, RedisError, OSError, CeleryError, RuntimeError)
-
-
 DATABASE_RETRIES = 3
 
 
