@@ -1,8 +1,11 @@
 """Writes for bulletins: request a build, build it, publish it, notify readers.
 
 A build is claimed with a conditional UPDATE so that two workers never build the same
-version; the PDF is written to a temporary file, moved into place, and only then is the
-version marked ready, in the same transaction as the rest of its row.
+version, and held by a lease the worker extends at every step: a version still "building"
+after its lease has passed lost its worker, and is taken over (a redelivered task, the beat
+task) or failed (a new request, a page showing it), so a dead worker never blocks anyone.
+The PDF is written to a temporary file, moved into place, and only then is the version
+marked ready, in the same transaction as the rest of its row.
 """
 
 import datetime
@@ -20,7 +23,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db import OperationalError as DatabaseError
+from django.db.models import F, Max, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -35,15 +39,33 @@ from .selectors import BulletinData, bulletin_data
 
 logger = logging.getLogger(__name__)
 
-# A build that has shown no progress for this long is taken to have died with its worker.
-STALE_AFTER = datetime.timedelta(minutes=10)
 WAN = Decimal(10000)
 Progress = Callable[[int, str], None]
 
 
+def _lease_end(now: datetime.datetime) -> datetime.datetime:
+    return now + datetime.timedelta(seconds=settings.BULLETIN_LEASE_SECONDS)
+
+
+def _lease_expired(now: datetime.datetime) -> Q:
+    """Versions building whose worker stopped extending its lease: that worker is gone."""
+    return Q(state=Bulletin.State.BUILDING) & (
+        Q(lease_until__lt=now) | Q(lease_until__isnull=True)
+    )
+
+
+def _interrupted() -> str:
+    return _("生成过程中断（工作进程中断），请重新生成。")
+
+
 def bulletin_request(*, period: datetime.date, user: User | None = None) -> Bulletin:
-    """Queue a new version for `period`, or return the one already queued or building."""
+    """Queue a new version for `period`, or return the one already queued or building.
+
+    A version whose worker died (its lease has passed) is failed first, so it never blocks
+    a new build.
+    """
     for _attempt in range(3):
+        bulletins_fail_expired()
         in_flight = Bulletin.objects.filter(period=period, state__in=Bulletin.IN_FLIGHT).first()
         if in_flight:
             return in_flight
@@ -59,24 +81,38 @@ def bulletin_request(*, period: datetime.date, user: User | None = None) -> Bull
     raise ValidationError(_("同一月份的通报正在被同时请求，请稍后再试。"))
 
 
-def _claim(bulletin_id: int) -> bool:
-    """Take the build for this worker: queued, or building but stale (its worker died)."""
+def _claim(bulletin_id: int) -> int | None:
+    """Take the build for this worker; returns its attempt number, or None if not ours.
+
+    Claimable: queued, or building under a lease that has passed (its worker died) and not
+    yet tried too often. One UPDATE decides: of two workers claiming at once, PostgreSQL
+    lets the second re-check the row after the first has committed, and it matches nothing.
+    """
     now = timezone.now()
-    claimable = Q(state=Bulletin.State.QUEUED) | Q(
-        state=Bulletin.State.BUILDING, heartbeat_at__lt=now - STALE_AFTER
+    claimable = Q(state=Bulletin.State.QUEUED) | (
+        _lease_expired(now) & Q(attempts__lt=settings.BULLETIN_MAX_ATTEMPTS)
     )
-    return bool(
-        Bulletin.objects.filter(claimable, pk=bulletin_id).update(
-            state=Bulletin.State.BUILDING, started_at=now, heartbeat_at=now, progress=0,
-            progress_note=_("开始生成"), last_error="",
-        )
+    claimed = Bulletin.objects.filter(claimable, pk=bulletin_id).update(
+        state=Bulletin.State.BUILDING, started_at=now, heartbeat_at=now,
+        lease_until=_lease_end(now), attempts=F("attempts") + 1, progress=0,
+        progress_note=_("开始生成"), last_error="",
     )
+    if not claimed:
+        return None
+    return Bulletin.objects.values_list("attempts", flat=True).get(pk=bulletin_id)
 
 
-def _progress(bulletin_id: int) -> Progress:
+def _ours(bulletin_id: int, attempt: int) -> Q:
+    # The attempt number is the claim's token: a worker that lost its lease (a step outran
+    # it and another worker took over) can no longer write to the version.
+    return Q(pk=bulletin_id, state=Bulletin.State.BUILDING, attempts=attempt)
+
+
+def _progress(bulletin_id: int, attempt: int) -> Progress:
     def report(percent: int, note: str) -> None:
-        Bulletin.objects.filter(pk=bulletin_id, state=Bulletin.State.BUILDING).update(
-            progress=percent, progress_note=note, heartbeat_at=timezone.now()
+        now = timezone.now()
+        Bulletin.objects.filter(_ours(bulletin_id, attempt)).update(
+            progress=percent, progress_note=note, heartbeat_at=now, lease_until=_lease_end(now)
         )
 
     return report
@@ -183,22 +219,36 @@ def bulletin_build(bulletin_id: int) -> str:
 
 
 def _build(bulletin_id: int) -> str:
-    if not _claim(bulletin_id):
+    attempt = _claim(bulletin_id)
+    if attempt is None:
+        # Not ours: done, failed, or building under someone's live lease. A version whose
+        # workers kept dying is failed here rather than left for ever "building".
+        _fail_exhausted(Bulletin.objects.filter(pk=bulletin_id))
         return Bulletin.objects.get(pk=bulletin_id).state
     bulletin = Bulletin.objects.get(pk=bulletin_id)
-    report = _progress(bulletin_id)
-    Bulletin.objects.filter(pk=bulletin_id).update(attempts=bulletin.attempts + 1)
-    report(10, _("汇总数据"))
-    html = bulletin_html(bulletin.period, bulletin.version)
-    report(40, _("排版PDF"))
-    rendered = render_pdf(html)
-    report(90, _("保存文件"))
-    _store(bulletin, rendered.content, rendered.page_count)
-    return Bulletin.State.READY
+    report = _progress(bulletin_id, attempt)
+    try:
+        report(10, _("汇总数据"))
+        html = bulletin_html(bulletin.period, bulletin.version)
+        report(40, _("排版PDF"))
+        rendered = render_pdf(html)
+        report(90, _("保存文件"))
+        return _store(bulletin, attempt, rendered.content, rendered.page_count)
+    except DatabaseError:
+        raise  # transient: the task retries, and takes the version over once the lease passes
+    except Exception as error:  # a bug or bad data: record it for the department
+        Bulletin.objects.filter(_ours(bulletin_id, attempt)).update(
+            state=Bulletin.State.FAILED, last_error=f"{type(error).__name__}: {error}"[:4000],
+            heartbeat_at=timezone.now(), lease_until=None,
+        )
+        raise
 
 
-def _store(bulletin: Bulletin, content: bytes, page_count: int) -> None:
-    name = f"bulletins/{bulletin.period:%Y-%m}-v{bulletin.version}.pdf"
+def _store(bulletin: Bulletin, attempt: int, content: bytes, page_count: int) -> str:
+    # A retry writes its own file: a first attempt that wakes up late can never overwrite
+    # or delete the file of the attempt that took over from it.
+    suffix = "" if attempt == 1 else f"-r{attempt}"
+    name = f"bulletins/{bulletin.period:%Y-%m}-v{bulletin.version}{suffix}.pdf"
     final = Path(settings.MEDIA_ROOT) / name
     final.parent.mkdir(parents=True, exist_ok=True)
     # Write beside the final path, then rename: a reader never sees a half-written file.
@@ -213,29 +263,73 @@ def _store(bulletin: Bulletin, content: bytes, page_count: int) -> None:
         Path(scratch).unlink(missing_ok=True)
         raise
     with transaction.atomic():
-        updated = Bulletin.objects.filter(pk=bulletin.pk, state=Bulletin.State.BUILDING).update(
+        updated = Bulletin.objects.filter(_ours(bulletin.pk, attempt)).update(
             state=Bulletin.State.READY, pdf=name, checksum=hashlib.sha256(content).hexdigest(),
             page_count=page_count, size_bytes=len(content), progress=100,
             progress_note=_("已完成"), built_at=timezone.now(), heartbeat_at=timezone.now(),
+            lease_until=None,
         )
     if not updated:
-        # The version was taken from us (marked failed as stale); leave no orphan file.
+        # The version was taken from us (failed, or another attempt holds it): no orphan file.
         final.unlink(missing_ok=True)
+        return Bulletin.objects.get(pk=bulletin.pk).state
+    return Bulletin.State.READY
 
 
 def bulletin_fail(bulletin_id: int, error: str) -> None:
     """Record a failed build; the department can rebuild (a new version)."""
     Bulletin.objects.filter(pk=bulletin_id, state__in=Bulletin.IN_FLIGHT).update(
-        state=Bulletin.State.FAILED, last_error=error[:4000], heartbeat_at=timezone.now()
+        state=Bulletin.State.FAILED, last_error=error[:4000], heartbeat_at=timezone.now(),
+        lease_until=None,
     )
 
 
-def bulletins_recover_stale() -> int:
-    """Mark builds whose worker stopped reporting as failed; returns how many."""
-    cutoff = timezone.now() - STALE_AFTER
-    message = _("生成过程中断（工作进程停止），请重新生成。")
-    stale = Bulletin.objects.filter(state=Bulletin.State.BUILDING, heartbeat_at__lt=cutoff)
-    return stale.update(state=Bulletin.State.FAILED, last_error=message)
+def bulletin_lease_left(bulletin_id: int) -> float | None:
+    """Seconds until the lease on a building version passes (0 if it has); None if the
+    version is not building."""
+    row = Bulletin.objects.filter(pk=bulletin_id, state=Bulletin.State.BUILDING).values(
+        "lease_until"
+    ).first()
+    if row is None:
+        return None
+    if row["lease_until"] is None:
+        return 0.0
+    return max(0.0, (row["lease_until"] - timezone.now()).total_seconds())
+
+
+def _fail_exhausted(bulletins: QuerySet[Bulletin]) -> int:
+    message = _("生成过程多次中断（工作进程中断%(n)s次），请检查工作进程后重新生成。") % {
+        "n": settings.BULLETIN_MAX_ATTEMPTS
+    }
+    return bulletins.filter(
+        _lease_expired(timezone.now()), attempts__gte=settings.BULLETIN_MAX_ATTEMPTS
+    ).update(state=Bulletin.State.FAILED, last_error=message, lease_until=None)
+
+
+def bulletins_fail_expired() -> int:
+    """Fail every build whose worker died (its lease passed); returns how many.
+
+    Called where someone is waiting on the answer (a rebuild, the bulletin pages): they
+    see why, and can build a new version at once.
+    """
+    return Bulletin.objects.filter(_lease_expired(timezone.now())).update(
+        state=Bulletin.State.FAILED, last_error=_interrupted(), lease_until=None
+    )
+
+
+def bulletins_requeue_expired() -> int:
+    """Queue again every build whose worker died (its lease passed); returns how many.
+
+    For the beat task, when no one is watching: the build is tried again, up to
+    BULLETIN_MAX_ATTEMPTS attempts, then failed.
+    """
+    _fail_exhausted(Bulletin.objects.all())
+    return Bulletin.objects.filter(
+        _lease_expired(timezone.now()), attempts__lt=settings.BULLETIN_MAX_ATTEMPTS
+    ).update(
+        state=Bulletin.State.QUEUED, progress=0, lease_until=None,
+        progress_note=_("工作进程中断，重新排队"),
+    )
 
 
 @transaction.atomic

@@ -26,7 +26,15 @@ def _get_bulletin(request: HttpRequest, pk: int, action: str = "view") -> Bullet
     return get_visible(request, Bulletin.objects.all(), action, pk=pk)
 
 
+def _current(bulletin: Bulletin) -> Bulletin:
+    """The bulletin as it stands, a build whose worker died shown as failed (and rebuildable)."""
+    if bulletin.is_in_flight and services.bulletins_fail_expired():
+        bulletin.refresh_from_db()
+    return bulletin
+
+
 def bulletin_list(request: HttpRequest) -> HttpResponse:
+    services.bulletins_fail_expired()
     bulletins = permissions.visible(request.user, Bulletin.objects.all())
     can_build = permissions.can(request.user, "publish")
     form = BuildForm(initial={"period": previous_month(timezone.localdate())})
@@ -53,7 +61,7 @@ def bulletin_build(request: HttpRequest) -> HttpResponse:
 
 
 def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    bulletin = _get_bulletin(request, pk)
+    bulletin = _current(_get_bulletin(request, pk))
     return render(
         request,
         "reports/bulletin_detail.html",
@@ -63,7 +71,7 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def bulletin_status(request: HttpRequest, pk: int) -> JsonResponse:
-    bulletin = _get_bulletin(request, pk)
+    bulletin = _current(_get_bulletin(request, pk))
     return JsonResponse({
         "state": bulletin.state, "state_label": bulletin.get_state_display(),
         "progress": bulletin.progress, "note": bulletin.progress_note,

@@ -68,8 +68,8 @@ def test_only_a_ready_version_can_be_published(db, department_user) -> None:
 
 def test_a_build_is_claimed_once(media, city) -> None:
     bulletin = services.bulletin_request(period=OCTOBER)
-    assert services._claim(bulletin.pk) is True
-    assert services._claim(bulletin.pk) is False  # a second worker gets nothing to do
+    assert services._claim(bulletin.pk) == 1  # the first attempt
+    assert services._claim(bulletin.pk) is None  # a second worker gets nothing to do
 
 
 @pytest.mark.django_db(transaction=True)
@@ -114,9 +114,8 @@ def test_a_failure_mid_build_leaves_a_failed_version_and_no_file(
 def test_a_build_whose_worker_died_is_failed_and_can_be_rebuilt(media, city) -> None:
     bulletin = services.bulletin_request(period=OCTOBER)
     services._claim(bulletin.pk)
-    long_ago = bulletin.requested_at - services.STALE_AFTER * 2
-    Bulletin.objects.filter(pk=bulletin.pk).update(heartbeat_at=long_ago)
-    assert services.bulletins_recover_stale() == 1
+    Bulletin.objects.filter(pk=bulletin.pk).update(lease_until=bulletin.requested_at)
+    assert services.bulletins_fail_expired() == 1
     bulletin.refresh_from_db()
     assert bulletin.state == Bulletin.State.FAILED and not bulletin.pdf
     rebuilt = services.bulletin_request(period=OCTOBER)

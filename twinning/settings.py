@@ -256,17 +256,39 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Fail fast when the broker is down: the request saves its data and the job waits in the
-# database (e.g. a queued bulletin) until a beat task hands it over again.
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# database (e.g. a queued bulletin) until a beat task hands it over again. One immediate
+# retry covers a pooled connection that went stale when Redis restarted; no pause, so a
+# request never waits on a broker that is down.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0}
+# A bulletin build's worker holds it by a lease it extends at every step (reports.services);
+# the lease must outlast the longest single step (laying out the PDF: about 10 s at ten
+# times the reference city). A build is allowed this long in all before Celery stops it.
+BULLETIN_LEASE_SECONDS = envint("BULLETIN_LEASE_SECONDS", 60)
+BULLETIN_BUILD_TIMEOUT = envint("BULLETIN_BUILD_TIMEOUT", 600)
+# A version whose workers died this many times is failed rather than tried again.
+BULLETIN_MAX_ATTEMPTS = envint("BULLETIN_MAX_ATTEMPTS", 3)
+# Tasks are acknowledged when they end (CELERY_TASK_ACKS_LATE): a task whose worker was
+# killed stays unacknowledged in Redis, and a live worker puts it back on the queue once it
+# is older than the visibility timeout, checking every 10 s. The timeout is longer than a
+# bulletin lease, so a killed build is redelivered about when its lease has run out (within
+# two minutes); a longer task redelivered while it still runs is harmless (idempotent claims).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", BULLETIN_LEASE_SECONDS + 30),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 CELERY_BEAT_SCHEDULE = {
     "scheduled-bulletin": {
         "task": "reports.tasks.scheduled_bulletin",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Every minute: hands over builds queued while Redis was down, and re-queues builds
+    # whose worker died (their lease ran out) even if no worker redelivers them.
     "dispatch-queued-bulletins": {
         "task": "reports.tasks.dispatch_queued_bulletins",
-        "schedule": 300.0,
+        "schedule": 60.0,
     },
 }
 

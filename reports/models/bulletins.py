@@ -39,6 +39,9 @@ class Bulletin(models.Model):
     requested_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始生成"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("最近进展"), null=True, blank=True)
+    # The building worker holds the version until then and extends it at every step; a
+    # version still building after it has passed lost its worker.
+    lease_until = models.DateTimeField(_("租约到期"), null=True, blank=True)
     built_at = models.DateTimeField(_("生成完成"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     last_error = models.TextField(_("错误信息"), blank=True)
