@@ -8,6 +8,7 @@ import, checked only or written, leaves an ImportRecord.
 """
 
 import logging
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -410,45 +411,69 @@ def template_file(kind_key: str, fmt: str) -> bytes:
 
 SESSION_KEY = "exchange_uploads"
 KEPT_PER_SESSION = 5
+TOKEN_BYTES = 24
+# What `secrets.token_urlsafe(TOKEN_BYTES)` makes: anything else never reaches the storage, so
+# ".", "..", slashes or a name of someone else's file cannot open or delete a file.
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{32}")
+
+
+class UploadNotFound(FileProblem):
+    """A confirmation token this user and session did not get, or whose file has gone."""
 
 
 def _store() -> Any:
     return storages["exchange"]
 
 
-def keep_upload(session: Any, kind_key: str, file_name: str, data: bytes) -> str:
-    """Keep an uploaded file server-side; the browser gets only a random token."""
+def keep_upload(session: Any, kind_key: str, file_name: str, data: bytes, *, user: Any) -> str:
+    """Keep an uploaded file server-side; the browser gets only a random token, valid for
+    this user in this session."""
     purge_uploads()
-    token = secrets.token_urlsafe(24)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
     _store().save(token, ContentFile(data))
     uploads = dict(session.get(SESSION_KEY, {}))
-    uploads[token] = {"kind": kind_key, "name": file_name, "at": time.time()}
+    uploads[token] = {"kind": kind_key, "name": file_name, "at": time.time(), "user": user.pk}
     for old in sorted(uploads, key=lambda t: uploads[t]["at"])[:-KEPT_PER_SESSION]:
         _forget(uploads, old)
     session[SESSION_KEY] = uploads
     return token
 
 
-def take_upload(session: Any, token: str) -> tuple[str, str, bytes]:
-    """The (kind, file name, content) kept under `token` for this session, then forgotten.
+def kept_upload(session: Any, token: Any, *, user: Any) -> tuple[str, str, bytes]:
+    """The (kind, file name, content) kept under `token` for this user and session.
 
-    A token from another session, or one older than IMPORT_UPLOAD_MAX_AGE, finds nothing.
+    The file stays until `forget_upload`, so a confirmation the database refused can be
+    pressed again. Any token this session was not given (another session's, an odd value, one
+    older than IMPORT_UPLOAD_MAX_AGE) raises UploadNotFound before any file is looked at.
     """
-    uploads = dict(session.get(SESSION_KEY, {}))
-    entry = uploads.get(token)
-    fresh = entry is not None and time.time() - entry["at"] <= settings.IMPORT_UPLOAD_MAX_AGE
+    gone = UploadNotFound(_("这次上传已过期或不存在，请重新上传文件。"))
+    if not isinstance(token, str) or not TOKEN_SHAPE.fullmatch(token):
+        raise gone
+    entry = session.get(SESSION_KEY, {}).get(token)
+    if entry is None or entry.get("user") != user.pk:
+        raise gone
+    if time.time() - entry["at"] > settings.IMPORT_UPLOAD_MAX_AGE:
+        forget_upload(session, token)
+        raise gone
     try:
-        if not fresh or not _store().exists(token):
-            raise FileProblem(_("这次上传已过期或不存在，请重新上传文件。"))
         with _store().open(token, "rb") as kept:
             data = kept.read()
-    finally:
-        _forget(uploads, token)
-        session[SESSION_KEY] = uploads
+    except FileNotFoundError:
+        forget_upload(session, token)
+        raise gone from None
     return entry["kind"], entry["name"], data
 
 
+def forget_upload(session: Any, token: str) -> None:
+    """Delete a kept upload of this session (after it was written or refused for good)."""
+    uploads = dict(session.get(SESSION_KEY, {}))
+    if token in uploads:
+        _forget(uploads, token)
+        session[SESSION_KEY] = uploads
+
+
 def _forget(uploads: dict, token: str) -> None:
+    # Only ever called with a token this session was given, so the name is one we made.
     uploads.pop(token, None)
     if _store().exists(token):
         _store().delete(token)

@@ -36,7 +36,9 @@ def _file(content: bytes, name: str, fmt: str) -> HttpResponse:
     return response
 
 
-def _page(request: HttpRequest, kinds: list, form: ImportForm, **context) -> HttpResponse:
+def _page(
+    request: HttpRequest, kinds: list, form: ImportForm, status: int = 200, **context
+) -> HttpResponse:
     records = ImportRecord.objects.select_related("user")
     if permissions.role_of(request.user) != Role.DEPARTMENT:
         records = records.filter(user=request.user)
@@ -55,6 +57,7 @@ def _page(request: HttpRequest, kinds: list, form: ImportForm, **context) -> Htt
             "max_rows": settings.IMPORT_MAX_ROWS,
             **context,
         },
+        status=status,
     )
 
 
@@ -72,7 +75,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
         report = exchange.import_file(kind, upload.name, data, user=request.user, dry_run=True)
         context["report"] = report
         if report.ok and (report.created or report.changed):
-            context["token"] = exchange.keep_upload(request.session, kind, upload.name, data)
+            context["token"] = exchange.keep_upload(
+                request.session, kind, upload.name, data, user=request.user)
     return _page(request, kinds, form, **context)
 
 
@@ -82,12 +86,14 @@ def confirm(request: HttpRequest) -> HttpResponse:
     kinds = _importable(request)
     if request.method == "GET":
         return redirect("exchange_import")
+    token = request.POST.get("token", "")
     try:
-        kind, name, data = exchange.take_upload(request.session, request.POST.get("token", ""))
-    except exchange.FileProblem as problem:
+        kind, name, data = exchange.kept_upload(request.session, token, user=request.user)
+    except exchange.UploadNotFound as problem:
         messages.error(request, str(problem))
-        return redirect("exchange_import")
+        return _page(request, kinds, ImportForm(kinds=kinds), status=400)
     report = exchange.import_file(kind, name, data, user=request.user, dry_run=False)
+    exchange.forget_upload(request.session, token)
     if report.written:
         counts = {"name": name, "created": report.created, "changed": report.changed,
                   "unchanged": report.unchanged}
