@@ -1,6 +1,9 @@
 """Uploads kept between preview and confirmation: bound to their user and session, kept for a
 retry when the database refuses, read within limits, and read in the encoding they were saved in."""
 
+import io
+import itertools
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -8,7 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from branches.models import Branch
-from tests.exchange_helpers import csv_bytes
+from tests.exchange_helpers import csv_bytes, xlsx_bytes
+from twinning.exchange import FileProblem, import_file
+from twinning.exchange.files import _table
 from twinning.models import ImportRecord
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +97,87 @@ def test_a_token_is_bound_to_the_user_who_uploaded_it(
     assert response.status_code == 400
     assert (kept_dir / token).exists()
     assert not ImportRecord.objects.filter(dry_run=False).exists()
+
+
+# Limits while reading
+
+
+def _refusal(name: str, data: bytes) -> list[str]:
+    report = import_file("branches", name, data, user=None, dry_run=True)
+    assert not report.ok and report.rows == 0
+    return [str(problem.message) for problem in report.problems]
+
+
+def _bomb(data_rows: int, cells: int = 10) -> bytes:
+    """An .xlsx whose first sheet repeats one row: tiny packed, large unpacked."""
+    sheet = io.BytesIO()
+    row = "<row>" + "<c t=\"inlineStr\"><is><t>重复内容</t></is></c>" * cells + "</row>"
+    sheet.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+                b'openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+    sheet.write(row.encode() * data_rows)
+    sheet.write(b"</sheetData></worksheet>")
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([["编码"]])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = sheet.getvalue()
+            archive.writestr(info.filename, content)
+    return out.getvalue()
+
+
+def test_a_small_xlsx_that_unpacks_past_the_limit_is_refused_before_it_is_parsed(
+    settings
+) -> None:
+    data = _bomb(data_rows=200_000)
+    assert len(data) < 1024 * 1024
+    assert _refusal("bomb.xlsx", data) == [
+        "文件解压后有 95.6 MB，超过 64 MB 的上限，无法导入；"
+        "请删除多余的工作表、格式和空行，或分成几个文件导入。"]
+
+
+def test_an_xlsx_with_more_rows_than_the_limit_is_refused(settings) -> None:
+    settings.IMPORT_MAX_ROWS = 1000
+    assert _refusal("rows.xlsx", _bomb(data_rows=5000)) == [
+        "数据行超过上限 1000 行，请分成几个文件导入。"]
+
+
+def test_rows_are_read_one_at_a_time_and_reading_stops_at_the_limit(settings) -> None:
+    # An endless source of rows ends in a refusal: nothing past the limit is ever read.
+    settings.IMPORT_MAX_ROWS = 10
+    with pytest.raises(FileProblem, match="数据行超过上限 10 行"):
+        _table(itertools.repeat(["a", "b"]))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_sheet_wider_than_the_limit_is_refused(fmt: str) -> None:
+    rows = [HEADER, ["V-1", "一村", "村", "T-1", "是", *(["x"] * 70)]]
+    data = csv_bytes(rows) if fmt == "csv" else xlsx_bytes(rows)
+    assert _refusal(f"wide.{fmt}", data) == ["第2行超过 64 列的上限，请检查文件。"]
+
+
+def test_empty_cells_right_of_the_limit_are_no_reason_to_refuse(town) -> None:
+    # Spreadsheets pad rows with empty cells up to their formatted width.
+    data = csv_bytes([HEADER + [""] * 80, ["V-1", "一村", "村", town.code, "是", *[""] * 80]])
+    report = import_file("branches", "padded.csv", data, user=None, dry_run=True)
+    assert report.ok and report.created == 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_cell_longer_than_the_limit_is_refused(fmt: str) -> None:
+    rows = [HEADER, ["V-1", "村" * 10_001, "村", "T-1", "是"]]
+    data = csv_bytes(rows) if fmt == "csv" else xlsx_bytes(rows)
+    assert _refusal(f"long.{fmt}", data) == [
+        "第2行有单元格超过 10000 个字符的上限，请检查文件。"]
+
+
+def test_a_csv_cell_past_the_parsers_own_limit_is_refused_by_the_same_rule() -> None:
+    data = csv_bytes([HEADER, ["V-1", "a" * 200_000, "村", "T-1", "是"]])
+    assert _refusal("huge.csv", data) == ["有单元格超过 10000 个字符的上限，请检查文件。"]
+
+
+def test_a_csv_of_tiny_rows_past_the_limit_is_refused(settings) -> None:
+    settings.IMPORT_MAX_ROWS = 100
+    data = "编码\n".encode() + b"1\n" * 5000
+    assert _refusal("tiny.csv", data) == ["数据行超过上限 100 行，请分成几个文件导入。"]
