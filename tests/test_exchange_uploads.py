@@ -137,9 +137,23 @@ def test_a_small_xlsx_that_unpacks_past_the_limit_is_refused_before_it_is_parsed
         "请删除多余的工作表、格式和空行，或分成几个文件导入。"]
 
 
+def test_an_xlsx_of_repeated_filler_under_the_size_limit_is_refused_before_it_is_parsed() -> None:
+    data = _bomb(data_rows=20_000)
+    assert _refusal("filler.xlsx", data) == [
+        f"文件中的“xl/worksheets/sheet1.xml”解压后是压缩时的 {_ratio(data)} 倍（上限 100 倍），"
+        "不像正常的表格，无法导入。"]
+
+
+def _ratio(data: bytes) -> int:
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/worksheets/sheet1.xml")
+    assert info.file_size > 9 * 1024 * 1024 and info.file_size > 100 * info.compress_size
+    return info.file_size // info.compress_size
+
+
 def test_an_xlsx_with_more_rows_than_the_limit_is_refused(settings) -> None:
     settings.IMPORT_MAX_ROWS = 1000
-    assert _refusal("rows.xlsx", _bomb(data_rows=5000)) == [
+    rows = [HEADER, *([f"V-{n}", f"{n}村", "村", "T-1", "是"] for n in range(1001))]
+    assert _refusal("rows.xlsx", xlsx_bytes(rows)) == [
         "数据行超过上限 1000 行，请分成几个文件导入。"]
 
 

@@ -291,6 +291,9 @@ IMPORT_MAX_CELL_CHARS = envint("IMPORT_MAX_CELL_CHARS", 10_000)
 # (Excel's shared strings make it smaller); a zip bomb that unpacks further stops before
 # anything is parsed, since the reader keeps shared strings in memory.
 IMPORT_MAX_UNPACKED_BYTES = envint("IMPORT_MAX_UNPACKED_BYTES", 64 * 1024 * 1024)
+# How many times larger than its packed size a part of an .xlsx may unpack: honest sheets
+# pack 5 to 15 times (a 100,000-row export: 13), a zip bomb hundreds of times.
+IMPORT_MAX_XLSX_RATIO = envint("IMPORT_MAX_XLSX_RATIO", 100)
 # Seconds an uploaded file waits for its confirmation before it is thrown away.
 IMPORT_UPLOAD_MAX_AGE = envint("IMPORT_UPLOAD_MAX_AGE", 3600)
 
