@@ -195,3 +195,44 @@ def test_a_csv_of_tiny_rows_past_the_limit_is_refused(settings) -> None:
     settings.IMPORT_MAX_ROWS = 100
     data = "编码\n".encode() + b"1\n" * 5000
     assert _refusal("tiny.csv", data) == ["数据行超过上限 100 行，请分成几个文件导入。"]
+
+
+# A database that refuses the confirmation
+
+
+def test_a_database_refusal_at_confirmation_keeps_the_file_and_records_why(
+    client, department_user, town, monkeypatch
+) -> None:
+    from django.core.files.storage import storages
+    from django.db import OperationalError
+
+    import branches.services
+
+    client.force_login(department_user)
+    token = _upload(client, "branches", [HEADER, ["V-1", "一村", "村", town.code, "是"]]
+                    ).context["token"]
+
+    def refuse(**kwargs) -> None:
+        raise OperationalError("could not obtain lock on relation branches_branch")
+
+    monkeypatch.setattr(branches.services, "branch_bulk_save", refuse)
+    response = client.post(reverse("exchange_confirm"), {"token": token})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "数据库暂时无法写入，本次没有写入任何数据。文件已保留，请稍后再点“确认导入”。" in body
+    assert "确认导入（1 条变化）" in body and response.context["token"] == token
+    assert "写入失败，可重试" in body  # the history line
+    record = ImportRecord.objects.get(dry_run=False)
+    assert (record.status, record.created, record.errors) == ("failed", 1, 0)
+    assert record.last_error == (
+        "OperationalError: could not obtain lock on relation branches_branch")
+    assert storages["exchange"].exists(token)
+    assert not Branch.objects.exists()
+
+    monkeypatch.undo()
+    again = client.post(reverse("exchange_confirm"), {"token": token})
+    assert again.status_code == 302
+    assert Branch.objects.get().code == "V-1"
+    assert not storages["exchange"].exists(token)
+    assert list(ImportRecord.objects.filter(dry_run=False).values_list("status", flat=True)
+                ) == ["ok", "failed"]

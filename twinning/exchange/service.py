@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
@@ -168,6 +168,9 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     changes: list[RowChange] = field(default_factory=list)
     written: bool = False
+    # Set when the database refused the write of a file with no problems: nothing was
+    # written, and the same file may be confirmed again.
+    failure: str = ""
     record: ImportRecord | None = None
 
     @property
@@ -362,24 +365,39 @@ def _write(
             Problem(None, _("写入时被拒绝（已全部撤销）：%(message)s") % {"message": message})
             for message in error.messages
         )
+    except DatabaseError as error:
+        # Down, read-only or a lock timeout: the transaction undid every row, and the file
+        # is still right, so it can be written again once the database answers.
+        logger.exception("import write failed")
+        report.failure = f"{type(error).__name__}: {error}"[:2000]
     else:
         report.written = True
 
 
-def _record(report: Report, user: Any) -> ImportRecord:
-    return ImportRecord.objects.create(
-        user=user,
-        kind=report.kind.key,
-        file_name=report.file_name[:255],
-        dry_run=report.dry_run,
-        status=ImportRecord.Status.OK if report.ok else ImportRecord.Status.REJECTED,
-        rows=report.rows,
-        created=report.created,
-        changed=report.changed,
-        unchanged=report.unchanged,
-        errors=len(report.problems),
-        problems=[str(p) for p in report.problems[:RECORDED_PROBLEMS]],
-    )
+def _record(report: Report, user: Any) -> ImportRecord | None:
+    if report.failure:
+        status = ImportRecord.Status.FAILED
+    else:
+        status = ImportRecord.Status.OK if report.ok else ImportRecord.Status.REJECTED
+    try:
+        return ImportRecord.objects.create(
+            user=user,
+            kind=report.kind.key,
+            file_name=report.file_name[:255],
+            dry_run=report.dry_run,
+            status=status,
+            rows=report.rows,
+            created=report.created,
+            changed=report.changed,
+            unchanged=report.unchanged,
+            errors=len(report.problems),
+            problems=[str(p) for p in report.problems[:RECORDED_PROBLEMS]],
+            last_error=report.failure,
+        )
+    except DatabaseError:
+        # The report still reaches the user; only its record is missing.
+        logger.exception("recording an import failed")
+        return None
 
 
 # Export and templates

@@ -93,6 +93,11 @@ def confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(problem))
         return _page(request, kinds, ImportForm(kinds=kinds), status=400)
     report = exchange.import_file(kind, name, data, user=request.user, dry_run=False)
+    if report.failure:
+        messages.error(request, _("数据库暂时无法写入，本次没有写入任何数据。文件已保留，"
+                                  "请稍后再点“确认导入”。"))
+        return _page(request, kinds, ImportForm(kinds=kinds, initial={"kind": kind}),
+                     report=report, token=token)
     exchange.forget_upload(request.session, token)
     if report.written:
         counts = {"name": name, "created": report.created, "changed": report.changed,

@@ -13,6 +13,8 @@ class ImportRecord(models.Model):
     class Status(models.TextChoices):
         OK = "ok", _("通过")
         REJECTED = "rejected", _("有错误，未写入")
+        # The file was right but the database refused the write; the upload is kept.
+        FAILED = "failed", _("写入失败，可重试")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.SET_NULL,
@@ -31,6 +33,8 @@ class ImportRecord(models.Model):
     errors = models.PositiveIntegerField(_("错误"), default=0)
     # The first problems found, as the clerk saw them, so a refused import can be explained.
     problems = models.JSONField(_("问题"), default=list, blank=True)
+    # Why a write failed (status FAILED), for whoever looks into it.
+    last_error = models.TextField(_("失败原因"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
