@@ -236,3 +236,43 @@ def test_a_database_refusal_at_confirmation_keeps_the_file_and_records_why(
     assert not storages["exchange"].exists(token)
     assert list(ImportRecord.objects.filter(dry_run=False).values_list("status", flat=True)
                 ) == ["ok", "failed"]
+
+
+# Encodings
+
+
+def test_a_latin1_csv_that_also_decodes_as_gb18030_is_read_as_western_with_a_warning(
+    client, department_user
+) -> None:
+    data = csv_bytes([["code", "name", "kind", "secretary"],
+                      ["E-1", "Müller Bäckerei GmbH", "enterprise", "Jürgen Müller"]], "latin-1")
+    assert data.decode("gb18030")  # the trap: it decodes, as "M黮ler B鋍kerei"
+    client.force_login(department_user)
+    response = _upload(client, "branches", None, "latin.csv", data)
+    report = response.context["report"]
+    assert report.ok and report.created == 1
+    change = report.changes[0]
+    assert ("名称", "", "Müller Bäckerei GmbH") in change.cells
+    assert ("书记", "", "Jürgen Müller") in change.cells
+    note = ("文件不是 UTF-8 编码，看起来是西文编码（Windows-1252/Latin-1），已按西文读取"
+            "（例如「E-1,Müller」）。请核对下面的内容；如有乱码，请在 Excel 中另存为"
+            "“CSV UTF-8（逗号分隔）”后重新上传。")
+    assert report.notes == [note]
+    assert note in response.content.decode()
+
+
+def test_a_gb18030_chinese_csv_is_read_without_a_warning(town) -> None:
+    rows = [HEADER, ["V-1", "后黄疃村", "村", town.code, "是"],
+            ["V-2", "都吉台村", "村", town.code, "否"]]
+    report = import_file("branches", "gb.csv", csv_bytes(rows, "gb18030"), user=None,
+                         dry_run=False)
+    assert report.ok and report.notes == [] and report.written
+    assert set(Branch.objects.values_list("name", flat=True)) == {"后黄疃村", "都吉台村"}
+
+
+def test_a_csv_that_is_neither_clearly_chinese_nor_clearly_western_is_refused() -> None:
+    # Half real Chinese, half Latin letters that GB18030 turns into rare characters.
+    data = "编码,名称\nV-1,北朱解村\n".encode("gb18030") + "V-2,Müller\n".encode("latin-1")
+    assert _refusal("mixed.csv", data) == [
+        "无法确定文件编码：按中文（GB18030）读出的文字有一部分不像中文，例如「V-2,M黮ler」。"
+        "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后再上传。"]

@@ -14,7 +14,7 @@ import unicodedata
 import warnings
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
@@ -46,6 +46,8 @@ class Table:
     rows: list[list[Any]]
     # The spreadsheet row number of each data row (the header is row 1).
     row_numbers: list[int]
+    # What the clerk should check before confirming (a guessed encoding).
+    notes: list[str] = field(default_factory=list)
 
 
 def column_letter(index: int) -> str:
@@ -85,25 +87,101 @@ def read_table(name: str, data: bytes) -> Table:
         raise FileProblem(_("文件是空的。"))
     if fmt == "xlsx":
         return _xlsx_table(data)
-    return _table(_csv_records(data))
+    encoding, notes = _csv_encoding(data)
+    table = _table(_csv_records(data, encoding))
+    table.notes = notes
+    return table
 
 
 def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f}".removesuffix(".0")
 
 
-def _csv_records(data: bytes) -> Iterator[list[Any]]:
+def _csv_encoding(data: bytes) -> tuple[str, list[str]]:
+    """The encoding a CSV was saved in, and a note for the clerk when it is a guess.
+
+    UTF-8 is certain when it decodes. Otherwise GB18030 decodes almost any bytes, Latin ones
+    too ("Müller" saved by a Western Excel reads as "M黮ler"), so the text it gives is judged:
+    Chinese in GB18030 is nearly all characters of GB2312, while Western letters paired with
+    the next byte make rare ones. Clearly Western text is read as Windows-1252 with a note;
+    text that is neither clearly Chinese nor clearly Western is refused.
+    """
     if data.startswith(ZIP_MAGIC):
         raise FileProblem(_("文件内容不是CSV（看起来是Excel文件），请把扩展名改为 .xlsx。"))
     if b"\x00" in data:
         raise FileProblem(
             _("文件内容不是CSV文本（可能是二进制文件或UTF-16编码），请另存为“CSV UTF-8”。")
         )
-    for encoding in ("utf-8-sig", "gb18030"):
-        if _decodes(data, encoding):
-            break
-    else:
+    if _decodes(data, "utf-8-sig"):
+        return "utf-8-sig", []
+    if not _decodes(data, "gb18030"):
         raise FileProblem(_("无法识别文件编码，请另存为 UTF-8 或 GB18030 编码的CSV。"))
+    common, rare = _gb_sample(data)
+    if common >= CHINESE_SHARE * (common + rare):
+        return "gb18030", []
+    if common <= WESTERN_SHARE * (common + rare) and _decodes(data, "cp1252"):
+        return "cp1252", [_western_note(data)]
+    raise FileProblem(
+        _("无法确定文件编码：按中文（GB18030）读出的文字有一部分不像中文，例如「%(sample)s」。"
+          "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后再上传。")
+        % {"sample": _rare_sample(data)}
+    )
+
+
+# Shares of GB2312 characters among the non-ASCII characters GB18030 decodes.
+CHINESE_SHARE = 0.9
+WESTERN_SHARE = 0.3
+SAMPLED_CHARACTERS = 20_000
+
+
+def _gb_sample(data: bytes) -> tuple[int, int]:
+    """(common, rare) among the first non-ASCII characters of the file read as GB18030:
+    common ones are in GB2312 (the 6,763 characters and the symbols of everyday text)."""
+    common = rare = 0
+    decoder = codecs.getincrementaldecoder("gb18030")()
+    view = memoryview(data)
+    for start in range(0, len(view), DECODE_CHUNK):
+        for char in decoder.decode(view[start:start + DECODE_CHUNK]):
+            if char.isascii():
+                continue
+            if _in_gb2312(char):
+                common += 1
+            else:
+                rare += 1
+        if common + rare >= SAMPLED_CHARACTERS:
+            break
+    return common, rare
+
+
+def _in_gb2312(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _rare_sample(data: bytes) -> str:
+    text = data[:DECODE_CHUNK].decode("gb18030", errors="replace")
+    for index, char in enumerate(text):
+        if not char.isascii() and not _in_gb2312(char):
+            return text[max(index - 6, 0):index + 6].strip()
+    return ""
+
+
+def _western_note(data: bytes) -> str:
+    sample = ""
+    text = data[:DECODE_CHUNK].decode("cp1252", errors="replace")
+    for index, char in enumerate(text):
+        if not char.isascii():
+            sample = text[max(index - 6, 0):index + 6].strip()
+            break
+    return _("文件不是 UTF-8 编码，看起来是西文编码（Windows-1252/Latin-1），已按西文读取"
+             "（例如「%(sample)s」）。请核对下面的内容；如有乱码，请在 Excel 中另存为"
+             "“CSV UTF-8（逗号分隔）”后重新上传。") % {"sample": sample}
+
+
+def _csv_records(data: bytes, encoding: str) -> Iterator[list[Any]]:
     # Decoded as it is parsed: the whole text as one string (and a StringIO's copy of it,
     # four bytes a character) cost 70 MB for a 10 MB file.
     return _csv_rows(io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline=""))

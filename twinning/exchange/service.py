@@ -167,6 +167,8 @@ class Report:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     changes: list[RowChange] = field(default_factory=list)
+    # What to check before confirming, though nothing is wrong (a guessed encoding).
+    notes: list[str] = field(default_factory=list)
     written: bool = False
     # Set when the database refused the write of a file with no problems: nothing was
     # written, and the same file may be confirmed again.
@@ -210,7 +212,9 @@ def import_file(kind_key: str, file_name: str, data: bytes, *, user: Any, dry_ru
     report = Report(kind=kind, file_name=file_name, dry_run=dry_run)
     resource = kind.resource_class(user=user, source=file_name)
     try:
-        plan = _plan(resource, read_table(file_name, data), report)
+        table = read_table(file_name, data)
+        report.notes = table.notes
+        plan = _plan(resource, table, report)
     except FileProblem as problem:
         report.problems.append(Problem(None, str(problem)))
         plan = None
