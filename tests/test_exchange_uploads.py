@@ -276,3 +276,161 @@ def test_a_csv_that_is_neither_clearly_chinese_nor_clearly_western_is_refused() 
     assert _refusal("mixed.csv", data) == [
         "无法确定文件编码：按中文（GB18030）读出的文字有一部分不像中文，例如「V-2,M黮ler」。"
         "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后再上传。"]
+
+
+# Imports run by a worker, with a progress page
+
+
+@pytest.fixture
+def with_worker(settings, monkeypatch) -> None:
+    """The production shape: the pages queue imports for a worker instead of running them.
+    Celery itself stays eager, so running a captured dispatch is the worker running it."""
+    from twinning.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
+def _status(client, record: ImportRecord) -> dict:
+    response = client.get(reverse("exchange_progress_status"), {"record": record.pk})
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_a_queued_check_and_confirmation_show_progress_then_the_result(
+    client, department_user, town, with_worker, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    from django.core.files.storage import storages
+
+    import twinning.exchange.resources as resources
+    import twinning.exchange.service as service
+
+    seen: list[dict] = []
+    report_progress = service._progress
+
+    def spy(record, **counts) -> None:
+        seen.append(counts)
+        report_progress(record, **counts)
+
+    monkeypatch.setattr(resources, "PROGRESS_EVERY", 1)
+    monkeypatch.setattr(service, "_progress", spy)
+    client.force_login(department_user)
+    rows = [HEADER, *([f"V-{n}", f"{n}村", "村", town.code, "是"] for n in range(3))]
+    with django_capture_on_commit_callbacks() as sent:
+        response = _upload(client, "branches", rows)
+    record = ImportRecord.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('exchange_progress')}?record={record.pk}"
+    assert (record.state, record.dry_run, len(sent)) == ("queued", True, 1)
+    page = client.get(response["Location"]).content.decode()
+    assert "正在检查「上传.csv」" in page and "<progress" in page and "import_progress.js" in page
+    assert _status(client, record) == {"state": "queued", "state_label": "排队中", "rows": 0,
+                                       "checked": 0, "written": 0, "done": False}
+
+    sent[0]()  # the worker runs the check
+    assert seen == [{"rows": 3}, {"checked": 1}, {"checked": 2}, {"checked": 3}]
+    assert _status(client, record)["done"] is True
+    result = client.get(response["Location"])
+    assert result.context["report"].created == 3 and result.context["token"] == record.token
+    assert "确认导入（3 条变化）" in result.content.decode()
+    assert storages["exchange"].exists(record.token) and not Branch.objects.exists()
+
+    seen.clear()
+    with django_capture_on_commit_callbacks() as sent:
+        confirmed = client.post(reverse("exchange_confirm"), {"token": record.token})
+    writing = ImportRecord.objects.get(dry_run=False)
+    assert confirmed["Location"] == f"{reverse('exchange_progress')}?record={writing.pk}"
+    assert writing.state == "queued" and not Branch.objects.exists()
+    sent[0]()  # the worker writes
+    writing.refresh_from_db()
+    assert (writing.state, writing.status, writing.checked, writing.written) == (
+        "done", "ok", 3, 3)
+    done = client.get(confirmed["Location"], follow=True)
+    assert "已导入「上传.csv」：新建 3 条，修改 0 条，0 条不变。" in done.content.decode()
+    assert Branch.objects.filter(code__startswith="V-").count() == 3
+    assert not storages["exchange"].exists(record.token)
+
+
+def test_a_queued_check_with_problems_shows_them_and_drops_the_file(
+    client, department_user, town, with_worker, django_capture_on_commit_callbacks
+) -> None:
+    from django.core.files.storage import storages
+
+    client.force_login(department_user)
+    rows = [HEADER, ["V-1", "一村", "村", "T-NONE", "是"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(client, "branches", rows)
+    record = ImportRecord.objects.get()
+    page = client.get(response["Location"])
+    body = page.content.decode()
+    assert "发现 1 处问题，没有写入任何数据。" in body and "找不到编码为「T-NONE」的镇街。" in body
+    assert "token" not in page.context and "确认导入" not in body
+    assert not storages["exchange"].exists(record.token)
+
+
+def test_someone_elses_import_progress_is_not_shown(
+    client, department_user, town_user, town, with_worker, django_capture_on_commit_callbacks
+) -> None:
+    client.force_login(department_user)
+    with django_capture_on_commit_callbacks():
+        _upload(client, "branches", [HEADER, ["V-1", "一村", "村", town.code, "是"]])
+    record = ImportRecord.objects.get()
+    client.force_login(town_user)
+    response = client.get(reverse("exchange_progress"), {"record": record.pk})
+    assert response.status_code == 302 and response["Location"] == reverse("exchange_import")
+    status = client.get(reverse("exchange_progress_status"), {"record": record.pk})
+    assert status.status_code == 404
+
+
+def test_a_crashed_import_is_finished_with_its_reason(department_user, monkeypatch) -> None:
+    from twinning.exchange import jobs
+    from twinning.exchange.tasks import run_import
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    record = ImportRecord.objects.create(user=department_user, kind="branches",
+                                         file_name="x.csv", dry_run=True, state="queued",
+                                         token="A" * 32)
+    monkeypatch.setattr(jobs, "_store", crash)
+    assert run_import.apply(args=[record.pk]).get() == "done"
+    record.refresh_from_db()
+    assert (record.state, record.status, record.last_error) == ("done", "failed",
+                                                                "RuntimeError: boom")
+    assert record.problems == ["导入时出错，没有写入任何数据，请稍后重试。"]
+    # Run again (a redelivered message): the finished import is left alone.
+    assert run_import.apply(args=[record.pk]).get() == "done"
+
+
+@pytest.fixture
+def kept_for_worker(settings, tmp_path: Path, monkeypatch) -> Path:
+    """Kept uploads in a folder the worker process (started after this) reads too."""
+    folder = tmp_path / "worker-imports"
+    folder.mkdir()
+    monkeypatch.setenv("IMPORT_TEMP_DIR", str(folder))
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "exchange": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                     "OPTIONS": {"location": str(folder)}},
+    }
+    return folder
+
+
+def test_a_real_worker_checks_a_queued_upload(
+    kept_for_worker: Path, real_worker: str, department_user, town
+) -> None:
+    from twinning.exchange.tasks import run_import
+
+    token = "W" * 32
+    (kept_for_worker / token).write_bytes(
+        csv_bytes([HEADER, ["V-1", "一村", "村", town.code, "是"]]))
+    record = ImportRecord.objects.create(user=department_user, kind="branches",
+                                         file_name="w.csv", dry_run=True, state="queued",
+                                         token=token)
+    assert run_import.apply_async(args=[record.pk], queue=real_worker).get(timeout=60) == "done"
+    record.refresh_from_db()
+    assert (record.state, record.status, record.rows, record.checked, record.created) == (
+        "done", "ok", 1, 1, 1)
+    assert record.result["changes"][0]["subject"]
+    assert (kept_for_worker / token).exists()  # kept for the confirmation
+    assert not Branch.objects.exists()

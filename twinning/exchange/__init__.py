@@ -21,6 +21,7 @@ from .service import (
     kept_upload,
     kind_named,
     kinds_for,
+    report_of,
     template_file,
 )
 
@@ -39,6 +40,7 @@ __all__ = [
     "UnknownKind",
     "kind_named",
     "kinds_for",
+    "report_of",
     "UploadNotFound",
     "forget_upload",
     "kept_upload",

@@ -169,6 +169,8 @@ class Report:
     changes: list[RowChange] = field(default_factory=list)
     # What to check before confirming, though nothing is wrong (a guessed encoding).
     notes: list[str] = field(default_factory=list)
+    # All the problems found, when `problems` holds only the first (a stored report).
+    problem_total: int | None = None
     written: bool = False
     # Set when the database refused the write of a file with no problems: nothing was
     # written, and the same file may be confirmed again.
@@ -178,6 +180,10 @@ class Report:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) if self.problem_total is None else self.problem_total
 
     @property
     def shown_changes(self) -> list[RowChange]:
@@ -200,17 +206,24 @@ class _Plan:
     where: dict[str, tuple[str, str]]  # key -> (letter, header as in the file)
 
 
-def import_file(kind_key: str, file_name: str, data: bytes, *, user: Any, dry_run: bool) -> Report:
+def import_file(
+    kind_key: str, file_name: str, data: bytes, *, user: Any, dry_run: bool,
+    record: ImportRecord | None = None,
+) -> Report:
     """Check a file of one register and, unless `dry_run` or any row is wrong, write it.
 
     `user` None is the command line. Nothing is written unless every row is right; the report
-    lists every problem and every row that would change (or did).
+    lists every problem and every row that would change (or did). With `record` (an import
+    sent to a worker) its progress is kept on that record, which then receives the result;
+    otherwise a new ImportRecord is written.
     """
     kind = KINDS[kind_key]
     if user is not None and not kind.may_import(user):
         raise PermissionDenied
     report = Report(kind=kind, file_name=file_name, dry_run=dry_run)
     resource = kind.resource_class(user=user, source=file_name)
+    if record is not None:
+        resource.on_progress = lambda checked: _progress(record, checked=checked)
     try:
         table = read_table(file_name, data)
         report.notes = table.notes
@@ -219,11 +232,20 @@ def import_file(kind_key: str, file_name: str, data: bytes, *, user: Any, dry_ru
         report.problems.append(Problem(None, str(problem)))
         plan = None
     if plan is not None:
+        if record is not None:
+            _progress(record, rows=report.rows)
         planned = _check(resource, plan, report)
         if report.ok and not dry_run and planned:
+            if record is not None:
+                _progress(record, checked=report.rows)
             _write(resource, planned, report, user)
-    report.record = _record(report, user)
+    report.record = _record(report, user, record)
     return report
+
+
+def _progress(record: ImportRecord, **counts: int) -> None:
+    # Outside any transaction of the import, so the progress page sees it at once.
+    ImportRecord.objects.filter(pk=record.pk).update(**counts)
 
 
 def _plan(resource: ExchangeResource, table: Table, report: Report) -> _Plan | None:
@@ -378,30 +400,71 @@ def _write(
         report.written = True
 
 
-def _record(report: Report, user: Any) -> ImportRecord | None:
+def _record(report: Report, user: Any, record: ImportRecord | None) -> ImportRecord | None:
     if report.failure:
         status = ImportRecord.Status.FAILED
     else:
         status = ImportRecord.Status.OK if report.ok else ImportRecord.Status.REJECTED
+    values = {
+        "status": status,
+        "state": ImportRecord.State.DONE,
+        "rows": report.rows,
+        "checked": report.rows if report.ok else 0,
+        "written": report.created + report.changed if report.written else 0,
+        "created": report.created,
+        "changed": report.changed,
+        "unchanged": report.unchanged,
+        "errors": len(report.problems),
+        "problems": [str(p) for p in report.problems[:RECORDED_PROBLEMS]],
+        "last_error": report.failure,
+        "result": _result(report),
+    }
     try:
-        return ImportRecord.objects.create(
-            user=user,
-            kind=report.kind.key,
-            file_name=report.file_name[:255],
-            dry_run=report.dry_run,
-            status=status,
-            rows=report.rows,
-            created=report.created,
-            changed=report.changed,
-            unchanged=report.unchanged,
-            errors=len(report.problems),
-            problems=[str(p) for p in report.problems[:RECORDED_PROBLEMS]],
-            last_error=report.failure,
-        )
+        if record is None:
+            return ImportRecord.objects.create(
+                user=user, kind=report.kind.key, file_name=report.file_name[:255],
+                dry_run=report.dry_run, **values)
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.save(update_fields=list(values))
+        return record
     except DatabaseError:
         # The report still reaches the user; only its record is missing.
         logger.exception("recording an import failed")
         return None
+
+
+def _result(report: Report) -> dict[str, Any]:
+    """What the preview shows of a report, as JSON: a worker's result is shown from it."""
+    return {
+        "problems": [
+            {"row": p.row, "message": str(p.message), "letter": p.letter, "header": p.header}
+            for p in report.shown_problems
+        ],
+        "changes": [
+            {"row": c.row, "created": c.created, "subject": str(c.subject),
+             "cells": [[str(label), str(before), str(after)] for label, before, after in c.cells]}
+            for c in report.shown_changes
+        ],
+        "notes": [str(note) for note in report.notes],
+    }
+
+
+def report_of(record: ImportRecord) -> Report:
+    """The report of a finished import, as stored on its record (first problems and changes)."""
+    result = record.result or {}
+    return Report(
+        kind=KINDS[record.kind], file_name=record.file_name, dry_run=record.dry_run,
+        rows=record.rows, created=record.created, changed=record.changed,
+        unchanged=record.unchanged,
+        problems=[Problem(**p) for p in result.get("problems", [])],
+        changes=[RowChange(row=c["row"], created=c["created"], subject=c["subject"],
+                           cells=[tuple(cell) for cell in c["cells"]])
+                 for c in result.get("changes", [])],
+        written=record.status == ImportRecord.Status.OK and not record.dry_run,
+        failure=record.last_error if record.status == ImportRecord.Status.FAILED else "",
+        notes=result.get("notes", []), problem_total=record.errors, record=record,
+    )
 
 
 # Export and templates
