@@ -409,7 +409,7 @@ def _record(report: Report, user: Any, record: ImportRecord | None) -> ImportRec
         "status": status,
         "state": ImportRecord.State.DONE,
         "rows": report.rows,
-        "checked": report.rows if report.ok else 0,
+        "checked": report.rows,
         "written": report.created + report.changed if report.written else 0,
         "created": report.created,
         "changed": report.changed,
