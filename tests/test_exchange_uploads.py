@@ -434,3 +434,24 @@ def test_a_real_worker_checks_a_queued_upload(
     assert record.result["changes"][0]["subject"]
     assert (kept_for_worker / token).exists()  # kept for the confirmation
     assert not Branch.objects.exists()
+
+
+def test_a_queue_that_is_down_runs_the_import_in_the_request(
+    client, department_user, town, with_worker, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    from kombu.exceptions import OperationalError
+
+    from twinning.exchange.tasks import run_import
+
+    def down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(run_import, "delay", down)
+    client.force_login(department_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(client, "branches", [HEADER, ["V-1", "一村", "村", town.code, "是"]])
+    record = ImportRecord.objects.get()
+    assert (record.state, record.status, record.created) == ("done", "ok", 1)
+    page = client.get(response["Location"])
+    assert page.context["token"] == record.token
+    assert "确认导入（1 条变化）" in page.content.decode()

@@ -5,17 +5,20 @@ runs it (`tasks.run_import`) and the progress page follows the record. In the em
 (no broker) the pages run the import in-process instead, as `import_file` always did.
 """
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
 
 from twinning.models import ImportRecord
 
 from .service import KINDS, TOKEN_SHAPE, _store, import_file
 
 State = ImportRecord.State
+logger = logging.getLogger(__name__)
 
 
 def import_queue(
@@ -28,10 +31,19 @@ def import_queue(
         user=user, kind=kind_key, file_name=file_name[:255], dry_run=dry_run,
         state=State.QUEUED, token=token,
     )
+    transaction.on_commit(lambda: _send(record.pk))
+    return record
+
+
+def _send(record_id: int) -> None:
     from .tasks import run_import
 
-    transaction.on_commit(lambda: run_import.delay(record.pk))
-    return record
+    try:
+        run_import.delay(record_id)
+    except BrokerError:
+        # No queue: run it here, as the embedded mode does, rather than leave it waiting.
+        logger.warning("broker unavailable; import %s runs in the request", record_id)
+        import_run(record_id)
 
 
 def import_run(record_id: int) -> str:
