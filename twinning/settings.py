@@ -320,7 +320,20 @@ HELP_STALE_DAYS = envint("HELP_STALE_DAYS", 30)
 
 # Spreadsheet import and export (twinning/exchange/).
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
-IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 50_000)
+# A city at ten times the reference has about 60,000 members, and its member register is the
+# largest file a clerk sends in one go; blank rows count too, so a file of empty lines stops.
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 100_000)
+# The widest register (monthly updates) has 12 columns; a far wider sheet is not one of ours.
+IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", 64)
+# Twice the longest text any form takes (a monthly summary, 5,000 characters).
+IMPORT_MAX_CELL_CHARS = envint("IMPORT_MAX_CELL_CHARS", 10_000)
+# What an .xlsx may unpack to: 100,000 member rows as openpyxl writes them unpack to 37 MB
+# (Excel's shared strings make it smaller); a zip bomb that unpacks further stops before
+# anything is parsed, since the reader keeps shared strings in memory.
+IMPORT_MAX_UNPACKED_BYTES = envint("IMPORT_MAX_UNPACKED_BYTES", 64 * 1024 * 1024)
+# How many times larger than its packed size a part of an .xlsx may unpack: honest sheets
+# pack 5 to 15 times (a 100,000-row export: 13), a zip bomb hundreds of times.
+IMPORT_MAX_XLSX_RATIO = envint("IMPORT_MAX_XLSX_RATIO", 100)
 # Seconds an uploaded file waits for its confirmation before it is thrown away.
 IMPORT_UPLOAD_MAX_AGE = envint("IMPORT_UPLOAD_MAX_AGE", 3600)
 

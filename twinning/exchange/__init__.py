@@ -13,12 +13,15 @@ from .service import (
     Problem,
     Report,
     UnknownKind,
+    UploadNotFound,
     export_file,
+    forget_upload,
     import_file,
     keep_upload,
+    kept_upload,
     kind_named,
     kinds_for,
-    take_upload,
+    report_of,
     template_file,
 )
 
@@ -37,6 +40,9 @@ __all__ = [
     "UnknownKind",
     "kind_named",
     "kinds_for",
-    "take_upload",
+    "report_of",
+    "UploadNotFound",
+    "forget_upload",
+    "kept_upload",
     "template_file",
 ]

@@ -11,7 +11,7 @@ import copy
 import datetime
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -31,6 +31,8 @@ from twinning.periods import format_period, parse_period
 from .files import unescape_formula
 
 IN_BATCH = 1000
+# How often a long check reports how far it has got.
+PROGRESS_EVERY = 500
 EXPORT_CHUNK = 2000
 EMPTY = ("", None)
 
@@ -336,6 +338,15 @@ class ExchangeResource(ModelResource):
         self.source = source
         # Each stored row the file names, as it was before the import, by primary key.
         self.stored: dict[Any, Model] = {}
+        # Told the number of rows checked so far, every PROGRESS_EVERY rows (a progress page).
+        self.on_progress: Callable[[int], None] | None = None
+        self.rows_checked = 0
+
+    def after_import_row(self, row: Any, row_result: Any, **kwargs: Any) -> None:
+        super().after_import_row(row, row_result, **kwargs)
+        self.rows_checked += 1
+        if self.on_progress is not None and self.rows_checked % PROGRESS_EVERY == 0:
+            self.on_progress(self.rows_checked)
 
     @classmethod
     def columns(cls) -> list[Column]:

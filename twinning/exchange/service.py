@@ -8,6 +8,7 @@ import, checked only or written, leaves an ImportRecord.
 """
 
 import logging
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
@@ -171,12 +172,23 @@ class Report:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     changes: list[RowChange] = field(default_factory=list)
+    # What to check before confirming, though nothing is wrong (a guessed encoding).
+    notes: list[str] = field(default_factory=list)
+    # All the problems found, when `problems` holds only the first (a stored report).
+    problem_total: int | None = None
     written: bool = False
+    # Set when the database refused the write of a file with no problems: nothing was
+    # written, and the same file may be confirmed again.
+    failure: str = ""
     record: ImportRecord | None = None
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) if self.problem_total is None else self.problem_total
 
     @property
     def shown_changes(self) -> list[RowChange]:
@@ -199,28 +211,46 @@ class _Plan:
     where: dict[str, tuple[str, str]]  # key -> (letter, header as in the file)
 
 
-def import_file(kind_key: str, file_name: str, data: bytes, *, user: Any, dry_run: bool) -> Report:
+def import_file(
+    kind_key: str, file_name: str, data: bytes, *, user: Any, dry_run: bool,
+    record: ImportRecord | None = None,
+) -> Report:
     """Check a file of one register and, unless `dry_run` or any row is wrong, write it.
 
     `user` None is the command line. Nothing is written unless every row is right; the report
-    lists every problem and every row that would change (or did).
+    lists every problem and every row that would change (or did). With `record` (an import
+    sent to a worker) its progress is kept on that record, which then receives the result;
+    otherwise a new ImportRecord is written.
     """
     kind = KINDS[kind_key]
     if user is not None and not kind.may_import(user):
         raise PermissionDenied
     report = Report(kind=kind, file_name=file_name, dry_run=dry_run)
     resource = kind.resource_class(user=user, source=file_name)
+    if record is not None:
+        resource.on_progress = lambda checked: _progress(record, checked=checked)
     try:
-        plan = _plan(resource, read_table(file_name, data), report)
+        table = read_table(file_name, data)
+        report.notes = table.notes
+        plan = _plan(resource, table, report)
     except FileProblem as problem:
         report.problems.append(Problem(None, str(problem)))
         plan = None
     if plan is not None:
+        if record is not None:
+            _progress(record, rows=report.rows)
         planned = _check(resource, plan, report)
         if report.ok and not dry_run and planned:
+            if record is not None:
+                _progress(record, checked=report.rows)
             _write(resource, planned, report, user)
-    report.record = _record(report, user)
+    report.record = _record(report, user, record)
     return report
+
+
+def _progress(record: ImportRecord, **counts: int) -> None:
+    # Outside any transaction of the import, so the progress page sees it at once.
+    ImportRecord.objects.filter(pk=record.pk).update(**counts)
 
 
 def _plan(resource: ExchangeResource, table: Table, report: Report) -> _Plan | None:
@@ -366,23 +396,79 @@ def _write(
             Problem(None, _("写入时被拒绝（已全部撤销）：%(message)s") % {"message": message})
             for message in error.messages
         )
+    except DatabaseError as error:
+        # Down, read-only or a lock timeout: the transaction undid every row, and the file
+        # is still right, so it can be written again once the database answers.
+        logger.exception("import write failed")
+        report.failure = f"{type(error).__name__}: {error}"[:2000]
     else:
         report.written = True
 
 
-def _record(report: Report, user: Any) -> ImportRecord:
-    return ImportRecord.objects.create(
-        user=user,
-        kind=report.kind.key,
-        file_name=report.file_name[:255],
-        dry_run=report.dry_run,
-        status=ImportRecord.Status.OK if report.ok else ImportRecord.Status.REJECTED,
-        rows=report.rows,
-        created=report.created,
-        changed=report.changed,
-        unchanged=report.unchanged,
-        errors=len(report.problems),
-        problems=[str(p) for p in report.problems[:RECORDED_PROBLEMS]],
+def _record(report: Report, user: Any, record: ImportRecord | None) -> ImportRecord | None:
+    if report.failure:
+        status = ImportRecord.Status.FAILED
+    else:
+        status = ImportRecord.Status.OK if report.ok else ImportRecord.Status.REJECTED
+    values = {
+        "status": status,
+        "state": ImportRecord.State.DONE,
+        "rows": report.rows,
+        "checked": report.rows,
+        "written": report.created + report.changed if report.written else 0,
+        "created": report.created,
+        "changed": report.changed,
+        "unchanged": report.unchanged,
+        "errors": len(report.problems),
+        "problems": [str(p) for p in report.problems[:RECORDED_PROBLEMS]],
+        "last_error": report.failure,
+        "result": _result(report),
+    }
+    try:
+        if record is None:
+            return ImportRecord.objects.create(
+                user=user, kind=report.kind.key, file_name=report.file_name[:255],
+                dry_run=report.dry_run, **values)
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.save(update_fields=list(values))
+        return record
+    except DatabaseError:
+        # The report still reaches the user; only its record is missing.
+        logger.exception("recording an import failed")
+        return None
+
+
+def _result(report: Report) -> dict[str, Any]:
+    """What the preview shows of a report, as JSON: a worker's result is shown from it."""
+    return {
+        "problems": [
+            {"row": p.row, "message": str(p.message), "letter": p.letter, "header": p.header}
+            for p in report.shown_problems
+        ],
+        "changes": [
+            {"row": c.row, "created": c.created, "subject": str(c.subject),
+             "cells": [[str(label), str(before), str(after)] for label, before, after in c.cells]}
+            for c in report.shown_changes
+        ],
+        "notes": [str(note) for note in report.notes],
+    }
+
+
+def report_of(record: ImportRecord) -> Report:
+    """The report of a finished import, as stored on its record (first problems and changes)."""
+    result = record.result or {}
+    return Report(
+        kind=KINDS[record.kind], file_name=record.file_name, dry_run=record.dry_run,
+        rows=record.rows, created=record.created, changed=record.changed,
+        unchanged=record.unchanged,
+        problems=[Problem(**p) for p in result.get("problems", [])],
+        changes=[RowChange(row=c["row"], created=c["created"], subject=c["subject"],
+                           cells=[tuple(cell) for cell in c["cells"]])
+                 for c in result.get("changes", [])],
+        written=record.status == ImportRecord.Status.OK and not record.dry_run,
+        failure=record.last_error if record.status == ImportRecord.Status.FAILED else "",
+        notes=result.get("notes", []), problem_total=record.errors, record=record,
     )
 
 
@@ -415,45 +501,69 @@ def template_file(kind_key: str, fmt: str) -> bytes:
 
 SESSION_KEY = "exchange_uploads"
 KEPT_PER_SESSION = 5
+TOKEN_BYTES = 24
+# What `secrets.token_urlsafe(TOKEN_BYTES)` makes: anything else never reaches the storage, so
+# ".", "..", slashes or a name of someone else's file cannot open or delete a file.
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{32}")
+
+
+class UploadNotFound(FileProblem):
+    """A confirmation token this user and session did not get, or whose file has gone."""
 
 
 def _store() -> Any:
     return storages["exchange"]
 
 
-def keep_upload(session: Any, kind_key: str, file_name: str, data: bytes) -> str:
-    """Keep an uploaded file server-side; the browser gets only a random token."""
+def keep_upload(session: Any, kind_key: str, file_name: str, data: bytes, *, user: Any) -> str:
+    """Keep an uploaded file server-side; the browser gets only a random token, valid for
+    this user in this session."""
     purge_uploads()
-    token = secrets.token_urlsafe(24)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
     _store().save(token, ContentFile(data))
     uploads = dict(session.get(SESSION_KEY, {}))
-    uploads[token] = {"kind": kind_key, "name": file_name, "at": time.time()}
+    uploads[token] = {"kind": kind_key, "name": file_name, "at": time.time(), "user": user.pk}
     for old in sorted(uploads, key=lambda t: uploads[t]["at"])[:-KEPT_PER_SESSION]:
         _forget(uploads, old)
     session[SESSION_KEY] = uploads
     return token
 
 
-def take_upload(session: Any, token: str) -> tuple[str, str, bytes]:
-    """The (kind, file name, content) kept under `token` for this session, then forgotten.
+def kept_upload(session: Any, token: Any, *, user: Any) -> tuple[str, str, bytes]:
+    """The (kind, file name, content) kept under `token` for this user and session.
 
-    A token from another session, or one older than IMPORT_UPLOAD_MAX_AGE, finds nothing.
+    The file stays until `forget_upload`, so a confirmation the database refused can be
+    pressed again. Any token this session was not given (another session's, an odd value, one
+    older than IMPORT_UPLOAD_MAX_AGE) raises UploadNotFound before any file is looked at.
     """
-    uploads = dict(session.get(SESSION_KEY, {}))
-    entry = uploads.get(token)
-    fresh = entry is not None and time.time() - entry["at"] <= settings.IMPORT_UPLOAD_MAX_AGE
+    gone = UploadNotFound(_("这次上传已过期或不存在，请重新上传文件。"))
+    if not isinstance(token, str) or not TOKEN_SHAPE.fullmatch(token):
+        raise gone
+    entry = session.get(SESSION_KEY, {}).get(token)
+    if entry is None or entry.get("user") != user.pk:
+        raise gone
+    if time.time() - entry["at"] > settings.IMPORT_UPLOAD_MAX_AGE:
+        forget_upload(session, token)
+        raise gone
     try:
-        if not fresh or not _store().exists(token):
-            raise FileProblem(_("这次上传已过期或不存在，请重新上传文件。"))
         with _store().open(token, "rb") as kept:
             data = kept.read()
-    finally:
-        _forget(uploads, token)
-        session[SESSION_KEY] = uploads
+    except FileNotFoundError:
+        forget_upload(session, token)
+        raise gone from None
     return entry["kind"], entry["name"], data
 
 
+def forget_upload(session: Any, token: str) -> None:
+    """Delete a kept upload of this session (after it was written or refused for good)."""
+    uploads = dict(session.get(SESSION_KEY, {}))
+    if token in uploads:
+        _forget(uploads, token)
+        session[SESSION_KEY] = uploads
+
+
 def _forget(uploads: dict, token: str) -> None:
+    # Only ever called with a token this session was given, so the name is one we made.
     uploads.pop(token, None)
     if _store().exists(token):
         _store().delete(token)

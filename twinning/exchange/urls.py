@@ -8,6 +8,8 @@ from .service import KINDS
 urlpatterns = [
     path("exchange/", views.import_page, name="exchange_import"),
     path("exchange/confirm/", views.confirm, name="exchange_confirm"),
+    path("exchange/progress/", views.progress, name="exchange_progress"),
+    path("exchange/progress/status/", views.progress_status, name="exchange_progress_status"),
     path(
         "exchange/templates/<slug:kind>.<slug:fmt>",
         views.template,
