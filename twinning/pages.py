@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -87,10 +87,13 @@ def run(action: Callable[..., T], /, refused: str = "", **kwargs: Any) -> Outcom
     comes back as the outcome's error instead of a 500.
 
     The one place a view's write is caught: `attempt` (a form), `press` (a button) and the
-    pages without a single form (a formset, a rating sheet) all go through here.
+    pages without a single form (a formset, a rating sheet) all go through here. The service
+    runs in its own transaction (a savepoint inside another), so a refused write leaves
+    nothing half done and the connection usable for showing the page again.
     """
     try:
-        return Outcome(result=action(**kwargs))
+        with transaction.atomic():
+            return Outcome(result=action(**kwargs))
     except ValidationError as error:
         return Outcome(error=error)
     except DatabaseError:
