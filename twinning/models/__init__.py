@@ -27,6 +27,7 @@ from .mutual_help import (
     Secondment,
 )
 from .reminders import ReminderLog
+from .submissions import SubmitToken
 
 __all__ = [
     "AdvisorSettings",
@@ -52,6 +53,7 @@ __all__ = [
     "Profile",
     "ProjectProgress",
     "ReminderLog",
+    "SubmitToken",
     "ReopenRequest",
     "Role",
     "Secondment",
