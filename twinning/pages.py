@@ -14,7 +14,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from . import permissions
 
@@ -66,8 +66,8 @@ def show_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 # What a user sees when the database refuses a write: down, read-only, a lock timeout.
-DATABASE_REFUSED = _lazy("数据库暂时无法保存，您填写的内容已保留，请稍后再试。")
-DATABASE_REFUSED_BUTTON = _lazy("数据库暂时无法保存，请稍后再试。")
+DATABASE_REFUSED = gettext_lazy("数据库暂时无法保存，您填写的内容已保留，请稍后再试。")
+DATABASE_REFUSED_BUTTON = gettext_lazy("数据库暂时无法保存，请稍后再试。")
 
 
 @dataclass(frozen=True)
