@@ -108,3 +108,28 @@ def test_two_posts_at_once_save_one_meeting(department_user, monkeypatch) -> Non
     assert not any(thread.is_alive() for thread in threads)
     assert answers == [302, 302]
     assert JointMeeting.objects.count() == 1
+
+
+def test_a_refused_button_gives_its_token_back(client, department_user, monkeypatch) -> None:
+    """A press the database refused may be tried again with the same page."""
+    from django.db import OperationalError
+
+    from reports import services as bulletin_services
+    from tests.factories import BulletinFactory
+
+    bulletin = BulletinFactory(state="ready")
+    client.force_login(department_user)
+    url = reverse("bulletin_publish", args=[bulletin.pk])
+    data = _form(client, url)
+    publish = bulletin_services.bulletin_publish
+
+    def refuse(**kwargs: Any) -> Any:
+        raise OperationalError("cannot execute UPDATE in a read-only transaction")
+
+    monkeypatch.setattr(bulletin_services, "bulletin_publish", refuse)
+    client.post(url, data)
+    assert not SubmitToken.objects.exists()
+    monkeypatch.setattr(bulletin_services, "bulletin_publish", publish)
+    client.post(url, data)
+    bulletin.refresh_from_db()
+    assert bulletin.state == "published"

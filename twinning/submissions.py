@@ -30,6 +30,17 @@ KEEP = datetime.timedelta(days=2)
 REDIRECTS = (301, 302, 303, 307, 308)
 
 
+def _saved(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether the POST went through: it led on to another page, and said nothing went wrong
+    (a refused button press also leads back, with an error message)."""
+    if response.status_code not in REDIRECTS or not response.has_header("Location"):
+        return False
+    # The messages this request added; iterating the storage itself would mark the earlier
+    # ones as read.
+    added = getattr(getattr(request, "_messages", None), "_queued_messages", [])
+    return not any(message.level >= messages.ERROR for message in added)
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -55,7 +66,7 @@ class OnceMiddleware:
                 logger.exception("claiming a form token failed")
                 return self.get_response(request)
             response = self.get_response(request)
-            if response.status_code in REDIRECTS and response.has_header("Location"):
+            if _saved(request, response):
                 claim.url = response["Location"][:500]
                 claim.save(update_fields=["url"])
             else:
