@@ -14,7 +14,7 @@ from branches.models import Town
 from .. import permissions
 from ..audit import audit_trail
 from ..models import JointCommittee, MonthlyAttachment, MonthlyUpdate, ReopenRequest
-from ..pages import attempt, get_visible, run, show_errors
+from ..pages import DATABASE_REFUSED_BUTTON, attempt, get_visible, run, show_errors
 from ..periods import chinese_period, format_period
 from . import rules, selectors, services
 from .forms import MonthlyUpdateForm, ReasonForm, ReopenDecisionForm, ReviewForm
@@ -155,9 +155,9 @@ def monthly_reopen_decide(request: HttpRequest, code: str, period: datetime.date
     pending = state.pending_request
     if request.method == "POST" and form.is_valid() and pending is not None:
         grant = form.cleaned_data["decision"] == "grant"
-        done = attempt(form, services.reopen_request_decide, request=pending, user=request.user,
-                       grant=grant, note=form.cleaned_data["note"])
-        if done is not None:
+        decided = attempt(form, services.reopen_request_decide, request=pending,
+                          user=request.user, grant=grant, note=form.cleaned_data["note"])
+        if decided is not None:
             done = _("已同意重新开放，书记可以补报。") if grant else _("已告知书记不同意的理由。")
             messages.success(request, done)
             return redirect(_month_url(state))
@@ -189,7 +189,8 @@ def monthly_attachment_delete(
     attachment = _get_attachment(state, attachment_id)
     error = state.closed_reason
     if request.method == "POST" and not error:
-        outcome = run(services.attachment_delete, attachment=attachment, user=request.user)
+        outcome = run(services.attachment_delete, refused=str(DATABASE_REFUSED_BUTTON),
+                      attachment=attachment, user=request.user)
         if outcome.error is None:
             messages.success(request, _("已删除附件「%(name)s」。") % {"name": attachment.name})
             return redirect(_month_url(state))
