@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from twinning.models import CommitteeVillage, JointCommittee
+from twinning.periods import future_dates
 
 from .models import Branch, Member, Town, UnitOffer
 
@@ -124,6 +125,9 @@ def branch_set_offers(*, branch: Branch, towns: Sequence[Town]) -> Branch:
 @transaction.atomic
 def member_save(*, member: Member | None = None, **values: Any) -> Member:
     """Create a member, or change one."""
+    future = future_dates(joined_on=values.get("joined_on"))
+    if future:
+        raise ValidationError(future)
     return _assign_and_save(member or Member(), MEMBER_FIELDS, values)
 
 
@@ -195,4 +199,7 @@ def member_bulk_save(*, members: Sequence[Member]) -> None:
             _field_rules(member, ["branch"])
         except ValidationError as error:
             _refuse(member, error.message_dict)
+        future = future_dates(joined_on=member.joined_on)
+        if future:
+            _refuse(member, future)
     _bulk_save(Member, members, MEMBER_FIELDS)

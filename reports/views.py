@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from branches.models import Branch, Town
 from twinning import permissions
 from twinning.models import JointCommittee
-from twinning.pages import get_visible, paginate
+from twinning.pages import DATABASE_REFUSED_BUTTON, attempt, get_visible, paginate, press, run
 from twinning.periods import chinese_period, format_period, parse_period, previous_month
 
 from . import services, tasks
@@ -54,9 +55,12 @@ def bulletin_build(request: HttpRequest) -> HttpResponse:
         for error in form.errors.get("period", []):
             messages.error(request, error)
         return redirect("bulletin_list")
-    bulletin = services.bulletin_request(period=form.cleaned_data["period"], user=request.user)
+    bulletin = press(request, services.bulletin_request,
+                     lambda made: _("已开始生成%(title)s。") % {"title": str(made)},
+                     period=form.cleaned_data["period"], user=request.user)
+    if bulletin is None:
+        return redirect("bulletin_list")
     tasks.dispatch(bulletin.pk)
-    messages.info(request, _("已开始生成%(title)s。") % {"title": str(bulletin)})
     return redirect(bulletin)
 
 
@@ -95,12 +99,9 @@ def bulletin_pdf(request: HttpRequest, pk: int) -> FileResponse:
 def bulletin_publish(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = _get_bulletin(request, pk, "publish")
     if request.method == "POST":
-        try:
-            services.bulletin_publish(bulletin=bulletin, user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("%(title)s已发布。") % {"title": str(bulletin)})
+        press(request, services.bulletin_publish,
+              lambda published: _("%(title)s已发布。") % {"title": str(published)},
+              bulletin=bulletin, user=request.user)
         return redirect(bulletin)
     return render(request, "reports/bulletin_publish.html", {"bulletin": bulletin})
 
@@ -112,8 +113,7 @@ def bulletin_text(request: HttpRequest, period: datetime.date) -> HttpResponse:
     month = period
     text = BulletinText.objects.filter(period=month).first() or BulletinText(period=month)
     form = BulletinTextForm(request.POST or None, instance=text)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and attempt(form, form.save):
         messages.success(request, _("已保存，下次生成通报时使用。"))
         return redirect("bulletin_list")
     return render(
@@ -157,8 +157,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def notification_list(request: HttpRequest) -> HttpResponse:
     notes = list(Notification.objects.filter(user=request.user)[:100])
     if request.method == "POST":
-        Notification.objects.filter(user=request.user, read_at__isnull=True).update(
-            read_at=timezone.now()
-        )
+        refused = run(_mark_read, user=request.user, refused=str(DATABASE_REFUSED_BUTTON))
+        if refused.error is not None:
+            messages.error(request, " ".join(refused.messages))
         return redirect("notification_list")
     return render(request, "reports/notification_list.html", {"notifications": notes})
+
+
+def _mark_read(*, user: Any) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

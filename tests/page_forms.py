@@ -15,6 +15,7 @@ class Field:
     value: list[str] = field(default_factory=list)
     options: list[str] = field(default_factory=list)
     required: bool = False
+    chosen: bool = False  # a select: whether the page marked an option selected
 
 
 @dataclass
@@ -56,12 +57,14 @@ class _Reader(HTMLParser):
         self.form: PageForm | None = None
         self.select: Field | None = None
         self.textarea: Field | None = None
+        self.repeated: set[str] = set()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {key: value or "" for key, value in attrs}
         if tag == "form" and a.get("method", "get").lower() == "post":
             self.form = PageForm(action=a.get("action", ""))
             self.forms.append(self.form)
+            self.repeated = set()
         if self.form is None or "disabled" in a:
             return
         name = a.get("name")
@@ -80,8 +83,11 @@ class _Reader(HTMLParser):
                 entry.options.append(a.get("value", "on"))
                 if "checked" in a:
                     entry.value.append(a.get("value", "on"))
+            elif name in self.repeated:
+                entry.value.append(a.get("value", ""))  # one name, several values
             else:
                 entry.value = [a.get("value", "")]
+                self.repeated.add(name)
         elif tag == "select" and name:
             kind = "select-multiple" if "multiple" in a else "select"
             self.select = Field(name, kind, required="required" in a)
@@ -91,13 +97,16 @@ class _Reader(HTMLParser):
             self.select.options.append(value)
             if "selected" in a:
                 self.select.value.append(value)
+                self.select.chosen = True
         elif tag == "textarea" and name:
             self.textarea = Field(name, "textarea", [""], required="required" in a)
             self.form.fields[name] = self.textarea
 
     def handle_data(self, data: str) -> None:
         if self.textarea is not None:
-            self.textarea.value = [self.textarea.value[0] + data]
+            text = self.textarea.value[0] + data
+            # A browser drops the newline that follows <textarea>.
+            self.textarea.value = [text if self.textarea.value[0] else text.removeprefix("\n")]
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":

@@ -3,7 +3,17 @@
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+
+def future_dates(**dates: datetime.date | None) -> dict[str, str]:
+    """The named dates that lie after today, each with the reason: a day something happened
+    on (a member joined, a committee was founded) cannot be in the future. Dates planned
+    ahead (a due date, a round's closing) do not come here."""
+    today = timezone.localdate()
+    return {name: _("日期不能晚于今天。") for name, day in dates.items()
+            if day is not None and day > today}
 
 
 def month_start(day: datetime.date) -> datetime.date:

@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 from branches.models import Branch, Town
 
 from .models import CommitteeVillage, JointCommittee
+from .periods import future_dates
 
 BATCH_SIZE = 500
 
@@ -162,6 +163,15 @@ def committee_bulk_create(*, plans: Sequence[CommitteePlan]) -> list[JointCommit
     return committees
 
 
+def _refuse_future(**dates: datetime.date) -> None:
+    """A committee's founding, a village's joining or leaving and a dissolution take effect
+    the day they name: one after today would count as done already (villages taken, rounds
+    joined)."""
+    future = future_dates(**dates)
+    if future:
+        raise ValidationError(future)
+
+
 def _planned_committee(
     plan: CommitteePlan, taken: Mapping[int, str], existing: set[str]
 ) -> JointCommittee:
@@ -181,6 +191,7 @@ def _planned_committee(
     # only constraint is on a dissolution date a new committee does not have.
     committee.full_clean(exclude=["urban", "town"], validate_unique=False,
                          validate_constraints=False)
+    _refuse_future(established_on=plan.established_on)
     if plan.code in existing:
         raise ValidationError({"code": _("编码已被其他联合党组织使用。")})
     errors = village_errors(villages, town=town, taken=taken)
@@ -217,6 +228,7 @@ def committee_update(
     committee = JointCommittee.objects.select_for_update().get(pk=committee.pk)
     check_active(committee)
     check_urban(urban)
+    _refuse_future(established_on=established_on)
     first_joined = committee.memberships.aggregate(first=Min("joined_on"))["first"]
     if first_joined and established_on > first_joined:
         raise ValidationError(
@@ -242,6 +254,7 @@ def committee_add_village(
     check_active(committee)
     current = _active_villages(committee)
     _check_villages([*current, village], town=committee.town, committee=committee)
+    _refuse_future(joined_on=joined_on)
     if joined_on < committee.established_on:
         raise ValidationError({"joined_on": _("加入日期不能早于联合党组织成立日期。")})
     membership = CommitteeVillage(committee=committee, village=village, joined_on=joined_on)
@@ -272,6 +285,7 @@ def committee_remove_village(
             )
             % {"left": len(remaining), "min": JointCommittee.MIN_VILLAGES}
         )
+    _refuse_future(left_on=left_on)
     if left_on < membership.joined_on:
         raise ValidationError({"left_on": _("退出日期不能早于加入日期。")})
     membership.left_on = left_on
@@ -319,6 +333,7 @@ def committee_dissolve(
     """Dissolve a committee: its villages leave on the same day and become free to join others."""
     committee = JointCommittee.objects.select_for_update().get(pk=committee.pk)
     check_active(committee)
+    _refuse_future(dissolved_on=dissolved_on)
     if dissolved_on < committee.established_on:
         raise ValidationError({"dissolved_on": _("撤销日期不能早于成立日期。")})
     active = list(committee.memberships.filter(left_on__isnull=True).select_related("village"))

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # After authentication and messages: a repeated form is answered with a message.
+    "twinning.submissions.OnceMiddleware",
     "twinning.middleware.ContentSecurityPolicyMiddleware",
     "twinning.middleware.PersonalDataMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
@@ -92,6 +94,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["twinning.templatetags.once"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

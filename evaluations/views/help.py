@@ -2,7 +2,7 @@
 assigning a helper, dated follow-ups and closing a case."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,7 +13,7 @@ from branches.models import Town
 from twinning import permissions
 from twinning.audit import audit_trail, personal_data_read
 from twinning.models import Role
-from twinning.pages import paginate, show_errors
+from twinning.pages import attempt, paginate
 
 from ..forms.reviews import FollowUpForm, HelpAssignForm, HelpCloseForm
 from ..models import HelpAssignment, HelpFollowUp, MemberReview, ReviewRound
@@ -68,11 +68,9 @@ def help_assign(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, initial=initial, helper_qs=selectors.helper_choices(review)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.help_assign(review=review, **form.cleaned_data, user=request.user)
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
+        saved = attempt(form, services.help_assign, review=review, **form.cleaned_data,
+                        user=request.user)
+        if saved is not None:
             messages.success(request, _("已安排%(helper)s帮促%(member)s。") % {
                 "helper": saved.helper.name, "member": review.member.name})
             return redirect(saved)
@@ -100,12 +98,8 @@ def help_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("该帮促已结束。"))
             return redirect(assignment)
         if form.is_valid():
-            try:
-                services.help_follow_up_add(assignment=assignment, **form.cleaned_data,
-                                            user=user)
-            except ValidationError as error:
-                show_errors(form, error)
-            else:
+            if attempt(form, services.help_follow_up_add, assignment=assignment,
+                       **form.cleaned_data, user=user):
                 messages.success(request, _("已记录跟进情况。"))
                 return redirect(assignment)
     personal_data_read(request, _("帮促详情"), [assignment.review.member_id])
@@ -138,11 +132,7 @@ def help_close(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(assignment)
     form = HelpCloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.help_close(assignment=assignment, **form.cleaned_data)
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
+        if attempt(form, services.help_close, assignment=assignment, **form.cleaned_data):
             messages.success(request, _("帮促已结束。"))
             return redirect(assignment)
     return render(request, "evaluations/help_close.html",

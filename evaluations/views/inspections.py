@@ -13,7 +13,7 @@ from pathlib import PurePath
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,7 +24,7 @@ from branches.models import Town
 from twinning import permissions
 from twinning.audit import audit_trail
 from twinning.models import Role
-from twinning.pages import filtered_list, get_visible, show_errors
+from twinning.pages import attempt, filtered_list, get_visible, run
 from twinning.rows import bind_rows, rows_from_formset
 
 from ..forms.inspections import (
@@ -116,20 +116,19 @@ def inspection_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
                                date_field="visited_on")
     if valid:
         values = form.cleaned_data
-        try:
-            saved = services.inspection_save(
-                inspection=inspection,
-                committee=values.get("committee") or inspection.committee,
-                visited_on=values["visited_on"],
-                team=values["team"],
-                findings=values["findings"],
-                scores=form.scores(),
-                rectifications=rows_from_formset(formset, services.RECTIFICATION_FIELDS),
-                user=request.user,
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
+        saved = attempt(
+            form,
+            services.inspection_save,
+            inspection=inspection,
+            committee=values.get("committee") or inspection.committee,
+            visited_on=values["visited_on"],
+            team=values["team"],
+            findings=values["findings"],
+            scores=form.scores(),
+            rectifications=rows_from_formset(formset, services.RECTIFICATION_FIELDS),
+            user=request.user,
+        )
+        if saved is not None:
             messages.success(request, _("已保存督查记录：%(name)s。") % {"name": saved})
             return redirect(saved)
     closed = [] if inspection is None else list(
@@ -186,16 +185,14 @@ def rectification_submit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EvidenceForm(request.POST or None, request.FILES or None,
                         initial={"evidence": item.evidence})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.rectification_submit(
-                rectification=item,
-                evidence=form.cleaned_data["evidence"],
-                evidence_file=form.cleaned_data["evidence_file"] or None,
-                user=request.user,
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
+        if attempt(
+            form,
+            services.rectification_submit,
+            rectification=item,
+            evidence=form.cleaned_data["evidence"],
+            evidence_file=form.cleaned_data["evidence_file"] or None,
+            user=request.user,
+        ):
             messages.success(request, _("已提交整改情况，等待督查组审核销号。"))
             return redirect(item)
     return render(request, "evaluations/rectification_action.html",
@@ -212,21 +209,18 @@ def rectification_review(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewForm(request.POST or None, submitted=item.submitted_on is not None, today=today)
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
-        try:
-            if values["decision"] == ReviewForm.CLOSE:
-                services.rectification_close(
-                    rectification=item, closed_on=values["closed_on"], note=values["note"],
-                    user=request.user, today=today,
-                )
-                done = _("整改事项已销号。")
-            else:
-                services.rectification_return(
-                    rectification=item, reason=values["note"], user=request.user
-                )
-                done = _("已退回，整改单位将看到退回原因。")
-        except ValidationError as error:
-            show_errors(form, error)
+        if values["decision"] == ReviewForm.CLOSE:
+            saved = attempt(
+                form, services.rectification_close,
+                rectification=item, closed_on=values["closed_on"], note=values["note"],
+                user=request.user, today=today,
+            )
+            done = _("整改事项已销号。")
         else:
+            saved = attempt(form, services.rectification_return,
+                            rectification=item, reason=values["note"], user=request.user)
+            done = _("已退回，整改单位将看到退回原因。")
+        if saved is not None:
             messages.success(request, done)
             return redirect(item)
     return render(request, "evaluations/rectification_action.html",
@@ -261,11 +255,10 @@ def rubric_edit(request: HttpRequest) -> HttpResponse:
                             initial=[{"order": next_order}])
     errors: list[str] = []
     if request.method == "POST" and formset.is_valid():
-        try:
-            services.rubric_save(rows=rows_from_formset(formset, services.CRITERION_FIELDS))
-        except ValidationError as error:
-            errors = error.messages
-        else:
+        outcome = run(services.rubric_save,
+                      rows=rows_from_formset(formset, services.CRITERION_FIELDS))
+        errors = outcome.messages
+        if outcome.error is None:
             messages.success(request, _("督查评分标准已保存。"))
             return redirect("inspection_rubric")
     return render(

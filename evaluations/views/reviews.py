@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from branches.models import Town
 from twinning import permissions
 from twinning.audit import personal_data_read
 from twinning.models import JointCommittee, Role
-from twinning.pages import get_visible, paginate, press, require_role, show_errors
+from twinning.pages import attempt, get_visible, paginate, press, require_role, run
 
 from ..exports import TABLE8_CONTENT_TYPE, table8_filename, table8_xlsx
 from ..forms.reviews import RoundEditForm, RoundForm
@@ -60,11 +60,9 @@ def review_round_create(request: HttpRequest) -> HttpResponse:
     _require_department(request)
     form = RoundForm.for_today(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            review_round = services.review_round_open(**form.cleaned_data, user=request.user)
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
+        review_round = attempt(form, services.review_round_open, **form.cleaned_data,
+                               user=request.user)
+        if review_round is not None:
             messages.success(request, _("已开启%(round)s民主评议，评议名单共%(n)s名党员。") % {
                 "round": str(review_round), "n": review_round.reviews.count()})
             return redirect(review_round)
@@ -102,11 +100,8 @@ def review_round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     review_round = _get_round(request, pk)
     form = RoundEditForm(request.POST or None, initial={"closes_on": review_round.closes_on})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.review_round_update(review_round=review_round, **form.cleaned_data)
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
+        if attempt(form, services.review_round_update, review_round=review_round,
+                   **form.cleaned_data):
             messages.success(request, _("已保存。"))
             return redirect(review_round)
     return render(request, "evaluations/round_edit.html",
@@ -194,14 +189,14 @@ def review_sheet(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     saved = 0
     if request.method == "POST":
         typed = _typed_entries(request)
-        try:
-            result = services.member_reviews_save(
-                review_round=review_round, committee=committee, entries=typed,
-                user=request.user,
-            )
-        except ValidationError as error:
+        outcome = run(
+            services.member_reviews_save,
+            review_round=review_round, committee=committee, entries=typed, user=request.user,
+        )
+        result = outcome.result
+        if result is None:
             messages.error(request, _("%(reason)s本次提交未保存。") % {
-                "reason": " ".join(error.messages)})
+                "reason": " ".join(outcome.messages)})
             return redirect("review_sheet", pk=review_round.pk, code=committee.code)
         errors, saved = result.errors, result.saved
         if not errors:

@@ -10,3 +10,36 @@ menus.forEach((menu) => menu.addEventListener("toggle", () => {
 document.addEventListener("click", (event) => {
   menus.forEach((menu) => { if (!menu.contains(event.target)) menu.open = false; });
 });
+// A POST form's submit buttons are disabled while the request runs, so a second click
+// cannot send it again (the server also refuses a repeat; see twinning/submissions.py).
+// Disabled only after the browser has read the form: a disabled button's value is not sent.
+const submittingLabel = document.body.dataset.submitting || "…";
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
+  const buttons = form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]");
+  setTimeout(() => {
+    if (event.defaultPrevented) return;  // another script stopped the submission
+    form.setAttribute("aria-busy", "true");
+    buttons.forEach((button) => {
+      button.dataset.label = button instanceof HTMLInputElement ? button.value : button.textContent;
+      if (button === event.submitter) {
+        if (button instanceof HTMLInputElement) button.value = submittingLabel;
+        else button.textContent = submittingLabel;
+      }
+      button.disabled = true;
+    });
+  }, 0);
+});
+// Back to a page kept by the browser (bfcache): its buttons work again.
+window.addEventListener("pageshow", () => {
+  document.querySelectorAll("form[aria-busy=true]").forEach((form) => {
+    form.removeAttribute("aria-busy");
+    form.querySelectorAll("[data-label]").forEach((button) => {
+      if (button instanceof HTMLInputElement) button.value = button.dataset.label;
+      else button.textContent = button.dataset.label;
+      delete button.dataset.label;
+      button.disabled = false;
+    });
+  });
+});

@@ -14,7 +14,7 @@ from branches.models import Branch, Town
 
 from .. import permissions
 from ..models import JointCommittee, PairRule, Role
-from ..pages import paginate
+from ..pages import attempt, paginate, press
 from . import selectors, services, warnings
 from .forms import PairRuleForm, ProposalForm, WarningSettingsForm, WeightsForm
 
@@ -24,18 +24,14 @@ def _require_department(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _show(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
 @require_http_methods(["GET", "POST"])
 def advisor(request: HttpRequest) -> HttpResponse:
     _require_department(request)
     settings = selectors.advisor_settings()
     form = WeightsForm(request.POST or None, instance=settings)
-    if request.method == "POST" and form.is_valid():
-        services.advisor_settings_update(settings=form.save(commit=False))
+    if request.method == "POST" and form.is_valid() and attempt(
+        form, services.advisor_settings_update, settings=form.save(commit=False)
+    ):
         messages.success(request, _("推荐设置已保存，下方推荐已按新权重重新计算。"))
         return redirect("advisor")
     advice = selectors.advice(timezone.localdate())
@@ -50,23 +46,19 @@ def advisor_rules(request: HttpRequest) -> HttpResponse:
     _require_department(request)
     if "delete" in request.POST:
         rule = get_object_or_404(PairRule, pk=request.POST["delete"])
-        services.pair_rule_delete(rule=rule)
-        messages.success(request, _("已删除配对规则。"))
+        press(request, services.pair_rule_delete, lambda _done: _("已删除配对规则。"), rule=rule)
         return redirect("advisor")
     form = PairRuleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写城市党组织编码、村党组织编码和类型。"))
         return redirect("advisor")
-    try:
-        services.pair_rule_set(
-            urban=_branch(form.cleaned_data["urban"]),
-            village=_branch(form.cleaned_data["village"]),
-            kind=form.cleaned_data["kind"],
-        )
-        messages.success(request, _("配对规则已保存。"))
-    except ValidationError as error:
-        _show(request, error)
+    press(request, _rule_set, lambda _rule: _("配对规则已保存。"), **form.cleaned_data)
     return redirect("advisor")
+
+
+def _rule_set(*, urban: str, village: str, kind: str) -> PairRule:
+    """A lock or forbid rule between the branches with these codes."""
+    return services.pair_rule_set(urban=_branch(urban), village=_branch(village), kind=kind)
 
 
 def _branch(code: str) -> Branch:
@@ -92,25 +84,22 @@ def _proposal(request: HttpRequest) -> tuple[ProposalForm, Branch, list[Branch]]
 def advisor_accept(request: HttpRequest) -> HttpResponse:
     _require_department(request)
     form, urban, villages = _proposal(request)
-    try:
-        committee = services.proposal_accept(
-            urban=urban, villages=villages, code=form.cleaned_data["code"],
-            name=form.cleaned_data["name"], today=timezone.localdate(),
-        )
-    except ValidationError as error:
-        _show(request, error)
-        return redirect("advisor")
-    messages.success(request, _("已按推荐组建联合党组织「%(name)s」（定对）。")
-                     % {"name": committee.name})
-    return redirect(committee)
+    committee = press(
+        request, services.proposal_accept,
+        lambda made: _("已按推荐组建联合党组织「%(name)s」（定对）。") % {"name": made.name},
+        urban=urban, villages=villages, code=form.cleaned_data["code"],
+        name=form.cleaned_data["name"], today=timezone.localdate(),
+    )
+    return redirect(committee or "advisor")
 
 
 @require_POST
 def advisor_reject(request: HttpRequest) -> HttpResponse:
     _require_department(request)
     _form, urban, villages = _proposal(request)
-    services.proposal_reject(urban=urban, villages=villages, today=timezone.localdate())
-    messages.success(request, _("已否决该推荐，今后不再推荐这一组合。"))
+    press(request, services.proposal_reject,
+          lambda _rejection: _("已否决该推荐，今后不再推荐这一组合。"),
+          urban=urban, villages=villages, today=timezone.localdate())
     return redirect("advisor")
 
 
@@ -138,8 +127,9 @@ def warning_list(request: HttpRequest) -> HttpResponse:
 def warning_settings(request: HttpRequest) -> HttpResponse:
     _require_department(request)
     form = WarningSettingsForm(request.POST or None, instance=warnings.warning_settings())
-    if request.method == "POST" and form.is_valid():
-        services.warning_settings_update(settings=form.save(commit=False))
+    if request.method == "POST" and form.is_valid() and attempt(
+        form, services.warning_settings_update, settings=form.save(commit=False)
+    ):
         messages.success(request, _("预警设置已保存。"))
         return redirect("warning_list")
     return render(request, "twinning/advisor/warning_settings.html", {"form": form})

@@ -26,7 +26,7 @@ from ..models import (
     ProjectProgress,
     Role,
 )
-from ..pages import get_visible, paginate, show_errors
+from ..pages import attempt, get_visible, paginate, press
 from ..views import _get_committee
 from . import selectors, services
 from .outcomes import TimeScope, outcomes
@@ -147,12 +147,9 @@ def _edit(request: HttpRequest, kind: RecordKind, record: Model, parent: dict,
     """Show the kind's form; on a valid POST call its service and go back to the parent."""
     form = kind.form(request.POST or None, instance=record, committee=committee)
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = kind.save(record=None if creating else record, **parent,
-                              **form.cleaned_data)
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
+        saved = attempt(form, kind.save, record=None if creating else record, **parent,
+                        **form.cleaned_data)
+        if saved is not None:
             messages.success(request, _("已保存%(kind)s。") % {"kind": kind.label})
             return redirect(_back_to(kind, saved))
     return render(request, "twinning/aid/record_form.html", {
@@ -196,13 +193,10 @@ def record_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     record = _get_record(request, record_kind, pk, "manage")
     if request.method == "POST":
         name = str(record)
-        try:
-            services.record_delete(record=record)
-        except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
-        else:
-            messages.success(request, _("已删除%(kind)s「%(name)s」。")
-                             % {"kind": record_kind.label, "name": name})
+        press(request, services.record_delete,
+              lambda _done: _("已删除%(kind)s「%(name)s」。")
+              % {"kind": record_kind.label, "name": name},
+              record=record)
         return redirect(_back_to(record_kind, record))
     context = {"kind": record_kind, "record": record, "committee": record.committee,
                "back": _back_to(record_kind, record)}

@@ -1,7 +1,7 @@
 """The joint meeting pages: the department records; town staff and leaders read."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from .. import permissions
 from ..audit import audit_trail
 from ..models import ActionItem, JointCommittee, JointMeeting
-from ..pages import filtered_list, get_visible, show_errors
+from ..pages import attempt, filtered_list, get_visible
 from ..rows import bind_rows, rows_from_formset
 from . import selectors, services
 from .forms import (
@@ -80,16 +80,15 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         committee_choices=committee_choices(committees),
     )
     if valid:
-        try:
-            saved = services.meeting_save(
-                meeting=meeting,
-                items=rows_from_formset(formset, services.ACTION_ITEM_FIELDS),
-                user=request.user,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
+        saved = attempt(
+            form,
+            services.meeting_save,
+            meeting=meeting,
+            items=rows_from_formset(formset, services.ACTION_ITEM_FIELDS),
+            user=request.user,
+            **form.cleaned_data,
+        )
+        if saved is not None:
             messages.success(request, _("已保存：%(name)s。") % {"name": saved})
             return redirect(saved)
     done = list(meeting.action_items.filter(status=ActionItem.Status.DONE)) if meeting else []
@@ -121,11 +120,7 @@ def action_item_done(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(item.meeting)
     form = ActionItemDoneForm(request.POST or None, initial={"done_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.action_item_complete(item=item, **form.cleaned_data)
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
+        if attempt(form, services.action_item_complete, item=item, **form.cleaned_data):
             messages.success(request, _("任务已办结。"))
             return redirect(item.meeting)
     return render(request, "twinning/action_item_done.html", {"form": form, "item": item})

@@ -28,6 +28,7 @@ from .mutual_help import (
     Secondment,
 )
 from .reminders import ReminderLog
+from .submissions import SubmitToken
 
 __all__ = [
     "AdvisorSettings",
@@ -54,6 +55,7 @@ __all__ = [
     "Profile",
     "ProjectProgress",
     "ReminderLog",
+    "SubmitToken",
     "ReopenRequest",
     "Role",
     "Secondment",

@@ -14,7 +14,7 @@ from branches.models import Town
 from .. import permissions
 from ..audit import audit_trail
 from ..models import JointCommittee, MonthlyAttachment, MonthlyUpdate, ReopenRequest
-from ..pages import get_visible, show_errors
+from ..pages import DATABASE_REFUSED_BUTTON, attempt, get_visible, run, show_errors
 from ..periods import chinese_period, format_period
 from . import rules, selectors, services
 from .forms import MonthlyUpdateForm, ReasonForm, ReopenDecisionForm, ReviewForm
@@ -60,26 +60,24 @@ def monthly_update(request: HttpRequest, code: str, period: datetime.date) -> Ht
         if form.is_valid():
             data = form.cleaned_data
             submit = request.POST.get("action") == "submit"
-            try:
-                services.update_save(
-                    committee=state.committee,
-                    period=period,
-                    user=user,
-                    data=data,
-                    version=data["version"],
-                    submit=submit,
-                    uploads=data["attachments"],
-                )
-            except services.UpdateConflict as error:
-                show_errors(form, error)
-                conflict = error.current
-            except ValidationError as error:
-                show_errors(form, error)
-            else:
+            outcome = run(
+                services.update_save,
+                committee=state.committee,
+                period=period,
+                user=user,
+                data=data,
+                version=data["version"],
+                submit=submit,
+                uploads=data["attachments"],
+            )
+            if outcome.error is None:
                 messages.success(
                     request, _("报告已报送，等待审核。") if submit else _("草稿已保存。")
                 )
                 return redirect(_month_url(state))
+            show_errors(form, outcome.error)
+            # Someone saved in between: show theirs next to what this user typed.
+            conflict = getattr(outcome.error, "current", None)
     elif editing:
         initial = MonthlyUpdateForm.initial_from(state.update, prefilled)
         form = MonthlyUpdateForm(initial=initial, prefilled=prefilled)
@@ -118,18 +116,15 @@ def monthly_review(request: HttpRequest, code: str, period: datetime.date) -> Ht
         if state.update is None:
             messages.error(request, _("本月还没有报告。"))
             return redirect(_month_url(state))
-        try:
-            if form.cleaned_data["decision"] == "accept":
-                services.update_accept(update=state.update, user=request.user)
-                messages.success(request, _("已通过。"))
-            else:
-                services.update_return(
-                    update=state.update, user=request.user, reason=form.cleaned_data["note"]
-                )
-                messages.success(request, _("已退回，书记会看到退回原因。"))
-        except ValidationError as error:
-            show_errors(form, error)
+        if form.cleaned_data["decision"] == "accept":
+            done = attempt(form, services.update_accept, update=state.update, user=request.user)
+            success = _("已通过。")
         else:
+            done = attempt(form, services.update_return, update=state.update, user=request.user,
+                           reason=form.cleaned_data["note"])
+            success = _("已退回，书记会看到退回原因。")
+        if done is not None:
+            messages.success(request, success)
             return redirect(_month_url(state))
     return render(request, "twinning/monthly/review.html", {"state": state, "form": form})
 
@@ -139,16 +134,15 @@ def monthly_reopen_request(request: HttpRequest, code: str, period: datetime.dat
     state = _get_month(request, code, period, "file")
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.reopen_request_create(
-                committee=state.committee,
-                period=period,
-                user=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
+        done = attempt(
+            form,
+            services.reopen_request_create,
+            committee=state.committee,
+            period=period,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        if done is not None:
             messages.success(request, _("重新开放申请已提交，组织部处理后会在首页待办中告诉您。"))
             return redirect(_month_url(state))
     return render(request, "twinning/monthly/reopen_request.html", {"state": state, "form": form})
@@ -161,13 +155,9 @@ def monthly_reopen_decide(request: HttpRequest, code: str, period: datetime.date
     pending = state.pending_request
     if request.method == "POST" and form.is_valid() and pending is not None:
         grant = form.cleaned_data["decision"] == "grant"
-        try:
-            services.reopen_request_decide(
-                request=pending, user=request.user, grant=grant, note=form.cleaned_data["note"]
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
+        decided = attempt(form, services.reopen_request_decide, request=pending,
+                          user=request.user, grant=grant, note=form.cleaned_data["note"])
+        if decided is not None:
             done = _("已同意重新开放，书记可以补报。") if grant else _("已告知书记不同意的理由。")
             messages.success(request, done)
             return redirect(_month_url(state))
@@ -199,13 +189,12 @@ def monthly_attachment_delete(
     attachment = _get_attachment(state, attachment_id)
     error = state.closed_reason
     if request.method == "POST" and not error:
-        try:
-            services.attachment_delete(attachment=attachment, user=request.user)
-        except ValidationError as e:
-            error = " ".join(e.messages)
-        else:
+        outcome = run(services.attachment_delete, refused=str(DATABASE_REFUSED_BUTTON),
+                      attachment=attachment, user=request.user)
+        if outcome.error is None:
             messages.success(request, _("已删除附件「%(name)s」。") % {"name": attachment.name})
             return redirect(_month_url(state))
+        error = " ".join(outcome.messages)
     return render(
         request,
         "twinning/monthly/attachment_delete.html",
