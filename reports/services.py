@@ -58,6 +58,16 @@ def _interrupted() -> str:
     return _("生成过程中断（工作进程中断），请重新生成。")
 
 
+def bulletin_as_seen(bulletin: Bulletin) -> Bulletin:
+    """The version as a page shows it: a build whose worker died (lease passed) reads as
+    failed, so the rebuild button is offered at once. Nothing is written: a page view changes
+    no data; the rebuild request (`bulletin_request`) or beat settles the row."""
+    lapsed = bulletin.lease_until is None or bulletin.lease_until < timezone.now()
+    if bulletin.state == Bulletin.State.BUILDING and lapsed:
+        bulletin.state, bulletin.last_error = Bulletin.State.FAILED, _interrupted()
+    return bulletin
+
+
 def bulletin_request(*, period: datetime.date, user: User | None = None) -> Bulletin:
     """Queue a new version for `period`, or return the one already queued or building.
 

@@ -27,22 +27,17 @@ def _get_bulletin(request: HttpRequest, pk: int, action: str = "view") -> Bullet
     return get_visible(request, Bulletin.objects.all(), action, pk=pk)
 
 
-def _current(bulletin: Bulletin) -> Bulletin:
-    """The bulletin as it stands, a build whose worker died shown as failed (and rebuildable)."""
-    if bulletin.is_in_flight and services.bulletins_fail_expired():
-        bulletin.refresh_from_db()
-    return bulletin
-
-
 def bulletin_list(request: HttpRequest) -> HttpResponse:
-    services.bulletins_fail_expired()
     bulletins = permissions.visible(request.user, Bulletin.objects.all())
     can_build = permissions.can(request.user, "publish")
     form = BuildForm(initial={"period": previous_month(timezone.localdate())})
+    page = paginate(request, bulletins)
+    for bulletin in page.object_list:
+        services.bulletin_as_seen(bulletin)
     return render(
         request,
         "reports/bulletin_list.html",
-        {"page": paginate(request, bulletins), "form": form, "can_build": can_build},
+        {"page": page, "form": form, "can_build": can_build},
     )
 
 
@@ -65,7 +60,7 @@ def bulletin_build(request: HttpRequest) -> HttpResponse:
 
 
 def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    bulletin = _current(_get_bulletin(request, pk))
+    bulletin = services.bulletin_as_seen(_get_bulletin(request, pk))
     return render(
         request,
         "reports/bulletin_detail.html",
@@ -75,7 +70,7 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def bulletin_status(request: HttpRequest, pk: int) -> JsonResponse:
-    bulletin = _current(_get_bulletin(request, pk))
+    bulletin = services.bulletin_as_seen(_get_bulletin(request, pk))
     return JsonResponse({
         "state": bulletin.state, "state_label": bulletin.get_state_display(),
         "progress": bulletin.progress, "note": bulletin.progress_note,

@@ -1,6 +1,7 @@
 """The audit trail: who changed what and when, read from django-simple-history's tables."""
 
 import datetime
+import logging
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -8,9 +9,12 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
+from django.db import DatabaseError, transaction
 from django.db.models import ForeignKey, QuerySet
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+access_log = logging.getLogger("twinning.access")
 
 ACTIONS = {"+": "新建", "~": "修改", "-": "删除"}
 HIDDEN_FIELDS = {"id", "history_id", "history_date", "history_user", "history_type",
@@ -128,8 +132,17 @@ def personal_data_read(request: Any, what: str, members: Any) -> None:
         ids = list(members)
         count = len(ids)
     request.personal_data = True
-    PersonalDataAccess.objects.create(
-        user=request.user if request.user.is_authenticated else None, what=str(what)[:64],
-        path=request.get_full_path()[:255], count=count,
-        member_ids=ids[: PersonalDataAccess.MAX_IDS],
-    )
+    user = request.user if request.user.is_authenticated else None
+    path = request.get_full_path()[:255]
+    # The log line is the record of last resort: it is written even when the database is not.
+    access_log.info("%s read %s (%s members) at %s", user, what, count, path)
+    try:
+        with transaction.atomic():
+            PersonalDataAccess.objects.create(
+                user=user, what=str(what)[:64], path=path, count=count,
+                member_ids=ids[: PersonalDataAccess.MAX_IDS],
+            )
+    except DatabaseError:
+        # A database refusing writes must not turn a form the user is filling in into a 500.
+        access_log.exception("personal-data read by %s at %s not recorded in the database",
+                             user, path)
