@@ -4,6 +4,7 @@ retry when the database refuses, read within limits, and read in the encoding th
 import io
 import itertools
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -282,13 +283,19 @@ def test_a_csv_that_is_neither_clearly_chinese_nor_clearly_western_is_refused() 
 
 
 @pytest.fixture
-def with_worker(settings, monkeypatch) -> None:
+def with_worker(settings) -> Iterator[None]:
     """The production shape: the pages queue imports for a worker instead of running them.
     Celery itself stays eager, so running a captured dispatch is the worker running it."""
     from twinning.celery import app
 
+    # Read before the Django setting changes: Celery loads its configuration from the Django
+    # settings when first read. Put back by hand: monkeypatch would delete the key on undo,
+    # and Celery would fall back to its own default (not eager) for every later test.
+    saved = app.conf.task_always_eager
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
 
 
 def _status(client, record: ImportRecord) -> dict:

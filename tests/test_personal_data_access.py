@@ -21,16 +21,17 @@ def _pages(member) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("page", ["member_detail", "member_list", "branch_detail"])
-def test_a_page_with_members_is_recorded_and_not_stored(client, town_user, member, page) -> None:
+# Not named `page`: that is the browser tests' fixture.
+@pytest.mark.parametrize("where", ["member_detail", "member_list", "branch_detail"])
+def test_a_page_with_members_is_recorded_and_not_stored(client, town_user, member, where) -> None:
     client.force_login(town_user)
-    response = client.get(_pages(member)[page])
+    response = client.get(_pages(member)[where])
     assert response.status_code == 200 and "李查阅" in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     record = PersonalDataAccess.objects.get()
     assert record.user == town_user
     assert member.pk in record.member_ids and record.count >= 1
-    assert record.path == _pages(member)[page]
+    assert record.path == _pages(member)[where]
 
 
 def test_a_page_without_personal_data_is_neither_recorded_nor_marked(
