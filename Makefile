@@ -39,6 +39,8 @@ i18n: venv
 	@mkdir -p locale/en/LC_MESSAGES
 	$(MANAGE) makemessages -l en --no-obsolete -v0 --ignore=$(VENV) --ignore=var --ignore=tests \
 		--ignore=.git --ignore=node_modules
+	@# The extraction time would change the tracked catalog on every run: leave it out.
+	@sed -i '/^"POT-Creation-Date: /d' locale/en/LC_MESSAGES/django.po
 	$(MANAGE) compilemessages --ignore=$(VENV) --ignore=var --ignore=.git --ignore=node_modules
 
 # The demo needs only Python packages; without gettext it runs with the Chinese source text.
