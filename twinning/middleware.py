@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from .views import healthz
+from .health import healthz
 
 
 class LanguageMiddleware:

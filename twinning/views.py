@@ -1,7 +1,5 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,14 +16,6 @@ from .models import CommitteeVillage, JointCommittee, Role
 from .monthly import rules
 from .monthly import selectors as monthly_selectors
 from .pages import attempt, filtered_list, get_visible, paginate
-
-
-@login_not_required
-def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers and container health checks: the app answers and the database too."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
 
 
 def _get_committee(request: HttpRequest, code: str, action: str = "view") -> JointCommittee:
