@@ -37,7 +37,7 @@ system-deps:
 # tests/test_i18n.py instead of slipping through untranslated.
 i18n: venv
 	@mkdir -p locale/en/LC_MESSAGES
-	$(MANAGE) makemessages -l en --no-obsolete -v0 --ignore=$(VENV) --ignore=var --ignore=tests \
+	$(MANAGE) makemessages -l en --no-obsolete --add-location=file -v0 --ignore=$(VENV) --ignore=var --ignore=tests \
 		--ignore=.git --ignore=node_modules
 	@# The extraction time would change the tracked catalog on every run: leave it out.
 	@sed -i '/^"POT-Creation-Date: /d' locale/en/LC_MESSAGES/django.po
