@@ -4,14 +4,12 @@ import datetime
 import logging
 
 from celery import Task, shared_task
-from celery.exceptions import CeleryError
 from django.conf import settings
 from django.db import OperationalError as DatabaseError
 from django.db import transaction
 from django.utils import timezone
-from kombu.exceptions import KombuError
-from redis.exceptions import RedisError
 
+from twinning.celery import PUBLISH_ERRORS
 from twinning.periods import previous_month
 
 from . import services
@@ -19,10 +17,6 @@ from .models import Bulletin
 
 logger = logging.getLogger(__name__)
 
-# What handing a task to Redis can raise while it is down: kombu's wrapped connection
-# errors, redis-py's own, bare socket errors, celery's, and the RuntimeError a Redis result
-# backend raises once its reconnect retries run out.
-PUBLISH_ERRORS = (KombuError, RedisError, OSError, CeleryError, RuntimeError)
 DATABASE_RETRIES = 3
 
 

@@ -11,8 +11,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerError
 
+from twinning.celery import PUBLISH_ERRORS
 from twinning.models import ImportRecord
 
 from .service import KINDS, TOKEN_SHAPE, _store, import_file
@@ -40,7 +40,7 @@ def _send(record_id: int) -> None:
 
     try:
         run_import.delay(record_id)
-    except BrokerError:
+    except PUBLISH_ERRORS:
         # No queue: run it here, as the embedded mode does, rather than leave it waiting.
         logger.warning("broker unavailable; import %s runs in the request", record_id)
         import_run(record_id)

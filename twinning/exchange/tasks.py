@@ -9,7 +9,9 @@ from . import jobs
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="twinning.exchange.tasks.run_import", acks_late=True)
+# No result is kept: progress lives on the ImportRecord, and a result backend that is down
+# would otherwise hold up the request that sends the task.
+@shared_task(name="twinning.exchange.tasks.run_import", acks_late=True, ignore_result=True)
 def run_import(record_id: int) -> str:
     """Check or write one queued import (jobs.import_run). Not retried: a crash comes from the
     file or a bug, so it is recorded on the import for the user and the department."""
