@@ -115,23 +115,20 @@ def member_branches(user: Any) -> Q:
     return reach
 
 
-def _visible_members(user: Any, qs: QuerySet) -> QuerySet:
-    if role_of(user) not in MEMBER_DATA_ROLES:
-        return qs.none()
-    if role_of(user) == Role.DEPARTMENT:
-        return qs
-    return qs.filter(branch__in=Branch.objects.filter(member_branches(user)))
-
-
 def visible_for_members(user: Any, queryset: QuerySet, path: str = "member") -> QuerySet:
-    """Rows about a member (ratings, help) are visible exactly where the member is."""
+    """Rows about a member (ratings, help) are visible exactly where the member is; with
+    `path` empty, the members themselves."""
     role = role_of(user)
     if role not in MEMBER_DATA_ROLES:
         return queryset.none()
     if role == Role.DEPARTMENT:
         return queryset
-    branches = Branch.objects.filter(member_branches(user))
-    return queryset.filter(**{f"{path}__branch__in": branches})
+    branch = f"{path}__branch__in" if path else "branch__in"
+    return queryset.filter(**{branch: Branch.objects.filter(member_branches(user))})
+
+
+def _visible_members(user: Any, qs: QuerySet) -> QuerySet:
+    return visible_for_members(user, qs, path="")
 
 
 URBAN_OUT_OF_REACH = _("只能选择本镇街的城市党组织或组织部提供给本镇街的市直单位。")
