@@ -22,6 +22,8 @@ def branch_list(request: HttpRequest) -> HttpResponse:
     if not permissions.can(request.user, "view") or permissions.role_of(request.user) == "leader":
         raise PermissionDenied
     page = paginate(request, selectors.branch_list(request.user, request.GET))
+    if any(branch.personal and branch.secretary for branch in page.object_list):
+        personal_data_read(request, _("党组织书记姓名"), [])
     return render(
         request,
         "branches/branch_list.html",

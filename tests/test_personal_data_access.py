@@ -75,3 +75,15 @@ def test_an_export_without_personal_data_is_not_recorded(client, town_user, memb
     client.force_login(town_user)
     client.get(reverse("export_committees", args=["csv"]))
     assert not PersonalDataAccess.objects.exists()
+
+
+def test_the_branch_list_with_secretaries_names_is_recorded_as_its_export_is(
+    client, town_user, inspector_user, committee
+) -> None:
+    client.force_login(inspector_user)  # sees no secretary: nothing to record
+    client.get(reverse("branch_list"))
+    assert not PersonalDataAccess.objects.exists()
+    client.force_login(town_user)
+    response = client.get(reverse("branch_list"))
+    assert "no-store" in response["Cache-Control"]
+    assert PersonalDataAccess.objects.get().user == town_user
