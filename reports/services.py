@@ -3,7 +3,8 @@
 A build is claimed with a conditional UPDATE so that two workers never build the same
 version, and held by a lease the worker extends at every step: a version still "building"
 after its lease has passed lost its worker, and is taken over (a redelivered task, the beat
-task) or failed (a new request, a page showing it), so a dead worker never blocks anyone.
+task) or failed (a new request; a page only shows it as failed), so a dead worker never
+blocks anyone.
 The PDF is written to a temporary file, moved into place, and only then is the version
 marked ready, in the same transaction as the rest of its row.
 """
