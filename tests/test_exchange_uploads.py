@@ -391,7 +391,7 @@ def test_someone_elses_import_progress_is_not_shown(
 
 
 def test_a_crashed_import_is_finished_with_its_reason(department_user, monkeypatch) -> None:
-    from twinning.exchange import jobs
+    from twinning.exchange import jobs, service
     from twinning.exchange.tasks import run_import
 
     def crash(*args, **kwargs):
@@ -400,7 +400,9 @@ def test_a_crashed_import_is_finished_with_its_reason(department_user, monkeypat
     record = ImportRecord.objects.create(user=department_user, kind="branches",
                                          file_name="x.csv", dry_run=True, state="queued",
                                          token="A" * 32)
+    # The storage itself fails, wherever the import reaches it.
     monkeypatch.setattr(jobs, "_store", crash)
+    monkeypatch.setattr(service, "_store", crash)
     assert run_import.apply(args=[record.pk]).get() == "done"
     record.refresh_from_db()
     assert (record.state, record.status, record.last_error) == ("done", "failed",

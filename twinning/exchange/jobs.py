@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from twinning.celery import PUBLISH_ERRORS
 from twinning.models import ImportRecord
 
-from .service import KINDS, TOKEN_SHAPE, _store, import_file
+from .service import KINDS, UploadNotFound, _store, import_file, read_kept
 
 State = ImportRecord.State
 logger = logging.getLogger(__name__)
@@ -60,13 +60,9 @@ def import_run(record_id: int) -> str:
         return ImportRecord.objects.values_list("state", flat=True).get(pk=record_id)
     record = ImportRecord.objects.select_related("user").get(pk=record_id)
     try:
-        if not TOKEN_SHAPE.fullmatch(record.token):
-            raise FileNotFoundError(record.token)
-        with _store().open(record.token, "rb") as kept:
-            data = kept.read()
-    except FileNotFoundError:
-        import_fail(record_id, "", status=ImportRecord.Status.REJECTED,
-                    problem=_("这次上传已过期或不存在，请重新上传文件。"))
+        data = read_kept(record.token)
+    except UploadNotFound as gone:
+        import_fail(record_id, "", status=ImportRecord.Status.REJECTED, problem=str(gone))
         return State.DONE
     report = import_file(record.kind, record.file_name, data, user=record.user,
                          dry_run=record.dry_run, record=record)

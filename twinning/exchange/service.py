@@ -536,22 +536,34 @@ def kept_upload(session: Any, token: Any, *, user: Any) -> tuple[str, str, bytes
     pressed again. Any token this session was not given (another session's, an odd value, one
     older than IMPORT_UPLOAD_MAX_AGE) raises UploadNotFound before any file is looked at.
     """
-    gone = UploadNotFound(_("这次上传已过期或不存在，请重新上传文件。"))
-    if not isinstance(token, str) or not TOKEN_SHAPE.fullmatch(token):
-        raise gone
-    entry = session.get(SESSION_KEY, {}).get(token)
-    if entry is None or entry.get("user") != user.pk:
-        raise gone
+    entry = session.get(SESSION_KEY, {}).get(token) if isinstance(token, str) else None
+    if entry is None or entry.get("user") != user.pk or not TOKEN_SHAPE.fullmatch(token):
+        raise _gone()
     if time.time() - entry["at"] > settings.IMPORT_UPLOAD_MAX_AGE:
         forget_upload(session, token)
-        raise gone
+        raise _gone()
+    try:
+        data = read_kept(token)
+    except UploadNotFound:
+        forget_upload(session, token)
+        raise
+    return entry["kind"], entry["name"], data
+
+
+def _gone() -> UploadNotFound:
+    return UploadNotFound(_("这次上传已过期或不存在，请重新上传文件。"))
+
+
+def read_kept(token: str) -> bytes:
+    """The content of a kept upload; UploadNotFound for a token of another shape than ours
+    (".", "..", a path) or whose file has gone. The session check is the caller's."""
+    if not TOKEN_SHAPE.fullmatch(token):
+        raise _gone()
     try:
         with _store().open(token, "rb") as kept:
-            data = kept.read()
+            return kept.read()
     except FileNotFoundError:
-        forget_upload(session, token)
-        raise gone from None
-    return entry["kind"], entry["name"], data
+        raise _gone() from None
 
 
 def forget_upload(session: Any, token: str) -> None:
