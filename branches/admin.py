@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Branch, Member, Town
+from branches.models import Branch, Member, Town
 
 
 @admin.register(Town)

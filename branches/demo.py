@@ -16,7 +16,7 @@ from typing import NamedTuple
 from django.db.models import Model
 from simple_history.utils import bulk_create_with_history
 
-from .models import Branch, Member, Town
+from branches.models import Branch, Member, Town
 
 DEMO_SEED = 20190301
 CITY_NAME = "诸城市"

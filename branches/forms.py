@@ -1,10 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from twinning.forms import DateInput
-
-from .models import Branch, Member, Town
-from .services import BRANCH_FIELDS, MEMBER_FIELDS
+from branches.models import Branch, Member, Town
+from branches.services import BRANCH_FIELDS, MEMBER_FIELDS
+from twinning.shared.forms import DateInput
 
 
 class BranchForm(forms.ModelForm):

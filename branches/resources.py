@@ -5,7 +5,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from twinning.exchange.resources import (
+from branches import services
+from branches.models import Branch, Member, Town
+from twinning.committees.models import CommitteeVillage, JointCommittee
+from twinning.shared.exchange.resources import (
     ChoiceWidget,
     CodeWidget,
     Column,
@@ -13,10 +16,6 @@ from twinning.exchange.resources import (
     ExchangeResource,
     YesNoWidget,
 )
-from twinning.models import CommitteeVillage, JointCommittee
-
-from . import services
-from .models import Branch, Member, Town
 
 
 class TownResource(ExchangeResource):

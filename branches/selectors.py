@@ -4,10 +4,9 @@ from typing import Any
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
-from twinning import permissions
-from twinning.models import CommitteeVillage
-
-from .models import Branch, Member, Town
+from branches.models import Branch, Member, Town
+from twinning.committees.models import CommitteeVillage
+from twinning.shared import permissions
 
 
 def branch_list(user: Any, params: dict[str, str]) -> QuerySet:

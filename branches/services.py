@@ -8,10 +8,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from twinning.models import CommitteeVillage, JointCommittee
-from twinning.periods import future_dates
-
-from .models import Branch, Member, Town, UnitOffer
+from branches.models import Branch, Member, Town, UnitOffer
+from twinning.committees.models import CommitteeVillage, JointCommittee
+from twinning.shared.periods import future_dates
 
 TOWN_FIELDS = ("code", "name", "kind")
 BRANCH_FIELDS = ("code", "name", "kind", "town", "secretary", "industries", "weak")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from branches import views
 
 urlpatterns = [
     path("branches/", views.branch_list, name="branch_list"),

@@ -5,13 +5,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from twinning import permissions
-from twinning.audit import audit_trail, personal_data_read
-from twinning.pages import attempt, get_visible, paginate
-
-from . import selectors, services
-from .forms import BranchForm, MemberForm
-from .models import Branch, Member, Town
+from branches import selectors, services
+from branches.forms import BranchForm, MemberForm
+from branches.models import Branch, Member, Town
+from twinning.shared import permissions
+from twinning.shared.audit import audit_trail, personal_data_read
+from twinning.shared.lookups import get_visible, paginate
+from twinning.shared.writes import attempt
 
 
 def _writable_towns(request: HttpRequest):

@@ -7,9 +7,7 @@ from typing import Any
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from twinning.admin import ReadOnlyAdminMixin
-
-from .models import (
+from evaluations.models import (
     Assessment,
     AssessmentCriterion,
     AssessmentRound,
@@ -24,6 +22,7 @@ from .models import (
     Rectification,
     ReviewRound,
 )
+from twinning.admin import ReadOnlyAdminMixin
 
 
 @admin.register(InspectionCriterion)

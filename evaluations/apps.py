@@ -6,12 +6,11 @@ class EvaluationsConfig(AppConfig):
     verbose_name = "督查与考评"
 
     def ready(self) -> None:
-        from twinning import reminders
-        from twinning.permissions import register_visibility, visible_for_committees
-
-        from .models import Inspection, InspectionScore, Rectification
-        from .selectors.inspections import rectifications_owed
-        from .visibility import register_assessments, register_reviews
+        from evaluations.models import Inspection, InspectionScore, Rectification
+        from evaluations.selectors.inspections import rectifications_owed
+        from evaluations.visibility import register_assessments, register_reviews
+        from twinning.shared import reminders
+        from twinning.shared.permissions import register_visibility, visible_for_committees
 
         # Inspections and rectifications are seen exactly where their committee is: the
         # department everywhere, town staff in their town, a secretary their committee, an

@@ -25,11 +25,10 @@ from django.utils import timezone
 
 from branches.demo import DEMO_SEED, Tally
 from branches.models import Town
-
-from .demo_reviews import demo_halves
-from .models import Assessment, AssessmentRound, AssessmentScore, Commendation
-from .services.assessment_scores import half_bounds
-from .services.assessments import (
+from evaluations.demo_reviews import demo_halves
+from evaluations.models import Assessment, AssessmentRound, AssessmentScore, Commendation
+from evaluations.services.assessment_scores import half_bounds
+from evaluations.services.assessments import (
     assessment_adjust,
     assessment_generate,
     assessment_round_close,

@@ -1,6 +1,6 @@
 """A year of monthly inspections for the demo city (DESIGN §1 mechanism 3), for `load_demo_city`.
 
-For the 12 months before the current month (twinning.demo_history): most committees are
+For the 12 months before the current month (twinning.committees.demo_history): most committees are
 inspected most months, some every month; totals mostly fall between 70 and 98, with a few
 weak committees well below that and improving; each inspection raises 0 to 3 rectification
 items, most closed on time, some late, a few still open and overdue, some awaiting
@@ -16,13 +16,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 
 from branches.demo import DEMO_SEED, DemoError, Tally, city_plan, create_in_bulk, person_name
-from twinning.demo import committee_plan
-from twinning.demo_history import finished_on, history_months, working_day
-from twinning.models import JointCommittee
-from twinning.periods import month_end
-
-from .models import Inspection, InspectionCriterion, InspectionScore, Rectification
-from .services.inspections import inspection_total
+from evaluations.models import Inspection, InspectionCriterion, InspectionScore, Rectification
+from evaluations.services.inspections import inspection_total
+from twinning.committees.demo import committee_plan
+from twinning.committees.demo_history import finished_on, history_months, working_day
+from twinning.committees.models import JointCommittee
+from twinning.shared.periods import month_end
 
 WEAK_SHARE = 0.07
 # How often a committee is inspected: every month, most months, or about every other month.

@@ -24,10 +24,9 @@ from django.utils import timezone
 
 from branches.demo import DEMO_SEED, Tally, create_in_bulk
 from branches.models import Member
-from twinning.models import JointCommittee
-
-from .models import HelpAssignment, HelpFollowUp, MemberReview, ReviewRound
-from .services.reviews import half_end, roster_committees
+from evaluations.models import HelpAssignment, HelpFollowUp, MemberReview, ReviewRound
+from evaluations.services.reviews import half_end, roster_committees
+from twinning.committees.models import JointCommittee
 
 Rating = MemberReview.Rating
 Half = ReviewRound.Half

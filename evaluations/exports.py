@@ -16,10 +16,9 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from branches.models import Town
-from twinning.models import JointCommittee
-
-from .models import ReviewRound
-from .selectors.reviews import Counts
+from evaluations.models import ReviewRound
+from evaluations.selectors.reviews import Counts
+from twinning.committees.models import JointCommittee
 
 TABLE8_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TITLE = "党内统计 第八表 民主评议党员情况"

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from .views import assessments, inspections, reviews
-from .views import help as help_views
+from evaluations.views import assessments, inspections, reviews
+from evaluations.views import help as help_views
 
 urlpatterns = [
     path("assessments/", assessments.assessment_round_list, name="assessment_round_list"),

@@ -15,8 +15,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from twinning.models import Role
-from twinning.permissions import (
+from twinning.shared.models import Role
+from twinning.shared.permissions import (
     MEMBER_DATA_ROLES,
     register_visibility,
     role_of,
@@ -42,7 +42,7 @@ def _for_member_data(path: str | None, member: str | None = None):
 
 
 def register_reviews() -> None:
-    from .models import HelpAssignment, HelpFollowUp, MemberReview, ReviewRound
+    from evaluations.models import HelpAssignment, HelpFollowUp, MemberReview, ReviewRound
 
     register_visibility(ReviewRound, _for_member_data(None))
     register_visibility(MemberReview, _for_member_data("committee", "member"))
@@ -64,7 +64,7 @@ def _rule(roles: set[str], path: str | None, leader_sees_all: bool = False):
 
 
 def register_assessments() -> None:
-    from .models import Assessment, AssessmentRound, AssessmentScore, Commendation
+    from evaluations.models import Assessment, AssessmentRound, AssessmentScore, Commendation
 
     register_visibility(AssessmentRound, _rule(RANKING_ROLES, None))
     register_visibility(

@@ -1,9 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from reports.models import Bulletin, BulletinText, Notification, TypicalCase
 from twinning.admin import ReadOnlyAdminMixin
-
-from .models import Bulletin, BulletinText, Notification, TypicalCase
 
 
 @admin.register(Bulletin)

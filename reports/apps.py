@@ -6,10 +6,9 @@ class ReportsConfig(AppConfig):
     verbose_name = "通报与统计"
 
     def ready(self) -> None:
-        from twinning.models import Role
-        from twinning.permissions import register_visibility, role_of
-
-        from .models import Bulletin
+        from reports.models import Bulletin
+        from twinning.shared.models import Role
+        from twinning.shared.permissions import register_visibility, role_of
 
         def visible_bulletins(user, qs):
             # Only the department sees versions before they are published.

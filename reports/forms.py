@@ -1,9 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from twinning.periods import format_period, parse_period
-
-from .models import BulletinText
+from reports.models import BulletinText
+from twinning.shared.periods import format_period, parse_period
 
 
 class PeriodField(forms.CharField):

@@ -22,17 +22,17 @@ from evaluations.models import Inspection
 from evaluations.selectors import inspections as inspection_selectors
 from evaluations.selectors.assessments import assessment_summary
 from evaluations.selectors.reviews import review_summary
-from twinning import memo
-from twinning import selectors as committee_selectors
+from reports.models import Bulletin, BulletinText, TypicalCase
 from twinning.advisor.warnings import warnings_summary
 from twinning.aid import outcomes
+from twinning.aid.models import ProjectProgress
 from twinning.aid.time_scope import TimeScope
-from twinning.models import CommitteeVillage, JointCommittee, ProjectProgress
+from twinning.committees import selectors as committee_selectors
+from twinning.committees.models import CommitteeVillage, JointCommittee
 from twinning.monthly import selectors as monthly_selectors
 from twinning.monthly.rules import Filing as FilingStatus
-from twinning.periods import add_months, month_end
-
-from .models import Bulletin, BulletinText, TypicalCase
+from twinning.shared import kept_figures
+from twinning.shared.periods import add_months, month_end
 
 
 @dataclass
@@ -333,11 +333,11 @@ def bulletin_data(
 
 
 def dashboard_data(period: datetime.date, committees: QuerySet, villages: QuerySet) -> BulletinData:
-    """The bulletin's figures as of today, remembered until the data changes (twinning.memo).
+    """The bulletin's figures as of today, remembered until the data changes (twinning.shared.kept_figures).
 
     Without the annex: the dashboard shows the early warning as it stands today instead.
     """
-    return memo.remember("dashboard", functools.partial(bulletin_data, with_warnings=False),
+    return kept_figures.remember("dashboard", functools.partial(bulletin_data, with_warnings=False),
                          period, committees, villages)
 
 

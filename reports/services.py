@@ -30,13 +30,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from twinning.models import Role
-from twinning.periods import chinese_period
-
-from . import charts
-from .models import Bulletin, Notification
-from .pdf import render_pdf
-from .selectors import BulletinData, bulletin_data
+from reports import charts
+from reports.models import Bulletin, Notification
+from reports.pdf import render_pdf
+from reports.selectors import BulletinData, bulletin_data
+from twinning.shared.models import Role
+from twinning.shared.periods import chinese_period
 
 logger = logging.getLogger(__name__)
 

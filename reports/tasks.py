@@ -9,11 +9,10 @@ from django.db import OperationalError as DatabaseError
 from django.db import transaction
 from django.utils import timezone
 
-from twinning.celery import PUBLISH_ERRORS
-from twinning.periods import previous_month
-
-from . import services
-from .models import Bulletin
+from reports import services
+from reports.models import Bulletin
+from twinning.shared.periods import previous_month
+from twinning.shared.queue import PUBLISH_ERRORS
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from reports import views
 
 urlpatterns = [
     path("bulletins/", views.bulletin_list, name="bulletin_list"),

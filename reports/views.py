@@ -11,15 +11,15 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from branches.models import Branch, Town
-from twinning import permissions
-from twinning.models import JointCommittee
-from twinning.pages import DATABASE_REFUSED_BUTTON, attempt, get_visible, paginate, press, run
-from twinning.periods import chinese_period, format_period, parse_period, previous_month
-
-from . import services, tasks
-from .forms import BuildForm, BulletinTextForm
-from .models import Bulletin, BulletinText, Notification
-from .selectors import dashboard_data, dashboard_payload
+from reports import services, tasks
+from reports.forms import BuildForm, BulletinTextForm
+from reports.models import Bulletin, BulletinText, Notification
+from reports.selectors import dashboard_data, dashboard_payload
+from twinning.committees.models import JointCommittee
+from twinning.shared import permissions
+from twinning.shared.lookups import get_visible, paginate
+from twinning.shared.periods import chinese_period, format_period, parse_period, previous_month
+from twinning.shared.writes import DATABASE_REFUSED_BUTTON, attempt, press, run
 
 
 def _get_bulletin(request: HttpRequest, pk: int, action: str = "view") -> Bulletin:

@@ -51,8 +51,8 @@ def step() -> None:
 
     from reports import services
     from reports.models import Bulletin
-    from twinning.models import JointCommittee
-    from twinning.periods import previous_month
+    from twinning.committees.models import JointCommittee
+    from twinning.shared.periods import previous_month
 
     seconds: dict[str, float] = {}
     queries: list[int] = []

@@ -5,7 +5,7 @@ Usage: python scripts/bench_import.py [--members N] [--committees N] [--postgres
 Generates the files (towns, the branches the committees and members need, members as CSV,
 committees as XLSX, one monthly update and one aid project per committee), then imports them
 in order through the same machinery as the staff page and `import_data`
-(`twinning.exchange.import_file`: check every row, then write in one transaction) into a
+(`twinning.shared.exchange.import_file`: check every row, then write in one transaction) into a
 scratch database: an SQLite file in a temporary directory and, with --postgres, a PostgreSQL
 database that is created and dropped (e.g. postgres://postgres@127.0.0.1:5432/twinning_bench7).
 Each import runs in a fresh process, so its time and peak memory (peak resident set size, and
@@ -122,7 +122,7 @@ def step(kind: str, path: str) -> None:
     import django
 
     django.setup()
-    from twinning.exchange import import_file
+    from twinning.shared.exchange import import_file
 
     data = Path(path).read_bytes()
     before = _rss_kib()

@@ -6,11 +6,11 @@ Usage: python scripts/bench_pages.py [--scale 10] [--postgres URL] [--workers 3]
 1. Query counts: for N=1 and for --scale (default 10), a scratch PostgreSQL database (created and
    dropped; default postgres://postgres@127.0.0.1:5432/twinning_bench_scale) gets the synthetic
    city (scripts/synthetic_city.py) and a department user and a town user
-   (`twinning.services.user_create`); in a fresh process the Django test client opens each page
+   (`twinning.site.accounts.user_create`); in a fresh process the Django test client opens each page
    as each user once (to warm the per-process caches), then counts with CaptureQueriesContext
    the queries of a request that gathers every figure afresh (the `figures` cache emptied, as
    after any change to the data; its time is reported as "fresh ms") and of the next one, which
-   finds the figures kept (twinning.memo). The script fails if a count differs between the two
+   finds the figures kept (twinning.shared.kept_figures). The script fails if a count differs between the two
    scales.
 2. Latency: on the larger city, gunicorn serves the site with production settings (DEBUG off, a
    throwaway SECRET_KEY, collected static files, HTTPS unset, ALLOWED_HOSTS=127.0.0.1) on a free
@@ -65,8 +65,9 @@ def step() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from branches.models import Town
-    from twinning.models import JointCommittee, Role
-    from twinning.services import user_create
+    from twinning.committees.models import JointCommittee
+    from twinning.shared.models import Role
+    from twinning.site.accounts import user_create
 
     town = Town.objects.order_by("code").first()
     users = {

@@ -4,7 +4,7 @@ Usage: python scripts/bench_uploads.py
 
 Builds two hostile files — an .xlsx of about 250 KB whose sheet unpacks to about 100 MB, and a
 10 MB CSV of 5 million one-character rows — and two honest references of 1,000 branch rows
-(CSV and XLSX). Each file goes through the web upload's path (`twinning.exchange.import_file`
+(CSV and XLSX). Each file goes through the web upload's path (`twinning.shared.exchange.import_file`
 with `dry_run=True`, as the import page's check calls it) in a fresh process against a scratch
 SQLite database, which prints the seconds until the answer and the growth of the process's peak
 resident set size (RSS) over the process before the call. Targets: a hostile file is refused in
@@ -96,7 +96,7 @@ def step(path: str) -> None:
     import django
 
     django.setup()
-    from twinning.exchange import import_file
+    from twinning.shared.exchange import import_file
 
     data = Path(path).read_bytes()
     before = _rss_kib()

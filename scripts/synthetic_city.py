@@ -83,7 +83,7 @@ def build(scale: float, *, today: datetime.date | None = None, seed: int = SEED)
 
 class _City:
     def __init__(self, scale: float, today: datetime.date, rng: random.Random) -> None:
-        from twinning.periods import add_months, month_start
+        from twinning.shared.periods import add_months, month_start
 
         self.scale, self.today, self.rng = scale, today, rng
         self.current = month_start(today)
@@ -104,7 +104,7 @@ class _City:
     # The register: towns, branches, members, committees and their villages.
     def _register(self) -> None:
         from branches.models import Branch, Member, Town
-        from twinning.models import CommitteeVillage, JointCommittee
+        from twinning.committees.models import CommitteeVillage, JointCommittee
 
         rng, scale = self.rng, self.scale
         towns = [Town(code=f"S{n:04d}", name=f"合成{n}镇", kind=Town.Kind.TOWN)
@@ -168,7 +168,7 @@ class _City:
         _write(Member, members(), self.counts, then=remember)
 
     def _monthly(self) -> None:
-        from twinning.models import MonthlyUpdate
+        from twinning.monthly.models import MonthlyUpdate
         from twinning.monthly.rules import deadline
 
         rng, Status = self.rng, MonthlyUpdate.Status
@@ -258,13 +258,13 @@ class _City:
             closed_on=max(closed, inspection.visited_on) if done else None)
 
     def _aid(self) -> None:
-        from twinning.models import (
+        from twinning.aid.models import (
+            MECHANISM_BY_FUNDER_KIND,
             AidProject,
             InfrastructureOutput,
             OutputKind,
             ProjectProgress,
         )
-        from twinning.models.aid import MECHANISM_BY_FUNDER_KIND
 
         rng, Category, Status = self.rng, AidProject.Category, AidProject.Status
 
@@ -307,7 +307,7 @@ class _City:
         _write(AidProject, projects(), self.counts, then=details)
 
     def _mutual_help(self) -> None:
-        from twinning.models import (
+        from twinning.aid.models import (
             GovernanceRecord,
             HelpActivity,
             HotIssue,
@@ -358,7 +358,7 @@ class _City:
         ), self.counts)
 
     def _meetings(self) -> None:
-        from twinning.models import ActionItem, JointMeeting
+        from twinning.meetings.models import ActionItem, JointMeeting
 
         rng = self.rng
         meetings = [JointMeeting(held_on=period + datetime.timedelta(days=14), period=period,

@@ -20,8 +20,9 @@ from simple_history.models import HistoricalRecords
 
 from branches.models import Town
 from tests.factories import JointCommitteeFactory, TownFactory
-from twinning.models import JointCommittee, Role
-from twinning.services import user_create
+from twinning.committees.models import JointCommittee
+from twinning.shared.models import Role
+from twinning.site.accounts import user_create
 
 PASSWORD = "Persona-pass-2026"
 # The personas and objects of the permission matrices (reads and writes).
@@ -60,7 +61,7 @@ def _clear_content_type_cache() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _forget_figures() -> Iterator[None]:
-    # Figures are remembered per data version (twinning.memo); rolled-back tests can leave a
+    # Figures are remembered per data version (twinning.shared.kept_figures); rolled-back tests can leave a
     # version that a later test's data reproduces.
     caches["figures"].clear()
     yield
@@ -266,7 +267,7 @@ def real_worker(transactional_db: None, tmp_path: Any, settings: Any) -> Iterato
 
 @pytest.fixture
 def figures_not_kept(settings: Any) -> None:
-    """Nothing kept between requests (twinning.memo): a query count is that of gathering the
+    """Nothing kept between requests (twinning.shared.kept_figures): a query count is that of gathering the
     figures, which is what could grow with the data."""
     settings.CACHES = {**settings.CACHES,
                        "figures": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

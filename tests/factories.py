@@ -13,9 +13,10 @@ from factory.django import DjangoModelFactory
 from branches.models import Branch, Member, Town
 from evaluations.models import AssessmentRound, HelpAssignment, ReviewRound
 from reports.models import Bulletin
-from twinning.models import JointCommittee, MonthlyAttachment, MonthlyUpdate, ReopenRequest
+from twinning.committees.models import JointCommittee
+from twinning.committees.services import committee_create
+from twinning.monthly.models import MonthlyAttachment, MonthlyUpdate, ReopenRequest
 from twinning.monthly.rules import last_due_period
-from twinning.services import committee_create
 
 
 class TownFactory(DjangoModelFactory):
@@ -222,7 +223,7 @@ def make_inspection(
     `scores` by criterion id, with rectification items (description, owner, due_on)."""
     from evaluations.selectors.inspections import scoring_lines
     from evaluations.services.inspections import inspection_save
-    from twinning.rows import ChildRow
+    from twinning.shared.child_rows import ChildRow
 
     if scores is None:
         score = Decimal(18) if score is None else score
@@ -246,7 +247,7 @@ def make_meeting(
 ) -> Any:
     """A joint meeting with action items (description, owner, committee, due_on)."""
     from twinning.meetings.services import meeting_save
-    from twinning.rows import ChildRow
+    from twinning.shared.child_rows import ChildRow
 
     rows = [
         ChildRow(values={"description": f"任务{n}", "owner": "市委组织部", "committee": None,

@@ -10,7 +10,7 @@ from factory.django import DjangoModelFactory
 from branches.models import Member
 from tests.factories import JointCommitteeFactory, MemberFactory
 from twinning.aid import services as aid_services
-from twinning.models import (
+from twinning.aid.models import (
     AidProject,
     GovernanceRecord,
     HelpActivity,

@@ -23,7 +23,8 @@ from tests.factories import (
     open_review_round,
     scored_assessment_round,
 )
-from twinning.models import JointCommittee, MonthlyUpdate
+from twinning.committees.models import JointCommittee
+from twinning.monthly.models import MonthlyUpdate
 
 ROLES = ("department", "town", "secretary", "inspector", "leader")
 

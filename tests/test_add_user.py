@@ -10,13 +10,13 @@ from django.core.management import CommandError, call_command
 
 from branches.models import Branch, Town
 from tests.factories import MemberFactory
-from twinning.models import (
+from twinning.committees.models import (
     CommitteeUserObjectPermission,
     JointCommittee,
-    Profile,
     TownUserObjectPermission,
 )
-from twinning.permissions import can, visible
+from twinning.shared.models import Profile
+from twinning.shared.permissions import can, visible
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from tests.factories import DepartmentFactory, ResidentsFactory, TownFactory, VillageFactory
 from twinning.advisor import scoring
+from twinning.advisor.models import PairRule, ProposalRejection
 from twinning.advisor.solver import PLACEMENT, Problem, Urban, Village, solve
-from twinning.models import JointCommittee, PairRule, ProposalRejection
+from twinning.committees.models import JointCommittee
 
 INDUSTRIES = ("粮食种植", "蔬菜种植", "果品种植", "畜牧养殖", "劳务输出", "茶叶种植")
 URBAN_INDUSTRIES = ("食品加工", "建筑施工", "电子商务", "饲料加工", "物业服务", "蔬菜种植")

@@ -20,7 +20,7 @@ from tests.factories_aid import (
     SecondmentFactory,
     first_village,
 )
-from twinning.models import (
+from twinning.aid.models import (
     AidProject,
     GovernanceRecord,
     HelpActivity,

@@ -24,7 +24,7 @@ from tests.factories_aid import (
     first_village,
 )
 from twinning.aid import services as aid_services
-from twinning.models import (
+from twinning.aid.models import (
     AidProject,
     GovernanceRecord,
     HotIssue,
@@ -32,7 +32,7 @@ from twinning.models import (
     OutputKind,
     ProjectProgress,
 )
-from twinning.services import committee_dissolve
+from twinning.committees.services import committee_dissolve
 
 Status, Category = AidProject.Status, AidProject.Category
 
@@ -266,7 +266,7 @@ def test_governance_is_for_the_committees_villages_and_one_team_per_record(
 
 
 def test_a_village_that_left_keeps_its_past_records(town) -> None:
-    from twinning.services import committee_remove_village
+    from twinning.committees.services import committee_remove_village
 
     committee = make_committee(town=town, villages=3)
     village = first_village(committee)

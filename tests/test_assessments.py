@@ -24,7 +24,7 @@ from evaluations.services.assessments import (
 from evaluations.services.inspections import rectification_close, rectification_submit
 from tests.factories import MonthlyUpdateFactory, make_committee, make_inspection
 from tests.factories_aid import ActivityFactory, ProgressFactory
-from twinning.models import HelpActivity
+from twinning.aid.models import HelpActivity
 from twinning.monthly.rules import deadline
 
 YEAR, HALF = 2025, "first"

@@ -3,8 +3,8 @@ task and its effect lands in the test database."""
 
 import datetime
 
-from twinning.models import ReminderLog
-from twinning.tasks import send_reminders
+from twinning.shared.models import ReminderLog
+from twinning.shared.tasks import send_reminders
 
 TIMEOUT = 60
 

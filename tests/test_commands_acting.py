@@ -9,7 +9,8 @@ from django.core.management.base import CommandError
 from reports.models import Bulletin
 from tests.exchange_helpers import AID, csv_bytes
 from tests.factories import make_committee
-from twinning.models import AidProject, ImportRecord
+from twinning.aid.models import AidProject
+from twinning.shared.models import ImportRecord
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,8 @@ from tests.factories import (
     VillageFactory,
     make_committee,
 )
-from twinning.models import CommitteeVillage, JointCommittee
-from twinning.services import (
+from twinning.committees.models import CommitteeVillage, JointCommittee
+from twinning.committees.services import (
     committee_add_village,
     committee_create,
     committee_dissolve,
@@ -561,7 +561,7 @@ def test_established_date_cannot_move_after_the_villages_joined(committee) -> No
 
     from django.core.exceptions import ValidationError
 
-    from twinning.services import committee_update
+    from twinning.committees.services import committee_update
 
     later = committee.memberships.first().joined_on + datetime.timedelta(days=30)
     with pytest.raises(ValidationError, match="成立日期不能晚于最早加入的村的加入日期"):
@@ -575,7 +575,7 @@ def test_dissolving_before_a_village_joined_is_refused(committee) -> None:
     from django.core.exceptions import ValidationError
 
     from tests.factories import VillageFactory
-    from twinning.services import committee_add_village, committee_dissolve
+    from twinning.committees.services import committee_add_village, committee_dissolve
 
     newcomer = VillageFactory(town=committee.town)
     committee_add_village(committee=committee, village=newcomer,
@@ -589,7 +589,7 @@ def test_dissolving_before_a_village_joined_is_refused(committee) -> None:
 def test_a_user_needs_a_username(db) -> None:
     from django.core.exceptions import ValidationError
 
-    from twinning.services import user_create
+    from twinning.site.accounts import user_create
 
     with pytest.raises(ValidationError, match="用户名不能为空"):
         user_create(username="", role="leader", password="Strong-pass-2026")

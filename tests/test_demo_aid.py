@@ -15,19 +15,19 @@ from branches.demo import city_plan
 from tests.test_demo_city import _row_counts
 from twinning.aid import demo_plan as plan_module
 from twinning.aid.demo_plan import aid_plan
-from twinning.aid.outcomes import TimeScope, outcomes
-from twinning.models import (
+from twinning.aid.models import (
     AidProject,
     GovernanceRecord,
     HelpActivity,
     HotIssue,
     InfrastructureOutput,
-    JointCommittee,
     MemberPairing,
     ProjectProgress,
     Secondment,
 )
-from twinning.periods import add_months, month_start, previous_month
+from twinning.aid.outcomes import TimeScope, outcomes
+from twinning.committees.models import JointCommittee
+from twinning.shared.periods import add_months, month_start, previous_month
 
 # The city is loaded once for the module (`first_run`), and rolled back after it.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("first_run")]

@@ -11,8 +11,8 @@ from django.utils import timezone
 from evaluations.demo_reviews import demo_halves
 from evaluations.models import Assessment, AssessmentRound, AssessmentScore, Commendation
 from evaluations.selectors.assessments import assessment_summary
-from twinning.models import JointCommittee
-from twinning.periods import month_start
+from twinning.committees.models import JointCommittee
+from twinning.shared.periods import month_start
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("first_run")]
 

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 
 from branches.demo import city_plan
 from branches.models import Branch, Member, Town
-from twinning.demo import committee_plan, share_percent
-from twinning.models import CommitteeVillage, JointCommittee
+from twinning.committees.demo import committee_plan, share_percent
+from twinning.committees.models import CommitteeVillage, JointCommittee
 
 pytestmark = pytest.mark.django_db
 
@@ -265,10 +265,10 @@ def test_plan_is_deterministic_and_holds_for_other_seeds() -> None:
 def test_twelve_months_of_updates_with_a_realistic_mix(first_run: str) -> None:
     from django.utils import timezone
 
-    from twinning.models import MonthlyUpdate, ReopenRequest
     from twinning.monthly import rules
+    from twinning.monthly.models import MonthlyUpdate, ReopenRequest
     from twinning.monthly.selectors import completeness
-    from twinning.periods import add_months
+    from twinning.shared.periods import add_months
 
     today = timezone.localdate()
     last = rules.last_due_period(today)
@@ -295,8 +295,8 @@ def test_completeness_of_the_demo_city_makes_a_fixed_number_of_queries(
 ) -> None:
     from django.urls import reverse
 
-    from twinning.models import Role
-    from twinning.services import user_create
+    from twinning.shared.models import Role
+    from twinning.site.accounts import user_create
 
     user = user_create(username="demo-dept", role=Role.DEPARTMENT, password="Demo-pass-2026")
     client.force_login(user)

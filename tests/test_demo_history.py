@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from evaluations.demo_inspections import Line, inspection_plan
 from evaluations.models import Inspection, InspectionScore, Rectification
-from twinning.demo_history import finished_on, history_months
-from twinning.models import ActionItem, JointCommittee, JointMeeting
-from twinning.periods import month_end
+from twinning.committees.demo_history import finished_on, history_months
+from twinning.committees.models import JointCommittee
+from twinning.meetings.models import ActionItem, JointMeeting
+from twinning.shared.periods import month_end
 
 pytestmark = pytest.mark.django_db
 

@@ -307,7 +307,7 @@ def test_a_server_error_shows_the_error_page_with_the_layout(
 ) -> None:
     client.force_login(department_user)
     client.raise_request_exception = False
-    with mock.patch("twinning.views.render", side_effect=RuntimeError("broken page")):
+    with mock.patch("twinning.committees.views.render", side_effect=RuntimeError("broken page")):
         response = client.get(reverse("home"))
     assert response.status_code == 500
     body = response.content.decode()
@@ -333,8 +333,9 @@ def test_the_error_page_still_renders_when_the_database_is_down(
 def test_the_error_page_has_a_last_resort_when_the_layout_fails(client, no_debug) -> None:
     client.raise_request_exception = False
     with (mock.patch.object(LoginView, "get", side_effect=RuntimeError("broken view")),
-          mock.patch("twinning.errors.render_to_string", side_effect=ValueError("no manifest")),
-          mock.patch("twinning.errors.render", side_effect=ValueError("no manifest"))):
+          mock.patch("twinning.site.errors.render_to_string",
+                     side_effect=ValueError("no manifest")),
+          mock.patch("twinning.site.errors.render", side_effect=ValueError("no manifest"))):
         response = client.get(reverse("login"))
     assert response.status_code == 500
     body = response.content.decode()

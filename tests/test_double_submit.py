@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.test_write_protocol import _post_forms
+from twinning.aid.models import HelpActivity
 from twinning.meetings import services as meeting_services
-from twinning.models import HelpActivity, JointMeeting, SubmitToken
+from twinning.meetings.models import JointMeeting
+from twinning.shared.models import SubmitToken
 
 REPEATED = "该表单已提交过，未重复保存。"
 

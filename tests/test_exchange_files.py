@@ -25,11 +25,11 @@ from tests.factories import (
     make_committee,
 )
 from tests.factories_aid import AidProjectFactory, ProgressFactory
-from twinning.exchange import KINDS, export_file, import_file, template_file
-from twinning.exchange.files import escape_formula, unescape_formula
-from twinning.exchange.resources import NumberWidget, PeriodWidget
-from twinning.models import ImportRecord
-from twinning.services import committee_dissolve
+from twinning.committees.services import committee_dissolve
+from twinning.shared.exchange import KINDS, export_file, import_file, template_file
+from twinning.shared.exchange.files import escape_formula, unescape_formula
+from twinning.shared.exchange.resources import NumberWidget, PeriodWidget
+from twinning.shared.models import ImportRecord
 
 pytestmark = pytest.mark.django_db
 

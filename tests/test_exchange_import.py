@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from branches.models import Branch, Member, Town
 from tests.exchange_helpers import csv_bytes, history_rows, problems, xlsx_bytes
 from tests.factories import MemberFactory, ResidentsFactory, VillageFactory, make_committee
-from twinning.exchange import KINDS, import_file
-from twinning.models import CommitteeVillage, ImportRecord, JointCommittee
+from twinning.committees.models import CommitteeVillage, JointCommittee
+from twinning.shared.exchange import KINDS, import_file
+from twinning.shared.models import ImportRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -328,7 +329,7 @@ def test_a_committee_can_swap_all_four_villages_in_one_import(town) -> None:
 
 
 def test_a_dissolved_committee_refuses_changes_but_round_trips(held) -> None:
-    from twinning.services import committee_dissolve
+    from twinning.committees.services import committee_dissolve
 
     committee_dissolve(committee=held, dissolved_on=datetime.date(2025, 1, 1), reason="调整")
     same = run("committees", [COMMITTEE_HEADER,
@@ -402,7 +403,7 @@ def _record_file(kind: str, committees: list[JointCommittee]) -> list[list[str]]
 def test_checking_a_file_makes_the_same_queries_for_10_rows_as_for_100(
     town, kind, who, request
 ) -> None:
-    from twinning.permissions import scope_of
+    from twinning.shared.permissions import scope_of
 
     user = request.getfixturevalue("town_user") if who == "town staff" else None
     if user is not None:
@@ -487,7 +488,7 @@ def test_town_staff_round_trip_rows_they_see_but_may_not_change(
 
 def test_bulk_committee_creation_checks_every_rule_before_writing(town, acting_as,
                                                                   department_user) -> None:
-    from twinning.services import CommitteePlan, committee_bulk_create
+    from twinning.committees.services import CommitteePlan, committee_bulk_create
 
     villages = [VillageFactory(town=town) for _ in range(4)]
     urban = ResidentsFactory(town=town)

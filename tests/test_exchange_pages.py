@@ -19,7 +19,8 @@ from tests.factories import (
     make_committee,
 )
 from tests.factories_aid import AidProjectFactory, ProgressFactory
-from twinning.models import ImportRecord, JointCommittee
+from twinning.committees.models import JointCommittee
+from twinning.shared.models import ImportRecord
 
 pytestmark = pytest.mark.django_db
 

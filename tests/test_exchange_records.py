@@ -26,10 +26,11 @@ from tests.factories import (
     MonthlyUpdateFactory,
 )
 from tests.factories_aid import AidProjectFactory, ProgressFactory
-from twinning.exchange import import_file
-from twinning.models import AidProject, MonthlyUpdate, ProjectProgress, ReopenRequest
+from twinning.aid.models import AidProject, ProjectProgress
 from twinning.monthly import rules
-from twinning.periods import add_months, format_period
+from twinning.monthly.models import MonthlyUpdate, ReopenRequest
+from twinning.shared.exchange import import_file
+from twinning.shared.periods import add_months, format_period
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from branches.models import Branch
 from tests.exchange_helpers import csv_bytes, xlsx_bytes
-from twinning.exchange import FileProblem, import_file
-from twinning.exchange.files import _table
-from twinning.models import ImportRecord
+from twinning.shared.exchange import FileProblem, import_file
+from twinning.shared.exchange.files import _table
+from twinning.shared.models import ImportRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -310,18 +310,18 @@ def test_a_queued_check_and_confirmation_show_progress_then_the_result(
 ) -> None:
     from django.core.files.storage import storages
 
-    import twinning.exchange.resources as resources
-    import twinning.exchange.service as service
+    import twinning.shared.exchange.resources as resources
+    import twinning.shared.exchange.services as services
 
     seen: list[dict] = []
-    report_progress = service._progress
+    report_progress = services._progress
 
     def spy(record, **counts) -> None:
         seen.append(counts)
         report_progress(record, **counts)
 
     monkeypatch.setattr(resources, "PROGRESS_EVERY", 1)
-    monkeypatch.setattr(service, "_progress", spy)
+    monkeypatch.setattr(services, "_progress", spy)
     client.force_login(department_user)
     rows = [HEADER, *([f"V-{n}", f"{n}村", "村", town.code, "是"] for n in range(3))]
     with django_capture_on_commit_callbacks() as sent:
@@ -391,8 +391,8 @@ def test_someone_elses_import_progress_is_not_shown(
 
 
 def test_a_crashed_import_is_finished_with_its_reason(department_user, monkeypatch) -> None:
-    from twinning.exchange import jobs, service
-    from twinning.exchange.tasks import run_import
+    from twinning.shared.exchange import jobs, services
+    from twinning.shared.exchange.tasks import run_import
 
     def crash(*args, **kwargs):
         raise RuntimeError("boom")
@@ -402,7 +402,7 @@ def test_a_crashed_import_is_finished_with_its_reason(department_user, monkeypat
                                          token="A" * 32)
     # The storage itself fails, wherever the import reaches it.
     monkeypatch.setattr(jobs, "_store", crash)
-    monkeypatch.setattr(service, "_store", crash)
+    monkeypatch.setattr(services, "_store", crash)
     assert run_import.apply(args=[record.pk]).get() == "done"
     record.refresh_from_db()
     assert (record.state, record.status, record.last_error) == ("done", "failed",
@@ -429,7 +429,7 @@ def kept_for_worker(settings, tmp_path: Path, monkeypatch) -> Path:
 def test_a_real_worker_checks_a_queued_upload(
     kept_for_worker: Path, real_worker: str, department_user, town
 ) -> None:
-    from twinning.exchange.tasks import run_import
+    from twinning.shared.exchange.tasks import run_import
 
     token = "W" * 32
     (kept_for_worker / token).write_bytes(
@@ -465,7 +465,7 @@ def test_a_queue_that_is_down_runs_the_import_in_the_request(
     client, department_user, town, with_worker, django_capture_on_commit_callbacks, monkeypatch,
     error,
 ) -> None:
-    from twinning.exchange.tasks import run_import
+    from twinning.shared.exchange.tasks import run_import
 
     def down(*args, **kwargs):
         raise error

@@ -28,8 +28,8 @@ from reports import tasks
 from reports.models import Bulletin
 from tests.conftest import _database_url, redis_reachable, skip_unless
 from tests.factories import make_committee
-from twinning import services
 from twinning.celery import app
+from twinning.committees import services
 
 DOWN = "redis://127.0.0.1:1/0"  # nothing listens on port 1: as if Redis had stopped
 

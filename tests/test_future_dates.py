@@ -11,13 +11,13 @@ from django.utils import timezone
 from branches.models import Member
 from tests.exchange_helpers import csv_bytes, problems
 from tests.factories import ResidentsFactory, VillageFactory
-from twinning.exchange import import_file
-from twinning.models import JointCommittee
-from twinning.services import (
+from twinning.committees.models import JointCommittee
+from twinning.committees.services import (
     committee_add_village,
     committee_dissolve,
     committee_remove_village,
 )
+from twinning.shared.exchange import import_file
 
 FUTURE = "2099-01-01"
 REFUSED = "日期不能晚于今天。"

@@ -13,7 +13,7 @@ from evaluations.services.inspections import (
 )
 from tests.factories import make_committee, make_inspection, make_meeting
 from twinning.meetings.services import action_item_complete
-from twinning.periods import add_months
+from twinning.shared.periods import add_months
 
 FIRST = datetime.date(2025, 1, 6)
 

@@ -12,7 +12,7 @@ from evaluations.selectors.inspections import (
 )
 from evaluations.services.inspections import rectification_close
 from tests.factories import TownFactory, make_committee, make_inspection
-from twinning.models import JointCommittee
+from twinning.committees.models import JointCommittee
 
 MARCH = datetime.date(2025, 3, 1)
 TODAY = datetime.date(2025, 6, 1)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from evaluations.models import Inspection, InspectionCriterion, InspectionScore, Rectification
 from evaluations.services.inspections import inspection_save, rubric_save, score_field
 from tests.factories import make_inspection, make_meeting
-from twinning.rows import ChildRow
+from twinning.shared.child_rows import ChildRow
 
 VISIT = datetime.date(2025, 3, 12)
 

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests.factories import make_meeting
+from twinning.meetings.models import ActionItem, JointMeeting
 from twinning.meetings.services import action_item_complete, meeting_save
-from twinning.models import ActionItem, JointMeeting
 
 
 def _data(items: list[dict[str, Any]] = (), initial: int = 0, **fields: str) -> dict[str, Any]:

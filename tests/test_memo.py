@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.factories import make_committee
-from twinning import memo, permissions
-from twinning.models import JointCommittee
-from twinning.services import committee_dissolve
+from twinning.committees.models import JointCommittee
+from twinning.committees.services import committee_dissolve
+from twinning.shared import kept_figures, permissions
 
 pytestmark = pytest.mark.django_db
 
@@ -25,47 +25,47 @@ def _counting(calls: list) -> object:
 def test_a_figure_is_computed_once_while_nothing_changes(committee) -> None:
     calls: list = []
     compute = _counting(calls)
-    assert memo.remember("n", compute, JointCommittee.objects.all()) == 1
-    assert memo.remember("n", compute, JointCommittee.objects.all()) == 1
+    assert kept_figures.remember("n", compute, JointCommittee.objects.all()) == 1
+    assert kept_figures.remember("n", compute, JointCommittee.objects.all()) == 1
     assert len(calls) == 1
     # Other inputs (another filter, another scope) are other figures.
-    assert memo.remember("n", compute, JointCommittee.objects.filter(code="none")) == 0
-    assert memo.remember("n", compute, JointCommittee.objects.none()) == 0
+    assert kept_figures.remember("n", compute, JointCommittee.objects.filter(code="none")) == 0
+    assert kept_figures.remember("n", compute, JointCommittee.objects.none()) == 0
     assert len(calls) == 3
 
 
 def test_objects_are_told_apart_by_their_key_not_their_name(town) -> None:
     twin = type(town).objects.create(code=f"{town.code}9", name=town.name)
     assert repr(twin) == repr(town)
-    assert memo.remember("name", lambda t: t.pk, town) == town.pk
-    assert memo.remember("name", lambda t: t.pk, twin) == twin.pk
+    assert kept_figures.remember("name", lambda t: t.pk, town) == town.pk
+    assert kept_figures.remember("name", lambda t: t.pk, twin) == twin.pk
 
 
 def test_a_recorded_change_makes_every_figure_fresh(committee, town) -> None:
     calls: list = []
     compute = _counting(calls)
     everything = JointCommittee.objects.filter(dissolved_on__isnull=True)
-    assert memo.remember("n", compute, everything) == 1
+    assert kept_figures.remember("n", compute, everything) == 1
     second = make_committee(town=town)
-    assert memo.remember("n", compute, everything) == 2
+    assert kept_figures.remember("n", compute, everything) == 2
     committee_dissolve(committee=second, dissolved_on=second.established_on, reason="合并")
-    assert memo.remember("n", compute, everything) == 1
+    assert kept_figures.remember("n", compute, everything) == 1
     assert len(calls) == 3
 
 
 def test_deleting_a_row_changes_the_version(committee) -> None:
-    before = memo.data_version()
+    before = kept_figures.data_version()
     committee.memberships.first().delete()
-    assert memo.data_version() != before
+    assert kept_figures.data_version() != before
 
 
 def test_granting_and_revoking_access_change_the_version(committee, department_user) -> None:
-    before = memo.data_version()
+    before = kept_figures.data_version()
     permissions.grant_committee(department_user, committee)
-    granted = memo.data_version()
+    granted = kept_figures.data_version()
     permissions.revoke_committee(department_user, committee)
     # Revoked, the access is what it was before the grant: so is the version.
-    assert granted != before and memo.data_version() == before
+    assert granted != before and kept_figures.data_version() == before
 
 
 def test_the_language_is_part_of_the_key(committee) -> None:
@@ -76,8 +76,8 @@ def test_the_language_is_part_of_the_key(committee) -> None:
         return translation.gettext("联合党组织")
 
     with translation.override("en"):
-        english = memo.remember("label", label, JointCommittee.objects.all())
-    chinese = memo.remember("label", label, JointCommittee.objects.all())
+        english = kept_figures.remember("label", label, JointCommittee.objects.all())
+    chinese = kept_figures.remember("label", label, JointCommittee.objects.all())
     assert (english, chinese) == ("Joint committees", "联合党组织")
     assert len(calls) == 2
 

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import MonthlyUpdateFactory, TownFactory, make_committee
-from twinning.models import MonthlyUpdate
 from twinning.monthly import rules, selectors
+from twinning.monthly.models import MonthlyUpdate
 from twinning.monthly.rules import Filing
-from twinning.periods import add_months, format_period
+from twinning.shared.periods import add_months, format_period
 
 Status = MonthlyUpdate.Status
 
@@ -207,8 +207,9 @@ def test_filing_counted_in_the_database_equals_the_grid(town, other_town) -> Non
     from django.utils import timezone
 
     from tests.factories import MonthlyUpdateFactory, make_committee
-    from twinning.models import JointCommittee, MonthlyUpdate
+    from twinning.committees.models import JointCommittee
     from twinning.monthly import rules
+    from twinning.monthly.models import MonthlyUpdate
     from twinning.monthly.selectors import completeness, filed_share, filing_counts
 
     rng = random.Random(7)

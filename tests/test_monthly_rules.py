@@ -6,8 +6,8 @@ import zoneinfo
 
 import pytest
 
-from twinning.models import MonthlyUpdate
 from twinning.monthly import rules
+from twinning.monthly.models import MonthlyUpdate
 from twinning.monthly.rules import Filing
 
 D = datetime.date

@@ -14,11 +14,12 @@ from django.utils import timezone
 from tests.conftest import PASSWORD
 from tests.factories import PDF_BYTES, MonthlyUpdateFactory
 from twinning import prefill
-from twinning.models import MonthlyUpdate, ReopenRequest, Role
 from twinning.monthly import rules, services
+from twinning.monthly.models import MonthlyUpdate, ReopenRequest
 from twinning.monthly.rules import Filing
-from twinning.periods import add_months, format_period
-from twinning.services import user_create
+from twinning.shared.models import Role
+from twinning.shared.periods import add_months, format_period
+from twinning.site.accounts import user_create
 
 Status = MonthlyUpdate.Status
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

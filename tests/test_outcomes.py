@@ -23,9 +23,10 @@ from tests.factories_aid import (
 )
 from twinning import prefill
 from twinning.aid import selectors as aid_selectors
+from twinning.aid.models import AidProject, GovernanceRecord, HelpActivity, HotIssue
+from twinning.aid.models import OutputKind as Output
 from twinning.aid.outcomes import TimeScope, month_prefill, outcomes
-from twinning.models import AidProject, GovernanceRecord, HelpActivity, HotIssue, JointCommittee
-from twinning.models import OutputKind as Output
+from twinning.committees.models import JointCommittee
 from twinning.templatetags.figures import qty, yuan
 
 Status, Category, Kind = AidProject.Status, AidProject.Category, HelpActivity.Kind

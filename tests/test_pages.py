@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import MemberFactory, TownFactory, make_committee
-from twinning.models import JointCommittee
+from twinning.committees.models import JointCommittee
 
 
 def _committees(town, n: int) -> list[JointCommittee]:
@@ -89,7 +89,7 @@ def test_search_by_village_name_and_filters(client, department_user, town) -> No
 def test_dissolved_committees_are_filtered(client, department_user, committee) -> None:
     import datetime
 
-    from twinning.services import committee_dissolve
+    from twinning.committees.services import committee_dissolve
 
     committee_dissolve(committee=committee, dissolved_on=datetime.date(2025, 6, 30), reason="调整")
     client.force_login(department_user)

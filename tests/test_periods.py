@@ -3,7 +3,13 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from twinning.periods import add_months, month_end, months_between, parse_period, previous_month
+from twinning.shared.periods import (
+    add_months,
+    month_end,
+    months_between,
+    parse_period,
+    previous_month,
+)
 
 
 def test_months_roll_over_years() -> None:

@@ -14,7 +14,7 @@ from tests.factories import (
     MemberFactory,
 )
 from tests.matrix import ROLES, site_urls, url_kwargs
-from twinning.models import JointCommittee
+from twinning.committees.models import JointCommittee
 
 ALL_OK = dict.fromkeys(ROLES, 200)
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import MemberFactory
-from twinning.models import PersonalDataAccess
+from twinning.shared.models import PersonalDataAccess
 
 
 @pytest.fixture

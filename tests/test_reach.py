@@ -16,10 +16,10 @@ from tests.factories import (
     ResidentsFactory,
     VillageFactory,
 )
-from twinning import permissions
-from twinning.exchange.service import import_file
-from twinning.models import JointCommittee
-from twinning.services import committee_dissolve, committee_update
+from twinning.committees.models import JointCommittee
+from twinning.committees.services import committee_dissolve, committee_update
+from twinning.shared import permissions
+from twinning.shared.exchange.services import import_file
 
 COMMITTEE_FIELDS = ["code", "name", "urban", "villages", "formation", "established_on"]
 

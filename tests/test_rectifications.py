@@ -18,8 +18,8 @@ from evaluations.services.inspections import (
 )
 from tests.conftest import PASSWORD
 from tests.factories import make_inspection
-from twinning.models import Role
-from twinning.services import user_create
+from twinning.shared.models import Role
+from twinning.site.accounts import user_create
 
 PDF = b"%PDF-1.4\n% evidence\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
@@ -284,7 +284,7 @@ def test_overdue_rectifications_reach_the_secretarys_todo_list_and_digest(
     from django.core import mail
 
     from tests.factories import make_inspection
-    from twinning import reminders
+    from twinning.shared import reminders
 
     secretary_user.email = "shuji@example.cn"
     secretary_user.save()

@@ -10,11 +10,12 @@ from django.urls import reverse
 
 from tests.conftest import PASSWORD
 from tests.factories import MonthlyUpdateFactory
-from twinning import reminders
 from twinning.celery import app
-from twinning.models import MonthlyUpdate, ReminderLog, ReopenRequest, Role
-from twinning.services import user_create
-from twinning.tasks import send_reminders
+from twinning.monthly.models import MonthlyUpdate, ReopenRequest
+from twinning.shared import reminders
+from twinning.shared.models import ReminderLog, Role
+from twinning.shared.tasks import send_reminders
+from twinning.site.accounts import user_create
 
 D = datetime.date
 Status = MonthlyUpdate.Status
@@ -26,7 +27,7 @@ SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 def owing(secretary_user, committee, second_committee, other_committee):
     """The secretary owes February for two committees and a returned January; the secretary
     of the other committee has filed February."""
-    from twinning.permissions import grant_committee
+    from twinning.shared.permissions import grant_committee
 
     secretary_user.email = "shuji@example.cn"
     secretary_user.save()
@@ -63,7 +64,7 @@ def test_one_digest_per_secretary_lists_everything_they_owe(owing, mailoutbox) -
 
 
 def owing_committee(code):
-    from twinning.models import JointCommittee
+    from twinning.committees.models import JointCommittee
 
     return JointCommittee.objects.get(code=code)
 
@@ -178,8 +179,8 @@ def test_a_failing_mailbox_does_not_stop_the_others_and_is_retried(
 
 def test_beat_runs_the_reminder_task_every_day() -> None:
     (entry,) = [e for e in django_settings.CELERY_BEAT_SCHEDULE.values()
-                if e["task"] == "twinning.tasks.send_reminders"]
+                if e["task"] == "twinning.shared.tasks.send_reminders"]
     assert entry["schedule"].hour == {django_settings.REMINDER_HOUR}
     assert entry["schedule"].day_of_month == set(range(1, 32))
-    assert "twinning.tasks.send_reminders" in app.tasks
+    assert "twinning.shared.tasks.send_reminders" in app.tasks
     assert app.conf.task_serializer == "json" and app.conf.accept_content == ["json"]

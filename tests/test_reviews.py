@@ -27,8 +27,8 @@ from tests.factories import (
     make_committee,
     open_review_round,
 )
-from twinning.permissions import grant_committee
-from twinning.services import committee_dissolve, committee_remove_village
+from twinning.committees.services import committee_dissolve, committee_remove_village
+from twinning.shared.permissions import grant_committee
 
 Rating = MemberReview.Rating
 R = Rating
@@ -385,8 +385,8 @@ def test_inspectors_and_leaders_see_no_ratings_or_names(
 def test_secretary_of_another_committee_sees_no_ratings(
     client, committee, other_committee
 ):
-    from twinning.models import Role
-    from twinning.services import user_create
+    from twinning.shared.models import Role
+    from twinning.site.accounts import user_create
 
     member, helper = _populate(committee, 2)
     review_round = open_review_round()

@@ -10,7 +10,9 @@ from django.db.models import Count, Max, Min
 from branches.models import Branch, Member, Town
 from evaluations.models import Inspection, InspectionCriterion, InspectionScore, MemberReview
 from reports.selectors import bulletin_data
-from twinning.models import AidProject, CommitteeVillage, JointCommittee, MonthlyUpdate
+from twinning.aid.models import AidProject
+from twinning.committees.models import CommitteeVillage, JointCommittee
+from twinning.monthly.models import MonthlyUpdate
 
 pytestmark = pytest.mark.django_db
 

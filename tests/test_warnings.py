@@ -17,8 +17,10 @@ from tests.factories import (
     open_review_round,
 )
 from tests.factories_aid import AidProjectFactory, ProgressFactory
+from twinning.advisor.models import WarningSettings
 from twinning.advisor.warnings import committee_flags, warnings_summary
-from twinning.models import JointCommittee, MonthlyUpdate, WarningSettings
+from twinning.committees.models import JointCommittee
+from twinning.monthly.models import MonthlyUpdate
 from twinning.monthly.rules import deadline
 
 

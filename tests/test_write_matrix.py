@@ -20,7 +20,7 @@ from tests.factories import EnterpriseFactory, MemberFactory
 from tests.matrix import ROLES, site_urls, url_kwargs
 from tests.page_forms import PageForm, post_forms
 from tests.test_permissions import EXPECTED
-from twinning import permissions
+from twinning.shared import permissions
 
 # Forms of the base layout, on every page: not the page's own write.
 LAYOUT_ACTIONS = ("/i18n/setlang/", "/accounts/logout/")

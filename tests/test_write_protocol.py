@@ -81,7 +81,7 @@ def _proposal(found: dict[str, Side], fields: dict[str, Any]) -> dict[str, Any]:
 
 def _third_village(found: dict[str, Side]) -> None:
     """A committee keeps two villages at least: give it a third to let one leave."""
-    from twinning.services import committee_add_village
+    from twinning.committees.services import committee_add_village
 
     committee = found["own"].committee
     committee_add_village(committee=committee, village=VillageFactory(town=committee.town),
@@ -243,7 +243,7 @@ def _writes(refuse: bool) -> Iterator[list[str]]:
 
     The session table is left alone: the test client's login lives there, and a session
     store is the middleware's business, not the page's write. So is the record of
-    personal-data reads, which a reading page writes by design (twinning.audit).
+    personal-data reads, which a reading page writes by design (twinning.shared.audit).
     """
     tried: list[str] = []
 

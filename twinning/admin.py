@@ -3,18 +3,10 @@ from typing import Any
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (
-    ActionItem,
-    CommitteeVillage,
-    ImportRecord,
-    JointCommittee,
-    JointMeeting,
-    MonthlyAttachment,
-    MonthlyUpdate,
-    Profile,
-    ReminderLog,
-    ReopenRequest,
-)
+from twinning.committees.models import CommitteeVillage, JointCommittee
+from twinning.meetings.models import ActionItem, JointMeeting
+from twinning.monthly.models import MonthlyAttachment, MonthlyUpdate, ReopenRequest
+from twinning.shared.models import ImportRecord, Profile, ReminderLog
 
 
 class ReadOnlyAdminMixin:
@@ -145,5 +137,5 @@ class ImportRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 # Registers the aid, mutual-help, advisor and warning admins.
-from .advisor import admin as advisor_admin  # noqa: E402, F401
-from .aid import admin as aid_admin  # noqa: E402, F401
+from twinning.advisor import admin as advisor_admin  # noqa: E402, F401
+from twinning.aid import admin as aid_admin  # noqa: E402, F401

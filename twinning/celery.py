@@ -1,15 +1,6 @@
 import os
 
 from celery import Celery
-from celery.exceptions import CeleryError
-from kombu.exceptions import KombuError
-from redis.exceptions import RedisError
-
-# What handing a task to Redis can raise while it is down: kombu's wrapped connection
-# errors, redis-py's own, bare socket errors, celery's, and the RuntimeError a Redis result
-# backend raises once its reconnect retries run out. Whoever sends a task in a request
-# catches these and falls back (a bulletin stays queued, an import runs in the request).
-PUBLISH_ERRORS = (KombuError, RedisError, OSError, CeleryError, RuntimeError)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twinning.settings")
 
@@ -17,4 +8,4 @@ app = Celery("twinning")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # The import machinery is no app of its own; its task lives beside it.
-app.autodiscover_tasks(["twinning.exchange"])
+app.autodiscover_tasks(["twinning.shared.exchange"])

@@ -65,11 +65,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: the health check needs neither the public host name nor HTTPS.
-    "twinning.middleware.HealthCheckMiddleware",
+    "twinning.site.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "twinning.middleware.LanguageMiddleware",
+    "twinning.site.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -78,9 +78,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # After authentication and messages: a repeated form is answered with a message.
-    "twinning.submissions.OnceMiddleware",
-    "twinning.middleware.ContentSecurityPolicyMiddleware",
-    "twinning.middleware.PersonalDataMiddleware",
+    "twinning.shared.submissions.OnceMiddleware",
+    "twinning.site.middleware.ContentSecurityPolicyMiddleware",
+    "twinning.site.middleware.PersonalDataMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -100,7 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "twinning.context_processors.role",
+                "twinning.site.context_processors.role",
             ],
         },
     },
@@ -160,7 +160,7 @@ X_FRAME_OPTIONS = "DENY"
 BEHIND_PROXY = envbool("BEHIND_PROXY", False)
 # Reverse proxies in front of the site, each appending the address it was reached from to
 # X-Forwarded-For (nginx: $proxy_add_x_forwarded_for); the login lock-out keys on the client
-# address they report (twinning.lockout.client_address).
+# address they report (twinning.site.lockout.client_address).
 PROXY_COUNT = envint("PROXY_COUNT", 1) if BEHIND_PROXY else 0
 if BEHIND_PROXY and PROXY_COUNT < 1:
     from django.core.exceptions import ImproperlyConfigured
@@ -176,20 +176,20 @@ CONTENT_SECURITY_POLICY = (
     "object-src 'none'; base-uri 'self'; form-action 'self'"
 )
 
-# Login lock-out (django-axes, rules in twinning.lockout): five failures for one user name
+# Login lock-out (django-axes, rules in twinning.site.lockout): five failures for one user name
 # from one client address lock that user name out at that address; twenty from one address,
 # whatever the user names, throttle the address. A failure stops counting AXES_COOLOFF_HOURS
 # after its user name's latest failure at that address; attempts while locked out are not
 # recorded, so the end the lock-out page names holds.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
-AXES_ADDRESS_FAILURE_LIMIT = envint("AXES_ADDRESS_FAILURE_LIMIT", 20)  # read by twinning.lockout
+AXES_ADDRESS_FAILURE_LIMIT = envint("AXES_ADDRESS_FAILURE_LIMIT", 20)  # read by twinning.site.lockout
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_HANDLER = "twinning.lockout.LockoutHandler"
-AXES_CLIENT_IP_CALLABLE = "twinning.lockout.client_address"
-AXES_LOCKOUT_CALLABLE = "twinning.lockout.lockout_response"
+AXES_HANDLER = "twinning.site.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "twinning.site.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "twinning.site.lockout.lockout_response"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -232,7 +232,7 @@ EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.Email
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "twinning@localhost")
 
 # Citywide figures (dashboard, home pages, outcomes) are kept in each process's memory until the
-# data changes (twinning.memo); the timeout only bounds a rare race between two commits.
+# data changes (twinning.shared.kept_figures); the timeout only bounds a rare race between two commits.
 FIGURES_TIMEOUT = envint("FIGURES_TIMEOUT_SECONDS", 120)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -315,7 +315,7 @@ MONTHLY_ATTACHMENT_TYPES = envlist("MONTHLY_ATTACHMENT_TYPES", "pdf,jpg,jpeg,png
 # Periodic tasks; django-celery-beat copies these into its tables when beat starts.
 REMINDER_HOUR = envint("REMINDER_HOUR", 8)
 CELERY_BEAT_SCHEDULE["send-reminders"] = {
-    "task": "twinning.tasks.send_reminders",
+    "task": "twinning.shared.tasks.send_reminders",
     "schedule": crontab(hour=REMINDER_HOUR, minute=0),
 }
 # A help case (专人帮促) with no follow-up for this many days is flagged as stale.

@@ -5,8 +5,8 @@ import os
 # The production settings refuse to start without a secret key when DEBUG is off.
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use")
 
-from .settings import *  # noqa: E402, F403
-from .settings import BASE_DIR, DATABASES  # noqa: E402
+from twinning.settings import *  # noqa: E402, F403
+from twinning.settings import BASE_DIR, DATABASES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

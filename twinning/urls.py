@@ -4,15 +4,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
-from . import views
-from .health import healthz
-from .periods import PeriodConverter
+from twinning.shared.periods import PeriodConverter
+from twinning.site import views
+from twinning.site.health import healthz
 
 register_converter(PeriodConverter, "period")
 
-handler403 = "twinning.errors.permission_denied"
-handler404 = "twinning.errors.page_not_found"
-handler500 = "twinning.errors.server_error"
+handler403 = "twinning.site.errors.permission_denied"
+handler404 = "twinning.site.errors.page_not_found"
+handler500 = "twinning.site.errors.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,27 +22,13 @@ urlpatterns = [
     # The language switch works on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
-    path("committees/", views.committee_list, name="committee_list"),
-    path("committees/new/", views.committee_create, name="committee_create"),
-    path("committees/<str:code>/", views.committee_detail, name="committee_detail"),
-    path("committees/<str:code>/edit/", views.committee_edit, name="committee_edit"),
-    path(
-        "committees/<str:code>/villages/add/",
-        views.committee_add_village,
-        name="committee_add_village",
-    ),
-    path(
-        "committees/<str:code>/villages/<str:village_code>/leave/",
-        views.committee_remove_village,
-        name="committee_remove_village",
-    ),
-    path("committees/<str:code>/dissolve/", views.committee_dissolve, name="committee_dissolve"),
     path("audit/personal-data/", views.personal_data_log, name="personal_data_log"),
+    path("", include("twinning.committees.urls")),
     path("", include("twinning.monthly.urls")),
     path("", include("twinning.aid.urls")),
     path("", include("twinning.meetings.urls")),
     path("", include("branches.urls")),
-    path("", include("twinning.exchange.urls")),
+    path("", include("twinning.shared.exchange.urls")),
     path("", include("twinning.advisor.urls")),
     path("", include("evaluations.urls")),
     path("", include("reports.urls")),

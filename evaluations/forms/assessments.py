@@ -6,9 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from twinning.forms import DateInput
-
-from ..models import Assessment, AssessmentRound, AssessmentScore
+from evaluations.models import Assessment, AssessmentRound, AssessmentScore
+from twinning.shared.forms import DateInput
 
 
 class AssessmentRoundForm(forms.ModelForm):

@@ -7,14 +7,13 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from twinning.forms import DateInput, MonthField, search_field
-from twinning.models import JointCommittee
-from twinning.rows import ChildRowForm
-
-from ..models import InspectionCriterion, Rectification
-from ..selectors.inspections import RECTIFICATION_STATES, ScoreLine
-from ..services.inspections import score_field, score_range_message
-from ..validators import EVIDENCE_SIGNATURES, validate_evidence_file
+from evaluations.models import InspectionCriterion, Rectification
+from evaluations.selectors.inspections import RECTIFICATION_STATES, ScoreLine
+from evaluations.services.inspections import score_field, score_range_message
+from evaluations.validators import EVIDENCE_SIGNATURES, validate_evidence_file
+from twinning.committees.models import JointCommittee
+from twinning.shared.child_rows import ChildRowForm
+from twinning.shared.forms import DateInput, MonthField, search_field
 
 TEXTAREA = {"rows": 3}
 

@@ -3,10 +3,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Member
-from twinning.forms import DateInput
-
-from ..models import ReviewRound
-from ..services.reviews import half_end
+from evaluations.models import ReviewRound
+from evaluations.services.reviews import half_end
+from twinning.shared.forms import DateInput
 
 
 class RoundForm(forms.Form):

@@ -1,20 +1,20 @@
 """Models of this app, one module per sub-domain, re-exported here."""
 
-from .assessments import (
+from evaluations.models.assessments import (
     Assessment,
     AssessmentCriterion,
     AssessmentRound,
     AssessmentScore,
     Commendation,
 )
-from .inspections import (
+from evaluations.models.inspections import (
     Inspection,
     InspectionCriterion,
     InspectionScore,
     Rectification,
     overdue_on,
 )
-from .reviews import HelpAssignment, HelpFollowUp, MemberReview, ReviewRound
+from evaluations.models.reviews import HelpAssignment, HelpFollowUp, MemberReview, ReviewRound
 
 __all__ = [
     "Assessment",

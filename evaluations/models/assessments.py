@@ -16,9 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from twinning.models import JointCommittee
-
-from .rounds import HalfYearRound, user_fk
+from evaluations.models.rounds import HalfYearRound, user_fk
+from twinning.committees.models import JointCommittee
 
 POINTS = {"max_digits": 5, "decimal_places": 1}
 TOTAL_POINTS = {"max_digits": 6, "decimal_places": 1}

@@ -19,7 +19,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from twinning.models import JointCommittee
+from twinning.committees.models import JointCommittee
 
 SCORE_DIGITS = {"max_digits": 5, "decimal_places": 1}
 TOTAL_DIGITS = {"max_digits": 6, "decimal_places": 1}

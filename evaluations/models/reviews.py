@@ -16,9 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from branches.models import Member
-from twinning.models import JointCommittee
-
-from .rounds import HalfYearRound
+from evaluations.models.rounds import HalfYearRound
+from twinning.committees.models import JointCommittee
 
 
 class ReviewRound(HalfYearRound):

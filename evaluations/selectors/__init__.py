@@ -1,5 +1,5 @@
 """Reads of this app that feed pages and reports, one module per sub-domain."""
 
-from .reviews import review_summary
+from evaluations.selectors.reviews import review_summary
 
 __all__ = ["review_summary"]

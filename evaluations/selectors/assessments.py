@@ -11,11 +11,10 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from twinning import permissions
-from twinning.periods import month_end
-
-from ..models import Assessment, AssessmentRound, AssessmentScore, Commendation
-from ..visibility import DETAIL_ROLES, RANKING_ROLES  # noqa: F401 (the views read them here)
+from evaluations.models import Assessment, AssessmentRound, AssessmentScore, Commendation
+from evaluations.visibility import DETAIL_ROLES, RANKING_ROLES  # noqa: F401 (the views read them here)
+from twinning.shared import permissions
+from twinning.shared.periods import month_end
 
 Grade = Assessment.Grade
 SUMMARY_SIZE = 10

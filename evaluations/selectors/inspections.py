@@ -1,6 +1,6 @@
 """Reads for the inspection pages, the home page, the monthly bulletin and the reminders.
 
-Every list is narrowed by `twinning.permissions.visible` and fetches what its page shows in
+Every list is narrowed by `twinning.shared.permissions.visible` and fetches what its page shows in
 a fixed number of queries; the bulletin's figures are counted and summed in the database.
 """
 
@@ -14,12 +14,11 @@ from django.db.models import Avg, Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from twinning import permissions
-from twinning.models import JointCommittee
-from twinning.periods import month_end
-from twinning.reminders import OwedItem
-
-from ..models import Inspection, InspectionCriterion, Rectification, overdue_on
+from evaluations.models import Inspection, InspectionCriterion, Rectification, overdue_on
+from twinning.committees.models import JointCommittee
+from twinning.shared import permissions
+from twinning.shared.periods import month_end
+from twinning.shared.reminders import OwedItem
 
 OPEN = Rectification.Status.OPEN
 CLOSED = Rectification.Status.CLOSED
@@ -295,7 +294,7 @@ def rectification_summary(
     )
 
 
-# Reminders: what each secretary owes (a source of twinning.reminders, registered in
+# Reminders: what each secretary owes (a source of twinning.shared.reminders, registered in
 # EvaluationsConfig.ready).
 
 def rectifications_owed(today: datetime.date) -> list[OwedItem]:

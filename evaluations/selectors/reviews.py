@@ -16,11 +16,11 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from branches.models import Member
-from twinning import memo, permissions
-from twinning.models import JointCommittee, Role
-from twinning.periods import month_end
-
-from ..models import HelpAssignment, MemberReview, ReviewRound
+from evaluations.models import HelpAssignment, MemberReview, ReviewRound
+from twinning.committees.models import JointCommittee
+from twinning.shared import kept_figures, permissions
+from twinning.shared.models import Role
+from twinning.shared.periods import month_end
 
 Rating = MemberReview.Rating
 OPEN = HelpAssignment.Status.OPEN
@@ -281,7 +281,7 @@ def home_panel(user: Any) -> HomePanel | None:
     latest = permissions.visible(user, ReviewRound.objects.all()).first()
     counts = Counts()
     if latest is not None:
-        counts = memo.remember("review-counts", _aggregate,
+        counts = kept_figures.remember("review-counts", _aggregate,
                                permissions.visible(user, latest.reviews.all()))
     panel = HomePanel(latest, counts, help_flags(user), [], [])
     if permissions.role_of(user) == Role.SECRETARY:

@@ -42,21 +42,20 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from twinning.models import (
+from evaluations.models import AssessmentCriterion, Inspection, Rectification
+from twinning.aid.models import (
     AidProject,
     HelpActivity,
     HotIssue,
-    JointCommittee,
     MemberPairing,
-    MonthlyUpdate,
     ProjectProgress,
     Secondment,
 )
+from twinning.committees.models import JointCommittee
 from twinning.monthly import rules
+from twinning.monthly.models import MonthlyUpdate
 from twinning.monthly.rules import Filing
-from twinning.periods import add_months
-
-from ..models import AssessmentCriterion, Inspection, Rectification
+from twinning.shared.periods import add_months
 
 Source = AssessmentCriterion.Source
 ONE = Decimal(1)

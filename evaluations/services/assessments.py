@@ -27,16 +27,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from twinning.models import JointCommittee
-
-from ..models import (
+from evaluations.models import (
     Assessment,
     AssessmentCriterion,
     AssessmentRound,
     AssessmentScore,
     Commendation,
 )
-from .assessment_scores import Proposal, half_bounds, propose
+from evaluations.services.assessment_scores import Proposal, half_bounds, propose
+from twinning.committees.models import JointCommittee
 
 BATCH_SIZE = 500
 ZERO = Decimal(0)

@@ -1,6 +1,6 @@
 """Writes to inspections, their scores and rectification items, and to the rubric.
 
-Who may call each one is decided by the views through `twinning.permissions`; the rules of
+Who may call each one is decided by the views through `twinning.shared.permissions`; the rules of
 the programme are checked here, and a broken one raises ValidationError in Chinese, keyed by
 the form field it concerns.
 """
@@ -16,13 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from twinning.models import JointCommittee
-from twinning.periods import chinese_period, month_start
-from twinning.rows import ChildRow, check_rows, due_date_errors, save_rows
-
-from ..models import Inspection, InspectionCriterion, InspectionScore, Rectification
-from ..selectors.inspections import ScoreLine, scoring_lines
-from ..validators import validate_evidence_file
+from evaluations.models import Inspection, InspectionCriterion, InspectionScore, Rectification
+from evaluations.selectors.inspections import ScoreLine, scoring_lines
+from evaluations.validators import validate_evidence_file
+from twinning.committees.models import JointCommittee
+from twinning.shared.child_rows import ChildRow, check_rows, due_date_errors, save_rows
+from twinning.shared.periods import chinese_period, month_start
 
 RECTIFICATION_FIELDS = ("description", "owner", "due_on")
 CRITERION_FIELDS = ("name", "description", "max_score", "order", "active")

@@ -27,9 +27,8 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from branches.models import Member
-from twinning.models import CommitteeVillage, JointCommittee
-
-from ..models import HelpAssignment, HelpFollowUp, MemberReview, ReviewRound
+from evaluations.models import HelpAssignment, HelpFollowUp, MemberReview, ReviewRound
+from twinning.committees.models import CommitteeVillage, JointCommittee
 
 BATCH_SIZE = 500
 BASIS_MAX = MemberReview._meta.get_field("basis").max_length

@@ -10,13 +10,14 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from twinning import permissions
+from evaluations.models import Inspection
+from evaluations.selectors import inspections as selectors
+from twinning.committees.models import JointCommittee
 from twinning.meetings import selectors as meetings_selectors
-from twinning.models import JointCommittee, JointMeeting, Role
-from twinning.periods import month_start
-
-from ..models import Inspection
-from ..selectors import inspections as selectors
+from twinning.meetings.models import JointMeeting
+from twinning.shared import permissions
+from twinning.shared.models import Role
+from twinning.shared.periods import month_start
 
 register = template.Library()
 

@@ -4,9 +4,8 @@ from typing import Any
 
 from django import template
 
-from twinning import permissions
-
-from ..selectors import reviews as selectors
+from evaluations.selectors import reviews as selectors
+from twinning.shared import permissions
 
 register = template.Library()
 

@@ -13,20 +13,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from branches.models import Town
-from twinning import permissions
-from twinning.audit import audit_trail
-from twinning.models import Role
-from twinning.pages import attempt, get_visible, paginate, press, require_role
-
-from ..forms.assessments import (
+from evaluations.forms.assessments import (
     AdjustForm,
     AssessmentRoundEditForm,
     AssessmentRoundForm,
     CommendationForm,
 )
-from ..models import Assessment, AssessmentRound, AssessmentScore, Commendation
-from ..selectors import assessments as selectors
-from ..services import assessments as services
+from evaluations.models import Assessment, AssessmentRound, AssessmentScore, Commendation
+from evaluations.selectors import assessments as selectors
+from evaluations.services import assessments as services
+from twinning.shared import permissions
+from twinning.shared.audit import audit_trail
+from twinning.shared.lookups import get_visible, paginate, require_role
+from twinning.shared.models import Role
+from twinning.shared.writes import attempt, press
 
 
 def _require_department(request: HttpRequest) -> None:

@@ -10,16 +10,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from branches.models import Town
-from twinning import permissions
-from twinning.audit import audit_trail, personal_data_read
-from twinning.models import Role
-from twinning.pages import attempt, paginate
-
-from ..forms.reviews import FollowUpForm, HelpAssignForm, HelpCloseForm
-from ..models import HelpAssignment, HelpFollowUp, MemberReview, ReviewRound
-from ..selectors import reviews as selectors
-from ..services import reviews as services
-from .reviews import require_member_data
+from evaluations.forms.reviews import FollowUpForm, HelpAssignForm, HelpCloseForm
+from evaluations.models import HelpAssignment, HelpFollowUp, MemberReview, ReviewRound
+from evaluations.selectors import reviews as selectors
+from evaluations.services import reviews as services
+from evaluations.views.reviews import require_member_data
+from twinning.shared import permissions
+from twinning.shared.audit import audit_trail, personal_data_read
+from twinning.shared.lookups import paginate
+from twinning.shared.models import Role
+from twinning.shared.writes import attempt
 
 
 def _get_manageable(request: HttpRequest, qs, pk: int):

@@ -1,6 +1,6 @@
 """Inspection, rectification and rubric pages.
 
-Who does what (DESIGN §2; the rules live in twinning.permissions):
+Who does what (DESIGN §2; the rules live in twinning.shared.permissions):
 - record and correct inspections: whoever may `inspect` the committee — its assigned
   inspectors, the town's staff, the department;
 - submit a rectification's evidence: whoever may `manage` the committee — its secretary (and
@@ -21,13 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from branches.models import Town
-from twinning import permissions
-from twinning.audit import audit_trail
-from twinning.models import Role
-from twinning.pages import attempt, filtered_list, get_visible, run
-from twinning.rows import bind_rows, rows_from_formset
-
-from ..forms.inspections import (
+from evaluations.forms.inspections import (
     EvidenceForm,
     InspectionFilterForm,
     InspectionForm,
@@ -36,10 +30,16 @@ from ..forms.inspections import (
     ReviewForm,
     RubricFormSet,
 )
-from ..models import Inspection, InspectionCriterion, InspectionScore, Rectification
-from ..selectors import inspections as selectors
-from ..services import inspections as services
-from ..validators import INLINE_TYPES
+from evaluations.models import Inspection, InspectionCriterion, InspectionScore, Rectification
+from evaluations.selectors import inspections as selectors
+from evaluations.services import inspections as services
+from evaluations.validators import INLINE_TYPES
+from twinning.shared import permissions
+from twinning.shared.audit import audit_trail
+from twinning.shared.child_rows import bind_rows, rows_from_formset
+from twinning.shared.lookups import filtered_list, get_visible
+from twinning.shared.models import Role
+from twinning.shared.writes import attempt, run
 
 INSPECTIONS = Inspection.objects.select_related("committee", "committee__town", "recorded_by")
 RECTIFICATIONS = Rectification.objects.select_related(

@@ -16,16 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from branches.models import Town
-from twinning import permissions
-from twinning.audit import personal_data_read
-from twinning.models import JointCommittee, Role
-from twinning.pages import attempt, get_visible, paginate, press, require_role, run
-
-from ..exports import TABLE8_CONTENT_TYPE, table8_filename, table8_xlsx
-from ..forms.reviews import RoundEditForm, RoundForm
-from ..models import MemberReview, ReviewRound
-from ..selectors import reviews as selectors
-from ..services import reviews as services
+from evaluations.exports import TABLE8_CONTENT_TYPE, table8_filename, table8_xlsx
+from evaluations.forms.reviews import RoundEditForm, RoundForm
+from evaluations.models import MemberReview, ReviewRound
+from evaluations.selectors import reviews as selectors
+from evaluations.services import reviews as services
+from twinning.committees.models import JointCommittee
+from twinning.shared import permissions
+from twinning.shared.audit import personal_data_read
+from twinning.shared.lookups import get_visible, paginate, require_role
+from twinning.shared.models import Role
+from twinning.shared.writes import attempt, press, run
 
 SHEET_FIELD = re.compile(r"^r(\d+)-rating$")
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from twinning.models import JointCommittee
+from twinning.committees.models import JointCommittee
 
 
 class Bulletin(models.Model):

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 from reports import services, tasks
 from reports.models import Bulletin
 from tests.e2e.conftest import navigate, watch_console
-from twinning.periods import previous_month
+from twinning.shared.periods import previous_month
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

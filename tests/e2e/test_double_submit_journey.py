@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from twinning.meetings import services
-from twinning.models import JointMeeting
+from twinning.meetings.models import JointMeeting
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from branches.models import Branch
 from tests.e2e.conftest import navigate, watch_console
 from tests.exchange_helpers import csv_bytes
-from twinning.models import ImportRecord
+from twinning.shared.models import ImportRecord
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

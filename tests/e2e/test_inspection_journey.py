@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from evaluations.models import Inspection, InspectionCriterion, Rectification
 from evaluations.services.inspections import rubric_save
 from tests.e2e.conftest import navigate, watch_console
-from twinning.rows import ChildRow
+from twinning.shared.child_rows import ChildRow
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

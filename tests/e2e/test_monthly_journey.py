@@ -6,8 +6,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import navigate
-from twinning.models import MonthlyUpdate
 from twinning.monthly import rules
+from twinning.monthly.models import MonthlyUpdate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

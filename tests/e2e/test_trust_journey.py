@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import PHONE
 from tests.factories import EnterpriseFactory, ResidentsFactory, VillageFactory
-from twinning.models import JointCommittee
+from twinning.committees.models import JointCommittee
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..models import AdvisorSettings, PairRule, ProposalRejection, WarningSettings
+from twinning.advisor.models import AdvisorSettings, PairRule, ProposalRejection, WarningSettings
 
 
 @admin.register(AdvisorSettings, WarningSettings)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import AdvisorSettings, PairRule, WarningSettings
+from twinning.advisor.models import AdvisorSettings, PairRule, WarningSettings
 
 
 class WeightsForm(forms.ModelForm):

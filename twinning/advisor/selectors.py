@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from branches.models import Branch
-
-from ..models import AdvisorSettings, CommitteeVillage, PairRule, ProposalRejection
-from . import scoring, solver
+from twinning.advisor import scoring, solver
+from twinning.advisor.models import AdvisorSettings, PairRule, ProposalRejection
+from twinning.committees.models import CommitteeVillage
 
 REASONS = {
     solver.NO_REACH: gettext_lazy("本镇街没有城市党组织，也没有市直单位可以联建"),

@@ -8,15 +8,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from branches.models import Branch
-
-from ..models import (
-    AdvisorSettings,
-    JointCommittee,
-    PairRule,
-    ProposalRejection,
-    WarningSettings,
-)
-from ..services import committee_create
+from twinning.advisor.models import AdvisorSettings, PairRule, ProposalRejection, WarningSettings
+from twinning.committees.models import JointCommittee
+from twinning.committees.services import committee_create
 
 
 def _save_single_row(row: AdvisorSettings | WarningSettings) -> None:

@@ -22,7 +22,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
-from . import scoring
+from twinning.advisor import scoring
 
 PLACEMENT = 10.0
 MIN_VILLAGES, MAX_VILLAGES = 2, 4

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from twinning.advisor import views
 
 urlpatterns = [
     path("advisor/", views.advisor, name="advisor"),

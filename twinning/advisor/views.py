@@ -11,12 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from branches.models import Branch, Town
-
-from .. import permissions
-from ..models import JointCommittee, PairRule, Role
-from ..pages import attempt, paginate, press
-from . import selectors, services, warnings
-from .forms import PairRuleForm, ProposalForm, WarningSettingsForm, WeightsForm
+from twinning.advisor import selectors, services, warnings
+from twinning.advisor.forms import PairRuleForm, ProposalForm, WarningSettingsForm, WeightsForm
+from twinning.advisor.models import PairRule
+from twinning.committees.models import JointCommittee
+from twinning.shared import permissions
+from twinning.shared.lookups import paginate
+from twinning.shared.models import Role
+from twinning.shared.writes import attempt, press
 
 
 def _require_department(request: HttpRequest) -> None:

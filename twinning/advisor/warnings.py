@@ -22,15 +22,12 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from evaluations.models import Inspection, MemberReview, Rectification
-from twinning.models import (
-    AidProject,
-    CommitteeVillage,
-    JointCommittee,
-    MonthlyUpdate,
-    WarningSettings,
-)
+from twinning.advisor.models import WarningSettings
+from twinning.aid.models import AidProject
+from twinning.committees.models import CommitteeVillage, JointCommittee
 from twinning.monthly import rules
-from twinning.periods import add_months, month_end
+from twinning.monthly.models import MonthlyUpdate
+from twinning.shared.periods import add_months, month_end
 
 LOOK_BACK_MONTHS = 12
 BAD_FILINGS = (rules.Filing.MISSING, rules.Filing.LATE, rules.Filing.RETURNED)

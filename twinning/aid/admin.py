@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..models import (
+from twinning.aid.models import (
     AidProject,
     GovernanceRecord,
     HelpActivity,
@@ -15,7 +15,7 @@ from ..models import (
     ProjectProgress,
     Secondment,
 )
-from .services import mechanism_for
+from twinning.aid.services import mechanism_for
 
 
 class ProgressInline(admin.TabularInline):

@@ -15,22 +15,20 @@ from django.utils import timezone
 
 from branches.demo import DEMO_SEED, DemoError, Tally, create_in_bulk
 from branches.models import Branch, Member
-
-from ..models import (
+from twinning.aid import services as rules
+from twinning.aid.demo_plan import AidPlan, aid_plan
+from twinning.aid.models import (
     AidProject,
-    CommitteeVillage,
     GovernanceRecord,
     HelpActivity,
     HotIssue,
     InfrastructureOutput,
-    JointCommittee,
     MemberPairing,
     ProjectProgress,
     Secondment,
 )
-from ..periods import month_end, previous_month
-from . import services as rules
-from .demo_plan import AidPlan, aid_plan
+from twinning.committees.models import CommitteeVillage, JointCommittee
+from twinning.shared.periods import month_end, previous_month
 
 
 def _valid(obj: Model, check: Callable[[], None]) -> Model:

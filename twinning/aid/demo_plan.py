@@ -19,19 +19,24 @@ from django.utils import timezone
 
 from branches.demo import DEMO_SEED, BranchSpec, DemoError, city_plan
 from branches.models import Branch
-
-from ..demo import CommitteeSpec, committee_plan
-from ..models import (
+from twinning.aid.models import (
     AidProject,
     GovernanceRecord,
     HelpActivity,
     HotIssue,
-    JointCommittee,
     MemberPairing,
     OutputKind,
     Secondment,
 )
-from ..periods import add_months, month_end, month_start, months_between, previous_month
+from twinning.committees.demo import CommitteeSpec, committee_plan
+from twinning.committees.models import JointCommittee
+from twinning.shared.periods import (
+    add_months,
+    month_end,
+    month_start,
+    months_between,
+    previous_month,
+)
 
 # The reference figures (DESIGN §1) the demo city reproduces.
 PARTNER_INVESTMENT = Decimal("512000000")  # 5.12亿元 from residents' committees and enterprises

@@ -5,20 +5,19 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch, Member
-
-from ..forms import BranchChoiceField, DateInput
-from ..models import (
+from twinning.aid.models import (
     AidProject,
-    CommitteeVillage,
     GovernanceRecord,
     HelpActivity,
     HotIssue,
     InfrastructureOutput,
-    JointCommittee,
     MemberPairing,
     ProjectProgress,
     Secondment,
 )
+from twinning.committees.forms import BranchChoiceField
+from twinning.committees.models import CommitteeVillage, JointCommittee
+from twinning.shared.forms import DateInput
 
 
 class MemberChoiceField(forms.ModelChoiceField):

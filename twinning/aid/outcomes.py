@@ -41,22 +41,23 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Town
-
-from ..models import (
+from twinning.aid.models import (
+    COOPERATION_MECHANISMS,
+    OUTPUT_UNITS,
+    ZERO,
     AidProject,
     GovernanceRecord,
     HelpActivity,
     HotIssue,
     InfrastructureOutput,
-    JointCommittee,
     Mechanism,
     MemberPairing,
     OutputKind,
     ProjectProgress,
     Secondment,
 )
-from ..models.aid import COOPERATION_MECHANISMS, OUTPUT_UNITS, ZERO
-from .time_scope import TimeScope
+from twinning.aid.time_scope import TimeScope
+from twinning.committees.models import JointCommittee
 
 Category = AidProject.Category
 Activity = HelpActivity.Kind

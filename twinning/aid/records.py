@@ -13,8 +13,9 @@ from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .. import permissions, prefill
-from ..models import (
+from twinning import prefill
+from twinning.aid import forms, outcomes, services
+from twinning.aid.models import (
     AidProject,
     GovernanceRecord,
     HelpActivity,
@@ -24,7 +25,7 @@ from ..models import (
     ProjectProgress,
     Secondment,
 )
-from . import forms, outcomes, services
+from twinning.shared import permissions
 
 COMMITTEE, PROJECT = "committee", "project"
 

@@ -1,7 +1,7 @@
 """Aid projects as spreadsheet rows (DESIGN §5), matched by committee code and title.
 
 `investment_yuan` and `jobs` are the project's actual investment and jobs: the sums of its
-progress reports (twinning.models.aid). An import that raises them writes one progress report
+progress reports (twinning.aid.models). An import that raises them writes one progress report
 carrying the difference, dated the project's finish day once done, else the day of the import
 (`services.progress_catch_up`), so the totals then equal the file and importing the same
 file again writes nothing. A figure below the reports' sum is refused: reports are corrected on
@@ -19,8 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Branch
-
-from ..exchange.resources import (
+from twinning.aid import services
+from twinning.aid.models import ZERO, AidProject
+from twinning.committees.models import JointCommittee
+from twinning.shared.exchange.resources import (
     ChoiceWidget,
     CodeWidget,
     Column,
@@ -28,9 +30,6 @@ from ..exchange.resources import (
     ExchangeResource,
     NumberWidget,
 )
-from ..models import AidProject, JointCommittee
-from ..models.aid import ZERO
-from . import services
 
 OWN_FIELDS = (
     "title", "category", "funder_id", "status", "started_on", "finished_on", "households"

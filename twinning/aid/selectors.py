@@ -7,10 +7,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 
-from .. import permissions
-from ..models import AidProject, JointCommittee, ProjectProgress, Role
-from ..models.aid import ZERO
-from .records import RecordKind
+from twinning.aid.models import ZERO, AidProject, ProjectProgress
+from twinning.aid.records import RecordKind
+from twinning.committees.models import JointCommittee
+from twinning.shared import permissions
+from twinning.shared.models import Role
 
 
 def project_list(user: Any, params: Mapping[str, str]) -> QuerySet:

@@ -20,20 +20,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Branch, Member
-
-from ..models import (
+from twinning.aid.models import (
+    MECHANISM_BY_FUNDER_KIND,
     AidProject,
-    CommitteeVillage,
     GovernanceRecord,
     HelpActivity,
     HotIssue,
     InfrastructureOutput,
-    JointCommittee,
     MemberPairing,
     ProjectProgress,
     Secondment,
 )
-from ..models.aid import MECHANISM_BY_FUNDER_KIND
+from twinning.committees.models import CommitteeVillage, JointCommittee
 
 
 class _Errors:

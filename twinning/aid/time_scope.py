@@ -10,7 +10,13 @@ from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from ..periods import format_period, month_end, month_start, parse_period, previous_month
+from twinning.shared.periods import (
+    format_period,
+    month_end,
+    month_start,
+    parse_period,
+    previous_month,
+)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from twinning.aid import views
 
 urlpatterns = [
     path("outcomes/", views.outcomes_citywide, name="outcomes_citywide"),

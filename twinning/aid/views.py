@@ -15,22 +15,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from branches.models import Town
-
-from .. import memo, permissions
-from ..audit import audit_trail, personal_data_read
-from ..models import (
-    AidProject,
-    InfrastructureOutput,
-    JointCommittee,
-    Mechanism,
-    ProjectProgress,
-    Role,
-)
-from ..pages import attempt, get_visible, paginate, press
-from ..views import _get_committee
-from . import selectors, services
-from .outcomes import TimeScope, outcomes
-from .records import COMMITTEE, COMMITTEE_TABS, KINDS, PROJECT, RecordKind
+from twinning.aid import selectors, services
+from twinning.aid.models import AidProject, InfrastructureOutput, Mechanism, ProjectProgress
+from twinning.aid.outcomes import TimeScope, outcomes
+from twinning.aid.records import COMMITTEE, COMMITTEE_TABS, KINDS, PROJECT, RecordKind
+from twinning.committees.models import JointCommittee
+from twinning.committees.views import _get_committee
+from twinning.shared import kept_figures, permissions
+from twinning.shared.audit import audit_trail, personal_data_read
+from twinning.shared.lookups import get_visible, paginate
+from twinning.shared.models import Role
+from twinning.shared.writes import attempt, press
 
 PROJECTS = KINDS["projects"]
 
@@ -225,7 +220,7 @@ def outcomes_citywide(request: HttpRequest) -> HttpResponse:
     if request.GET.get("form"):
         committees = committees.filter(form=request.GET["form"])
     return render(request, "twinning/aid/outcomes.html", {
-        "outcomes": memo.remember("outcomes", outcomes, committees, scope),
+        "outcomes": kept_figures.remember("outcomes", outcomes, committees, scope),
         "own_town_only": permissions.role_of(request.user) == Role.TOWN,
         "towns": permissions.visible(request.user, Town.objects.all()),
         "forms": JointCommittee.Form.choices,

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from twinning import exchange
+from twinning.shared import exchange
 
 
 class ExchangeCommand(BaseCommand):

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from branches.demo import DEMO_SEED, Tally, create_in_bulk, person_name
-
-from ..demo import committee_plan
-from ..demo_history import finished_on, history_months, working_day
-from ..models import ActionItem, JointCommittee, JointMeeting
-from ..periods import add_months
+from twinning.committees.demo import committee_plan
+from twinning.committees.demo_history import finished_on, history_months, working_day
+from twinning.committees.models import JointCommittee
+from twinning.meetings.models import ActionItem, JointMeeting
+from twinning.shared.periods import add_months
 
 # Topics reviewed every month, and the ones that come up now and then.
 STANDING_TOPICS = (

@@ -4,10 +4,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ..forms import DateInput, search_field
-from ..models import ActionItem, JointCommittee, JointMeeting
-from ..rows import ChildRowForm
-from .selectors import ACTION_STATES
+from twinning.committees.models import JointCommittee
+from twinning.meetings.models import ActionItem, JointMeeting
+from twinning.meetings.selectors import ACTION_STATES
+from twinning.shared.child_rows import ChildRowForm
+from twinning.shared.forms import DateInput, search_field
 
 
 class MeetingForm(forms.ModelForm):

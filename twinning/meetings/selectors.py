@@ -11,8 +11,9 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from .. import permissions
-from ..models import ActionItem, JointMeeting, Role
+from twinning.meetings.models import ActionItem, JointMeeting
+from twinning.shared import permissions
+from twinning.shared.models import Role
 
 READERS = {Role.DEPARTMENT, Role.TOWN, Role.LEADER}
 

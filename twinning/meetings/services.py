@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import ActionItem, JointMeeting
-from ..periods import month_start
-from ..rows import ChildRow, check_rows, due_date_errors, save_rows
+from twinning.meetings.models import ActionItem, JointMeeting
+from twinning.shared.child_rows import ChildRow, check_rows, due_date_errors, save_rows
+from twinning.shared.periods import month_start
 
 ACTION_ITEM_FIELDS = ("description", "owner", "committee", "due_on")
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from twinning.meetings import views
 
 urlpatterns = [
     path("meetings/", views.meeting_list, name="meeting_list"),

@@ -9,13 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .. import permissions
-from ..audit import audit_trail
-from ..models import ActionItem, JointCommittee, JointMeeting
-from ..pages import attempt, filtered_list, get_visible
-from ..rows import bind_rows, rows_from_formset
-from . import selectors, services
-from .forms import (
+from twinning.committees.models import JointCommittee
+from twinning.meetings import selectors, services
+from twinning.meetings.forms import (
     ActionItemDoneForm,
     ActionItemFilterForm,
     ActionItemFormSet,
@@ -23,7 +19,13 @@ from .forms import (
     MeetingForm,
     committee_choices,
 )
-from .selectors import may_read, may_record
+from twinning.meetings.models import ActionItem, JointMeeting
+from twinning.meetings.selectors import may_read, may_record
+from twinning.shared import permissions
+from twinning.shared.audit import audit_trail
+from twinning.shared.child_rows import bind_rows, rows_from_formset
+from twinning.shared.lookups import filtered_list, get_visible
+from twinning.shared.writes import attempt
 
 
 def _require(allowed: bool) -> None:

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import simple_history.models
-import twinning.models.monthly
+import twinning.monthly.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -120,7 +120,7 @@ class Migration(migrations.Migration):
             name='MonthlyAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=255, upload_to=twinning.models.monthly._attachment_path, verbose_name='文件')),
+                ('file', models.FileField(max_length=255, upload_to=twinning.monthly.models._attachment_path, verbose_name='文件')),
                 ('name', models.CharField(max_length=255, verbose_name='文件名')),
                 ('kind', models.CharField(max_length=8, verbose_name='类型')),
                 ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),

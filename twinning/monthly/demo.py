@@ -17,11 +17,11 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from branches.demo import CHANGE_REASON, DEMO_SEED, Tally
-
-from ..models import JointCommittee, MonthlyUpdate, ReopenRequest
-from ..periods import add_months, month_end
-from ..prefill import prefill
-from . import rules
+from twinning.committees.models import JointCommittee
+from twinning.monthly import rules
+from twinning.monthly.models import MonthlyUpdate, ReopenRequest
+from twinning.prefill import prefill
+from twinning.shared.periods import add_months, month_end
 
 Status = MonthlyUpdate.Status
 HISTORY_MONTHS = 12

@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from ..models import MonthlyUpdate
+from twinning.monthly.models import MonthlyUpdate
 
 SECTIONS = (
     (_("一、组织生活"), ("meeting_held",)),

@@ -13,7 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from ..exchange.resources import (
+from twinning.committees.models import JointCommittee
+from twinning.monthly import services
+from twinning.monthly.models import MonthlyUpdate, ReopenRequest
+from twinning.shared.exchange.resources import (
     CodeWidget,
     Column,
     DateWidget,
@@ -22,8 +25,6 @@ from ..exchange.resources import (
     PeriodWidget,
     YesNoWidget,
 )
-from ..models import JointCommittee, MonthlyUpdate, ReopenRequest
-from . import services
 
 COMMITTEES = JointCommittee.objects.select_related("town")
 

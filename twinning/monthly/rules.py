@@ -19,8 +19,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import JointCommittee, MonthlyUpdate
-from ..periods import add_months, month_end
+from twinning.committees.models import JointCommittee
+from twinning.monthly.models import MonthlyUpdate
+from twinning.shared.periods import add_months, month_end
 
 SATURDAY = 5
 

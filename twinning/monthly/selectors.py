@@ -15,12 +15,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Town
-
-from .. import memo, permissions, prefill
-from ..models import JointCommittee, MonthlyUpdate, ReopenRequest, Role
-from ..periods import add_months, format_period, month_end, parse_period
-from . import rules, services
-from .rules import Filing
+from twinning import prefill
+from twinning.committees.models import JointCommittee
+from twinning.monthly import rules, services
+from twinning.monthly.models import MonthlyUpdate, ReopenRequest
+from twinning.monthly.rules import Filing
+from twinning.shared import kept_figures, permissions
+from twinning.shared.models import Role
+from twinning.shared.periods import add_months, format_period, month_end, parse_period
 
 GRID_MONTHS = 12
 
@@ -335,9 +337,9 @@ def filing_counts(
 def kept_filing_counts(
     committees: QuerySet, period: datetime.date, today: datetime.date
 ) -> Completeness:
-    """`filing_counts`, kept until the data changes (twinning.memo): the home pages and the
+    """`filing_counts`, kept until the data changes (twinning.shared.kept_figures): the home pages and the
     completeness page show the same counts for the same committees."""
-    return memo.remember("filing", filing_counts, committees, period, today)
+    return kept_figures.remember("filing", filing_counts, committees, period, today)
 
 
 def filed_share(

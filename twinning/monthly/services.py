@@ -21,10 +21,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from ..models import JointCommittee, MonthlyAttachment, MonthlyUpdate, ReopenRequest
-from ..periods import chinese_period, month_end
-from . import rules
-from .uploads import check_upload
+from twinning.committees.models import JointCommittee
+from twinning.monthly import rules
+from twinning.monthly.models import MonthlyAttachment, MonthlyUpdate, ReopenRequest
+from twinning.monthly.uploads import check_upload
+from twinning.shared.periods import chinese_period, month_end
 
 Status = MonthlyUpdate.Status
 EDITABLE = (Status.DRAFT, Status.RETURNED)

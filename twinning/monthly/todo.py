@@ -20,10 +20,12 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .. import permissions, reminders
-from ..models import JointCommittee, MonthlyUpdate, Profile, ReopenRequest, Role
-from ..periods import chinese_period, format_period
-from . import rules
+from twinning.committees.models import JointCommittee
+from twinning.monthly import rules
+from twinning.monthly.models import MonthlyUpdate, ReopenRequest
+from twinning.shared import permissions, reminders
+from twinning.shared.models import Profile, Role
+from twinning.shared.periods import chinese_period, format_period
 
 Status = MonthlyUpdate.Status
 REFUSED_SHOWN_DAYS = 7

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from twinning.monthly import views
 
 # The `period` converter (YYYY-MM ↔ first day of the month) is registered in twinning.urls.
 

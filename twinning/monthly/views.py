@@ -10,15 +10,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from branches.models import Town
-
-from .. import permissions
-from ..audit import audit_trail
-from ..models import JointCommittee, MonthlyAttachment, MonthlyUpdate, ReopenRequest
-from ..pages import DATABASE_REFUSED_BUTTON, attempt, get_visible, run, show_errors
-from ..periods import chinese_period, format_period
-from . import rules, selectors, services
-from .forms import MonthlyUpdateForm, ReasonForm, ReopenDecisionForm, ReviewForm
-from .rules import Filing
+from twinning.committees.models import JointCommittee
+from twinning.monthly import rules, selectors, services
+from twinning.monthly.forms import MonthlyUpdateForm, ReasonForm, ReopenDecisionForm, ReviewForm
+from twinning.monthly.models import MonthlyAttachment, MonthlyUpdate, ReopenRequest
+from twinning.monthly.rules import Filing
+from twinning.shared import permissions
+from twinning.shared.audit import audit_trail
+from twinning.shared.lookups import get_visible
+from twinning.shared.periods import chinese_period, format_period
+from twinning.shared.writes import DATABASE_REFUSED_BUTTON, attempt, run, show_errors
 
 
 def _get_committee(request: HttpRequest, code: str, action: str = "view_updates") -> JointCommittee:

@@ -7,9 +7,10 @@ from django import template
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from twinning import memo, permissions
 from twinning.advisor import warnings
-from twinning.models import JointCommittee, Role
+from twinning.committees.models import JointCommittee
+from twinning.shared import kept_figures, permissions
+from twinning.shared.models import Role
 
 register = template.Library()
 DASHBOARD_ROWS = 10
@@ -27,7 +28,7 @@ def warnings_in_reach(user: Any) -> dict:
     committees = JointCommittee.objects.filter(dissolved_on__isnull=True)
     if permissions.role_of(user) != Role.LEADER:
         committees = permissions.visible(user, committees)
-    rows, total = memo.remember("warnings", _first_flagged, committees, timezone.localdate())
+    rows, total = kept_figures.remember("warnings", _first_flagged, committees, timezone.localdate())
     return {"rows": rows, "total": total, "links": permissions.role_of(user) != Role.LEADER}
 
 

@@ -1,10 +1,10 @@
 """`{% once_field %}`: the hidden one-time token every POST form of the site carries (see
-twinning.submissions)."""
+twinning.shared.submissions)."""
 
 from django import template
 from django.utils.html import format_html
 
-from ..submissions import FIELD, new_token
+from twinning.shared.submissions import FIELD, new_token
 
 register = template.Library()
 

@@ -6,10 +6,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reports import services
 from reports.models import Bulletin
-from twinning import permissions
-from twinning.audit import acting_as
 from twinning.management.acting import acting_user, add_as_argument
-from twinning.periods import parse_period
+from twinning.shared import permissions
+from twinning.shared.audit import acting_as
+from twinning.shared.periods import parse_period
 
 
 class Command(BaseCommand):

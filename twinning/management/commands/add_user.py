@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from branches.models import Town
-from twinning.models import JointCommittee, Role
-from twinning.services import user_create
+from twinning.committees.models import JointCommittee
+from twinning.shared.models import Role
+from twinning.site.accounts import user_create
 
 TOWN_ROLES = {Role.TOWN}
 COMMITTEE_ROLES = {Role.SECRETARY, Role.INSPECTOR}

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
-from twinning import exchange
 from twinning.management.exchange_command import ExchangeCommand
+from twinning.shared import exchange
 
 
 class Command(ExchangeCommand):

@@ -17,8 +17,8 @@ from branches import demo as branches_demo
 from evaluations import demo_assessments as assessments_demo
 from evaluations import demo_inspections as inspections_demo
 from evaluations import demo_reviews as reviews_demo
-from twinning import demo as twinning_demo
 from twinning.aid import demo as aid_demo
+from twinning.committees import demo as twinning_demo
 from twinning.meetings import demo as meetings_demo
 from twinning.monthly import demo as monthly_demo
 
