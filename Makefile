@@ -84,6 +84,7 @@ test: venv system-deps i18n
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 check: venv
 	$(MANAGE) check

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 
 from branches import services
 from branches.models import Branch, Member, Town
-from twinning.committees.models import CommitteeVillage, JointCommittee
+from branches.selectors import in_committees, leading_committees
 from twinning.shared.exchange.resources import (
     ChoiceWidget,
     CodeWidget,
@@ -66,9 +66,8 @@ class BranchResource(ExchangeResource):
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
         super().before_import(dataset, **kwargs)
         # Which branches sit in committees, for the rules on changing a stored branch.
-        active = CommitteeVillage.objects.filter(left_on__isnull=True)
-        self.in_committee = set(active.values_list("village_id", flat=True))
-        self.leading = set(JointCommittee.objects.values_list("urban_id", flat=True))
+        self.in_committee = set(in_committees(Branch.objects.all()))
+        self.leading = set(leading_committees(Branch.objects.all()))
 
     def check(self, instance: Branch, stored: Branch | None, errors: dict) -> None:
         found: dict[str, str] = {}

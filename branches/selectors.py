@@ -5,7 +5,6 @@ from typing import Any
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from branches.models import Branch, Member, Town
-from twinning.committees.models import CommitteeVillage
 from twinning.shared import permissions
 
 
@@ -22,8 +21,8 @@ def branch_list(user: Any, params: dict[str, str]) -> QuerySet:
         qs = qs.filter(kind=params["kind"])
     if params.get("town"):
         qs = qs.filter(town__code=params["town"])
-    joined = CommitteeVillage.objects.filter(village=OuterRef("pk"), left_on__isnull=True)
-    qs = qs.annotate(joined=Exists(joined))
+    qs = qs.annotate(joined=Exists(Branch.objects.filter(
+        pk=OuterRef("pk"), committee_memberships__left_on__isnull=True)))
     if params.get("weak") == "yes":
         qs = qs.filter(weak=True)
     if params.get("joined") == "yes":
@@ -61,3 +60,17 @@ def town_list(user: Any, params: dict[str, str]) -> QuerySet:
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
     return qs.order_by("code")
+
+
+# Branches know nothing of committees' models: they ask through the relations the committees
+# declare on them (`committee_memberships`, `led_committees`).
+
+def in_committees(branches: QuerySet) -> QuerySet:
+    """Ids of these branches that are a current village of a committee."""
+    return branches.filter(committee_memberships__left_on__isnull=True).values_list(
+        "pk", flat=True).distinct()
+
+
+def leading_committees(branches: QuerySet) -> QuerySet:
+    """Ids of these branches that are the urban side of a committee (dissolved ones too)."""
+    return branches.filter(led_committees__isnull=False).values_list("pk", flat=True).distinct()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from branches.models import Branch, Member, Town, UnitOffer
-from twinning.committees.models import CommitteeVillage, JointCommittee
+from branches.selectors import in_committees, leading_committees
 from twinning.shared.periods import future_dates
 
 TOWN_FIELDS = ("code", "name", "kind")
@@ -164,13 +164,8 @@ def branch_bulk_save(*, branches: Sequence[Branch]) -> None:
     read for the whole batch instead of per branch."""
     stored = Branch.objects.in_bulk([b.pk for b in branches if b.pk is not None])
     stored_ids = list(stored)
-    in_committee = set(
-        CommitteeVillage.objects.filter(village__in=stored_ids, left_on__isnull=True)
-        .values_list("village_id", flat=True)
-    )
-    leading = set(
-        JointCommittee.objects.filter(urban__in=stored_ids).values_list("urban_id", flat=True)
-    )
+    in_committee = set(in_committees(Branch.objects.filter(pk__in=stored_ids)))
+    leading = set(leading_committees(Branch.objects.filter(pk__in=stored_ids)))
     for branch in branches:
         if branch.kind != Branch.Kind.VILLAGE:
             branch.weak = False  # as branch_save does

@@ -10,7 +10,7 @@ from branches.forms import BranchForm, MemberForm
 from branches.models import Branch, Member, Town
 from twinning.shared import permissions
 from twinning.shared.audit import audit_trail, personal_data_read
-from twinning.shared.lookups import get_visible, paginate
+from twinning.shared.lookups import get_visible, paginate, require
 from twinning.shared.writes import attempt
 
 
@@ -19,8 +19,7 @@ def _writable_towns(request: HttpRequest):
 
 
 def branch_list(request: HttpRequest) -> HttpResponse:
-    if not permissions.can(request.user, "view") or permissions.role_of(request.user) == "leader":
-        raise PermissionDenied
+    require(request, "view")
     page = paginate(request, selectors.branch_list(request.user, request.GET))
     if any(branch.personal and branch.secretary for branch in page.object_list):
         personal_data_read(request, _("党组织书记姓名"), [])
@@ -74,8 +73,7 @@ def branch_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
 
 
 def member_list(request: HttpRequest) -> HttpResponse:
-    if permissions.role_of(request.user) not in permissions.MEMBER_DATA_ROLES:
-        raise PermissionDenied
+    require(request, "view_member_data")
     page = paginate(request, selectors.member_list(request.user, request.GET))
     personal_data_read(request, _("党员名册"), [m.pk for m in page.object_list])
     return render(
@@ -108,7 +106,7 @@ def member_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     else:
         member = get_visible(request, Member.objects.select_related("branch"), "change", pk=pk)
     branches = permissions.visible(request.user, Branch.objects.all())
-    if permissions.role_of(request.user) == "town":
+    if permissions.can(request.user, "list_own_towns"):
         branches = branches.filter(town__in=_writable_towns(request))
     initial = {"branch": Branch.objects.filter(code=request.GET.get("branch")).first()}
     form = MemberForm(

@@ -6,22 +6,50 @@ class EvaluationsConfig(AppConfig):
     verbose_name = "督查与考评"
 
     def ready(self) -> None:
-        from evaluations.models import Inspection, InspectionScore, Rectification
+        """Say who sees each evaluation record, and add overdue rectifications to the
+        secretaries' reminders."""
+        from evaluations.models import (
+            Assessment,
+            AssessmentRound,
+            AssessmentScore,
+            Commendation,
+            HelpAssignment,
+            HelpFollowUp,
+            Inspection,
+            InspectionScore,
+            MemberReview,
+            Rectification,
+            ReviewRound,
+        )
         from evaluations.selectors.inspections import rectifications_owed
-        from evaluations.visibility import register_assessments, register_reviews
         from twinning.shared import reminders
-        from twinning.shared.permissions import register_visibility, visible_for_committees
+        from twinning.shared.permissions import register_visibility
 
         # Inspections and rectifications are seen exactly where their committee is: the
         # department everywhere, town staff in their town, a secretary their committee, an
         # inspector the committees assigned; leaders not at all.
-        register_visibility(Inspection, visible_for_committees)
-        register_visibility(Rectification, visible_for_committees)
-        register_visibility(
-            InspectionScore,
-            lambda user, qs: visible_for_committees(user, qs, "inspection__committee"),
-        )
-        register_reviews()
-        register_assessments()
-        # Overdue rectifications join the secretaries' daily reminder digest and to-do list.
+        register_visibility(Inspection)
+        register_visibility(Rectification)
+        register_visibility(InspectionScore, committee="inspection__committee")
+        # Reviews: ratings are members' personal data, seen by the roles that read it, where
+        # the committee is seen and, for rows about one member, where that member is (not
+        # through a dissolved committee); inspectors and leaders see none (leaders read the
+        # counts in the bulletin).
+        register_visibility(ReviewRound, readers="view_member_data", committee=None)
+        register_visibility(MemberReview, readers="view_member_data", member="member")
+        register_visibility(HelpAssignment, readers="view_member_data",
+                            committee="review__committee", member="review__member")
+        register_visibility(HelpFollowUp, readers="view_member_data",
+                            committee="assignment__review__committee",
+                            member="assignment__review__member")
+        # Assessments: town staff see their town's results, a secretary their committee's;
+        # leaders the citywide ranking (totals, ranks, grades: about organisations, not
+        # people) but not the criterion scores, adjustments or commendations with
+        # secretaries' names; inspectors nothing.
+        register_visibility(AssessmentRound, readers="view_rankings", committee=None)
+        register_visibility(Assessment, readers="view_rankings", city_wide="view_city_figures")
+        register_visibility(AssessmentScore, readers="view_member_data",
+                            committee="assessment__committee")
+        register_visibility(Commendation, readers="view_member_data",
+                            committee="assessment__committee")
         reminders.register_source(rectifications_owed)

@@ -6,14 +6,11 @@ class ReportsConfig(AppConfig):
     verbose_name = "通报与统计"
 
     def ready(self) -> None:
+        from django.db.models import Q
+
         from reports.models import Bulletin
-        from twinning.shared.models import Role
-        from twinning.shared.permissions import register_visibility, role_of
+        from twinning.shared.permissions import register_visibility
 
-        def visible_bulletins(user, qs):
-            # Only the department sees versions before they are published.
-            if role_of(user) == Role.DEPARTMENT:
-                return qs
-            return qs.filter(state=Bulletin.State.PUBLISHED)
-
-        register_visibility(Bulletin, visible_bulletins)
+        # Only those who publish see versions before they are published.
+        register_visibility(Bulletin, readers="read_bulletins", committee=None,
+                            only=("publish", Q(state=Bulletin.State.PUBLISHED)))

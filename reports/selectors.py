@@ -333,7 +333,8 @@ def bulletin_data(
 
 
 def dashboard_data(period: datetime.date, committees: QuerySet, villages: QuerySet) -> BulletinData:
-    """The bulletin's figures as of today, remembered until the data changes (twinning.shared.kept_figures).
+    """The bulletin's figures as of today, remembered until the data changes
+    (twinning.shared.kept_figures).
 
     Without the annex: the dashboard shows the early warning as it stands today instead.
     """

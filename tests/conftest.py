@@ -61,8 +61,8 @@ def _clear_content_type_cache() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _forget_figures() -> Iterator[None]:
-    # Figures are remembered per data version (twinning.shared.kept_figures); rolled-back tests can leave a
-    # version that a later test's data reproduces.
+    # Figures are remembered per data version (twinning.shared.kept_figures); rolled-back
+    # tests can leave a version that a later test's data reproduces.
     caches["figures"].clear()
     yield
     caches["figures"].clear()
@@ -267,8 +267,8 @@ def real_worker(transactional_db: None, tmp_path: Any, settings: Any) -> Iterato
 
 @pytest.fixture
 def figures_not_kept(settings: Any) -> None:
-    """Nothing kept between requests (twinning.shared.kept_figures): a query count is that of gathering the
-    figures, which is what could grow with the data."""
+    """Nothing kept between requests (twinning.shared.kept_figures): a query count is that of
+    gathering the figures, which is what could grow with the data."""
     settings.CACHES = {**settings.CACHES,
                        "figures": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 

@@ -307,7 +307,7 @@ def test_a_server_error_shows_the_error_page_with_the_layout(
 ) -> None:
     client.force_login(department_user)
     client.raise_request_exception = False
-    with mock.patch("twinning.committees.views.render", side_effect=RuntimeError("broken page")):
+    with mock.patch("twinning.site.views.render", side_effect=RuntimeError("broken page")):
         response = client.get(reverse("home"))
     assert response.status_code == 500
     body = response.content.decode()

@@ -6,24 +6,38 @@ class TwinningConfig(AppConfig):
     verbose_name = "联合党组织"
 
     def ready(self) -> None:
+        """Register twinning's concepts into the shared machinery: the policy's core models
+        and who sees each concept's rows, the to-do sources, and the kept figures' signals."""
+        from django.utils.translation import gettext_lazy as _
+
+        from twinning.aid import records
+        from twinning.aid.resources import AidProjectResource
+        from twinning.aid.selectors import project_list
+        from twinning.committees import policy
+        from twinning.committees.resources import CommitteeResource
+        from twinning.committees.selectors import committee_list
+        from twinning.meetings.models import ActionItem, JointMeeting
         from twinning.monthly import todo
         from twinning.monthly.models import MonthlyAttachment, MonthlyUpdate, ReopenRequest
-        from twinning.shared import kept_figures, permissions
-
-        permissions.register_visibility(MonthlyUpdate, permissions.visible_updates)
-        permissions.register_visibility(ReopenRequest, permissions.visible_updates)
-        permissions.register_visibility(
-            MonthlyAttachment,
-            lambda user, qs: permissions.visible_updates(user, qs, "update__committee"),
-        )
-        todo.register()
-        kept_figures.connect()
-        from twinning.aid import records
-
-        records.connect()
-        from twinning.meetings.models import ActionItem, JointMeeting
-        from twinning.meetings.selectors import visible_to_readers
+        from twinning.monthly.resources import MonthlyUpdateResource
+        from twinning.monthly.selectors import update_export
+        from twinning.shared import kept_figures
+        from twinning.shared.exchange import Kind, register_kind
         from twinning.shared.permissions import register_visibility
 
-        register_visibility(JointMeeting, visible_to_readers)
-        register_visibility(ActionItem, visible_to_readers)
+        policy.bind()
+        # Monthly updates are for those who file or review them: inspectors and leaders see
+        # none. The joint meeting is the city's: its readers see every meeting.
+        register_visibility(MonthlyUpdate, readers="view_updates")
+        register_visibility(ReopenRequest, readers="view_updates")
+        register_visibility(MonthlyAttachment, readers="view_updates",
+                            committee="update__committee")
+        register_visibility(JointMeeting, readers="read_meetings", committee=None)
+        register_visibility(ActionItem, readers="read_meetings", committee=None)
+        records.connect()
+        register_kind(Kind("committees", _("联合党组织"), CommitteeResource, committee_list))
+        register_kind(Kind("monthly_updates", _("月度工作报告"), MonthlyUpdateResource,
+                           update_export, exports="view_updates"))
+        register_kind(Kind("aid_projects", _("帮扶项目"), AidProjectResource, project_list))
+        todo.register()
+        kept_figures.connect()

@@ -100,7 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "twinning.site.context_processors.role",
+                "twinning.site.context_processors.abilities",
             ],
         },
     },
@@ -182,7 +182,8 @@ CONTENT_SECURITY_POLICY = (
 # after its user name's latest failure at that address; attempts while locked out are not
 # recorded, so the end the lock-out page names holds.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
-AXES_ADDRESS_FAILURE_LIMIT = envint("AXES_ADDRESS_FAILURE_LIMIT", 20)  # read by twinning.site.lockout
+# Read by twinning.site.lockout.
+AXES_ADDRESS_FAILURE_LIMIT = envint("AXES_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -231,8 +232,9 @@ STORAGES = {
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "twinning@localhost")
 
-# Citywide figures (dashboard, home pages, outcomes) are kept in each process's memory until the
-# data changes (twinning.shared.kept_figures); the timeout only bounds a rare race between two commits.
+# Citywide figures (dashboard, home pages, outcomes) are kept in each process's memory until
+# the data changes (twinning.shared.kept_figures); the timeout only bounds a rare race between
+# two commits.
 FIGURES_TIMEOUT = envint("FIGURES_TIMEOUT_SECONDS", 120)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

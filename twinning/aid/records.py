@@ -7,7 +7,6 @@ the permissions who sees these models and registers their report-once source.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 
 from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
@@ -102,7 +101,5 @@ COMMITTEE_TABS = [kind for kind in KINDS.values() if kind.parent == COMMITTEE]
 def connect() -> None:
     """Who sees these records (exactly who sees their committee); the report-once source."""
     for kind in KINDS.values():
-        permissions.register_visibility(
-            kind.model, partial(permissions.visible_for_committees, path=kind.path)
-        )
+        permissions.register_visibility(kind.model, committee=kind.path)
     prefill.register(outcomes.month_prefill)

@@ -11,7 +11,6 @@ from twinning.aid.models import ZERO, AidProject, ProjectProgress
 from twinning.aid.records import RecordKind
 from twinning.committees.models import JointCommittee
 from twinning.shared import permissions
-from twinning.shared.models import Role
 
 
 def project_list(user: Any, params: Mapping[str, str]) -> QuerySet:
@@ -73,7 +72,7 @@ def outcome_committees(user: Any) -> QuerySet:
     """The committees whose outcomes the user may see added up: all of them for the department
     and leaders (leaders see aggregates, never a committee's own pages), their towns' for town
     staff."""
-    if permissions.role_of(user) in (Role.DEPARTMENT, Role.LEADER):
+    if permissions.can(user, "view_city_figures"):
         return JointCommittee.objects.all()
     return permissions.visible(user, JointCommittee.objects.all())
 

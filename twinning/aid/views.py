@@ -23,8 +23,7 @@ from twinning.committees.models import JointCommittee
 from twinning.committees.views import _get_committee
 from twinning.shared import kept_figures, permissions
 from twinning.shared.audit import audit_trail, personal_data_read
-from twinning.shared.lookups import get_visible, paginate
-from twinning.shared.models import Role
+from twinning.shared.lookups import get_visible, paginate, require
 from twinning.shared.writes import attempt, press
 
 PROJECTS = KINDS["projects"]
@@ -74,8 +73,7 @@ def _filters(request: HttpRequest, scope: TimeScope) -> dict:
 
 
 def project_list(request: HttpRequest) -> HttpResponse:
-    if permissions.role_of(request.user) == Role.LEADER:
-        raise PermissionDenied
+    require(request, "view")
     projects = selectors.project_list(request.user, request.GET)
     return render(request, "twinning/aid/project_list.html", {
         "page": paginate(request, projects),
@@ -221,7 +219,7 @@ def outcomes_citywide(request: HttpRequest) -> HttpResponse:
         committees = committees.filter(form=request.GET["form"])
     return render(request, "twinning/aid/outcomes.html", {
         "outcomes": kept_figures.remember("outcomes", outcomes, committees, scope),
-        "own_town_only": permissions.role_of(request.user) == Role.TOWN,
+        "own_town_only": permissions.can(request.user, "list_own_towns"),
         "towns": permissions.visible(request.user, Town.objects.all()),
         "forms": JointCommittee.Form.choices,
         **_filters(request, scope),

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,8 +10,7 @@ from twinning.committees.forms import AddVillageForm, CommitteeForm, LeaveForm
 from twinning.committees.models import CommitteeVillage, JointCommittee
 from twinning.shared import permissions
 from twinning.shared.audit import audit_trail, personal_data_read
-from twinning.shared.lookups import get_visible, paginate
-from twinning.shared.models import Role
+from twinning.shared.lookups import get_visible, paginate, require
 from twinning.shared.writes import attempt
 
 
@@ -23,16 +21,8 @@ def _get_committee(request: HttpRequest, code: str, action: str = "view") -> Joi
     )
 
 
-def _require(request: HttpRequest, action: str) -> None:
-    if not permissions.can(request.user, action):
-        raise PermissionDenied
-
-
-
-
 def committee_list(request: HttpRequest) -> HttpResponse:
-    if permissions.role_of(request.user) == Role.LEADER:
-        raise PermissionDenied
+    require(request, "view")
     page = paginate(request, selectors.committee_list(request.user, request.GET))
     return render(
         request,
@@ -87,7 +77,7 @@ def _committee_form_choices(
 
 @require_http_methods(["GET", "POST"])
 def committee_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "create")
+    require(request, "create")
     form = CommitteeForm(request.POST or None, **_committee_form_choices(request))
     if request.method == "POST" and form.is_valid():
         committee = attempt(form, services.committee_create, **form.cleaned_data)

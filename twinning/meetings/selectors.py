@@ -13,22 +13,6 @@ from django.db.models import Count, Q, QuerySet
 
 from twinning.meetings.models import ActionItem, JointMeeting
 from twinning.shared import permissions
-from twinning.shared.models import Role
-
-READERS = {Role.DEPARTMENT, Role.TOWN, Role.LEADER}
-
-
-def may_read(user: Any) -> bool:
-    return permissions.role_of(user) in READERS
-
-
-def may_record(user: Any) -> bool:
-    return permissions.role_of(user) == Role.DEPARTMENT
-
-
-def visible_to_readers(user: Any, qs: QuerySet) -> QuerySet:
-    """The visibility rule of meetings and action items (see `permissions.register_visibility`)."""
-    return qs if may_read(user) else qs.none()
 
 
 def _search(qs: QuerySet, q: str, fields: tuple[str, ...]) -> QuerySet:

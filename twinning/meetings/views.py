@@ -1,7 +1,6 @@
 """The joint meeting pages: the department records; town staff and leaders read."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,21 +19,15 @@ from twinning.meetings.forms import (
     committee_choices,
 )
 from twinning.meetings.models import ActionItem, JointMeeting
-from twinning.meetings.selectors import may_read, may_record
 from twinning.shared import permissions
 from twinning.shared.audit import audit_trail
 from twinning.shared.child_rows import bind_rows, rows_from_formset
-from twinning.shared.lookups import filtered_list, get_visible
+from twinning.shared.lookups import filtered_list, get_visible, require
 from twinning.shared.writes import attempt
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    _require(may_read(request.user))
+    require(request, "read_meetings")
     user, today = request.user, timezone.localdate()
     years = [d.year for d in JointMeeting.objects.dates("period", "year", order="DESC")]
     form = MeetingFilterForm(request.GET or None, years=years)
@@ -43,7 +36,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         "twinning/meeting_list.html",
         {
             **filtered_list(request, form, lambda f: selectors.meeting_list(user, f, today)),
-            "can_record": may_record(user),
+            "can_record": permissions.can(user, "record_meetings"),
             "overdue": ActionItem.objects.overdue(today).count(),
         },
     )
@@ -54,7 +47,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "meeting": meeting,
         "items": list(meeting.action_items.select_related("committee")),
-        "can_record": may_record(request.user),
+        "can_record": permissions.can(request.user, "record_meetings"),
     }
     if permissions.can(request.user, "admin"):
         context["audit"] = audit_trail(
@@ -67,7 +60,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Record a joint meeting (no `pk`) or correct one, with its action items."""
     meeting = None if pk is None else get_visible(request, JointMeeting.objects.all(), pk=pk)
-    _require(may_record(request.user))
+    require(request, "record_meetings")
     open_items = meeting.action_items.open() if meeting else ActionItem.objects.none()
     data = request.POST if request.method == "POST" else None
     form = MeetingForm(data, instance=meeting,
@@ -102,21 +95,21 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 def action_item_list(request: HttpRequest) -> HttpResponse:
-    _require(may_read(request.user))
+    require(request, "read_meetings")
     user, today = request.user, timezone.localdate()
     form = ActionItemFilterForm(request.GET or None)
     return render(
         request,
         "twinning/action_item_list.html",
         {**filtered_list(request, form, lambda f: selectors.action_item_list(user, f, today)),
-         "can_record": may_record(user)},
+         "can_record": permissions.can(user, "record_meetings")},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def action_item_done(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_visible(request, ActionItem.objects.select_related("meeting", "committee"), pk=pk)
-    _require(may_record(request.user))
+    require(request, "record_meetings")
     if item.is_done:
         messages.info(request, _("该任务已于%(date)s办结。") % {"date": item.done_on.isoformat()})
         return redirect(item.meeting)

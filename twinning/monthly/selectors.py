@@ -21,7 +21,6 @@ from twinning.monthly import rules, services
 from twinning.monthly.models import MonthlyUpdate, ReopenRequest
 from twinning.monthly.rules import Filing
 from twinning.shared import kept_figures, permissions
-from twinning.shared.models import Role
 from twinning.shared.periods import add_months, format_period, month_end, parse_period
 
 GRID_MONTHS = 12
@@ -337,8 +336,8 @@ def filing_counts(
 def kept_filing_counts(
     committees: QuerySet, period: datetime.date, today: datetime.date
 ) -> Completeness:
-    """`filing_counts`, kept until the data changes (twinning.shared.kept_figures): the home pages and the
-    completeness page show the same counts for the same committees."""
+    """`filing_counts`, kept until the data changes (twinning.shared.kept_figures): the home
+    pages and the completeness page show the same counts for the same committees."""
     return kept_figures.remember("filing", filing_counts, committees, period, today)
 
 
@@ -430,7 +429,7 @@ def due_months_for_secretary(user: Any, today: datetime.date) -> list[MonthState
 def pending_reopen_requests(user: Any) -> QuerySet:
     """Reopen requests waiting for the department, oldest first."""
     return (
-        permissions.visible_updates(
+        permissions.visible(
             user, ReopenRequest.objects.filter(status=ReopenRequest.Status.PENDING)
         )
         .select_related("committee", "requested_by")
@@ -464,7 +463,7 @@ def update_export(user: Any, params: Any) -> QuerySet:
             return updates.none()
         periods = [state.period for state in committee_months(committee, today)]
         return updates.filter(committee=committee, period__in=periods)
-    if permissions.role_of(user) not in (Role.DEPARTMENT, Role.TOWN):
+    if not permissions.can(user, "view_completeness"):
         return updates.none()
     period, _error = requested_period(params.get("month", ""), today)
     rows = completeness_rows(

@@ -15,6 +15,7 @@ import datetime
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -24,7 +25,6 @@ from twinning.committees.models import JointCommittee
 from twinning.monthly import rules
 from twinning.monthly.models import MonthlyUpdate, ReopenRequest
 from twinning.shared import permissions, reminders
-from twinning.shared.models import Profile, Role
 from twinning.shared.periods import chinese_period, format_period
 
 Status = MonthlyUpdate.Status
@@ -152,9 +152,8 @@ def _reopen_items(
     secretaries: dict[int, list[int]],
 ) -> Iterator[reminders.OwedItem]:
     department = list(
-        Profile.objects.filter(role=Role.DEPARTMENT, user__is_active=True).values_list(
-            "user_id", flat=True
-        )
+        User.objects.filter(permissions.holders("grant_reopen"), is_active=True)
+        .order_by("pk").values_list("pk", flat=True)
     )
     for request in requests:
         committee = committees[request.committee_id]

@@ -219,7 +219,7 @@ def monthly_committee(request: HttpRequest, code: str) -> HttpResponse:
 
 def monthly_completeness(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if permissions.role_of(user) not in ("department", "town"):
+    if not permissions.can(user, "view_completeness"):
         raise PermissionDenied
     today = timezone.localdate()
     default = rules.last_due_period(today)

@@ -19,12 +19,10 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def require_role(request: HttpRequest, *roles: str) -> str:
-    """The user's role if it is one of `roles`, else 403."""
-    role = permissions.role_of(request.user)
-    if role not in roles:
+def require(request: HttpRequest, action: str) -> None:
+    """403 unless the user may do `action` at all (the policy's `can` with no object)."""
+    if not permissions.can(request.user, action):
         raise PermissionDenied
-    return role
 
 
 def get_visible(request: HttpRequest, qs: QuerySet, action: str = "view", **lookup: Any) -> Model:

@@ -1,8 +1,15 @@
-"""Who may see and change what (DESIGN §2). The only module that knows about guardian.
+"""Who may see and change what (DESIGN §2): the one role policy, and the only module that
+knows about roles and guardian.
 
-`visible(user, queryset)` narrows any programme queryset to what the user may see, with
-subqueries over the direct object-permission tables (no per-row checks); `can(user, action,
-obj)` answers one question about one object. Views, templates and services ask these two.
+Every decision is a named action: `can(user, action, obj)` answers one question about one
+object (or, with no object, whether the user may do it at all), and `visible(user, queryset)`
+narrows any programme queryset to what the user may see, with subqueries over the direct
+object-permission tables (no per-row checks). Views, templates (through `may`), the navigation
+and services ask by action, never by role.
+
+The policy sits below every app and imports none: the committees concept binds the programme's
+core models (`bind`), and each app says in its `ready()` how its rows hang off a committee or a
+member (`register_visibility`).
 """
 
 from collections.abc import Iterable
@@ -14,21 +21,95 @@ from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from branches.models import Branch, Member, Town, UnitOffer
-from twinning.committees.models import (
-    CommitteeUserObjectPermission,
-    CommitteeVillage,
-    JointCommittee,
-    TownUserObjectPermission,
-)
 from twinning.shared.models import Role
+
+DEPARTMENT, TOWN, SECRETARY, INSPECTOR, LEADER = Role.values
+
+# Who may do what at all (a question without an object), by role. A question about one object
+# goes through `can`'s rules of reach below; an action not listed here is the department's.
+GRANTS: dict[str, frozenset[str]] = {name: frozenset(roles) for name, roles in {
+    # The programme's pages: committees, branches, inspections, aid, warnings.
+    "view": (DEPARTMENT, TOWN, SECRETARY, INSPECTOR),
+    # A committee, a branch or a member, in one's towns.
+    "create": (DEPARTMENT, TOWN),
+    # Monthly updates: seen by those who file or review them; reviewed by department and town.
+    "view_updates": (DEPARTMENT, TOWN, SECRETARY),
+    "review": (DEPARTMENT, TOWN),
+    "view_completeness": (DEPARTMENT, TOWN),
+    # Members' names, ratings and help cases; the scores behind an assessment.
+    "view_member_data": (DEPARTMENT, TOWN, SECRETARY),
+    "view_bulletins": (DEPARTMENT, TOWN, LEADER),
+    # Published bulletins are read by everyone with a role.
+    "read_bulletins": (DEPARTMENT, TOWN, SECRETARY, INSPECTOR, LEADER),
+    "view_dashboard": (DEPARTMENT, TOWN, LEADER),
+    # Figures added up over the whole city (outcomes, rankings, warnings): leaders read them
+    # without reaching any committee's own pages.
+    "view_city_figures": (DEPARTMENT, LEADER),
+    "view_headline": (DEPARTMENT, TOWN, LEADER),
+    # The home page lists the committees one works with.
+    "list_own_committees": (TOWN, SECRETARY, INSPECTOR),
+    "list_own_towns": (TOWN,),
+    # Assessment rounds and committees' totals, ranks and grades.
+    "view_rankings": (DEPARTMENT, TOWN, SECRETARY, LEADER),
+    "read_meetings": (DEPARTMENT, TOWN, LEADER),
+    "track_rectifications": (DEPARTMENT, TOWN, SECRETARY),
+    # How many committees were inspected this month; the committees one is to inspect.
+    "oversee_inspections": (DEPARTMENT, TOWN),
+    "carry_out_inspections": (INSPECTOR,),
+    # Write and submit a committee's monthly update.
+    "file": (SECRETARY,),
+    # Lists narrowed by town (a secretary works in one committee).
+    "pick_town": (DEPARTMENT, TOWN, INSPECTOR, LEADER),
+    "import_data": (DEPARTMENT, TOWN),
+    "export_registers": (DEPARTMENT, TOWN, SECRETARY, INSPECTOR),
+    "export_reviews": (DEPARTMENT, TOWN),
+    # The department's alone (as is any action not named here).
+    "publish": (DEPARTMENT,),
+    "admin": (DEPARTMENT,),
+    "advise": (DEPARTMENT,),
+    "grant_reopen": (DEPARTMENT,),
+    "record_meetings": (DEPARTMENT,),
+    "manage_rounds": (DEPARTMENT,),
+    "edit_rubric": (DEPARTMENT,),
+    "edit_warning_settings": (DEPARTMENT,),
+    "exchange_towns": (DEPARTMENT,),
+    "see_all_imports": (DEPARTMENT,),
+    # Who hears of a published bulletin on the site, and who also by e-mail.
+    "hear_of_bulletins": (TOWN, SECRETARY, INSPECTOR, LEADER),
+    "receive_bulletins_by_email": (LEADER,),
+}.items()}
+
+
+@dataclass(frozen=True)
+class ProgrammeModels:
+    """The models the policy's reach is made of, bound by the committees concept."""
+
+    town: type[Model]
+    branch: type[Model]
+    member: type[Model]
+    offer: type[Model]
+    committee: type[Model]
+    membership: type[Model]
+    town_right: type[Model]
+    committee_right: type[Model]
+
+
+_bound: list[ProgrammeModels] = []
+
+
+def bind(models: ProgrammeModels) -> None:
+    _bound[:] = [models]
+
+
+def _m() -> ProgrammeModels:
+    return _bound[0]
+
 
 MANAGE_TOWN = "manage_town"
 MANAGE_COMMITTEE = "manage_committee"
 INSPECT_COMMITTEE = "inspect_committee"
 
-# Roles that may read members' personal data (names, phones, ratings), within their scope.
-MEMBER_DATA_ROLES = {Role.DEPARTMENT, Role.TOWN, Role.SECRETARY}
+URBAN_OUT_OF_REACH = _("只能选择本镇街的城市党组织或组织部提供给本镇街的市直单位。")
 
 
 def role_of(user: Any) -> str | None:
@@ -44,14 +125,19 @@ def role_of(user: Any) -> str | None:
     return cached
 
 
+def holders(action: str) -> Q:
+    """Users who may do `action` at all, as a filter on users (for notices and reminders)."""
+    return Q(profile__role__in=sorted(GRANTS.get(action, (DEPARTMENT,))))
+
+
 def _town_ids(user: Any) -> QuerySet:
-    return TownUserObjectPermission.objects.filter(
+    return _m().town_right.objects.filter(
         user=user, permission__codename=MANAGE_TOWN
     ).values("content_object_id")
 
 
 def _committee_ids(user: Any, codename: str) -> QuerySet:
-    return CommitteeUserObjectPermission.objects.filter(
+    return _m().committee_right.objects.filter(
         user=user, permission__codename=codename
     ).values("content_object_id")
 
@@ -59,34 +145,38 @@ def _committee_ids(user: Any, codename: str) -> QuerySet:
 def _own_committee_ids(user: Any) -> QuerySet | None:
     """The committees a secretary or inspector is bound to; None for other roles."""
     role = role_of(user)
-    if role == Role.SECRETARY:
+    if role == SECRETARY:
         return _committee_ids(user, MANAGE_COMMITTEE)
-    if role == Role.INSPECTOR:
+    if role == INSPECTOR:
         return _committee_ids(user, INSPECT_COMMITTEE)
     return None
 
 
 def _visible_committees(user: Any, qs: QuerySet) -> QuerySet:
     role = role_of(user)
-    if role == Role.DEPARTMENT:
+    if role == DEPARTMENT:
         return qs
-    if role == Role.TOWN:
+    if role == TOWN:
         return qs.filter(town_id__in=_town_ids(user))
     own = _own_committee_ids(user)
     return qs.filter(id__in=own) if own is not None else qs.none()
 
 
+def _committees(user: Any) -> QuerySet:
+    return _visible_committees(user, _m().committee.objects.all())
+
+
 def _visible_branches(user: Any, qs: QuerySet) -> QuerySet:
     role = role_of(user)
-    if role == Role.DEPARTMENT:
+    if role == DEPARTMENT:
         return qs
-    committees = _visible_committees(user, JointCommittee.objects.all())
+    committees = _committees(user)
     in_committees = Q(id__in=committees.values("urban_id")) | Q(
-        id__in=CommitteeVillage.objects.filter(committee__in=committees).values("village_id")
+        id__in=_m().membership.objects.filter(committee__in=committees).values("village_id")
     )
-    if role == Role.TOWN:
+    if role == TOWN:
         return qs.filter(Q(town_id__in=_town_ids(user)) | in_committees)
-    if role in (Role.SECRETARY, Role.INSPECTOR):
+    if role in (SECRETARY, INSPECTOR):
         return qs.filter(in_committees)
     return qs.none()
 
@@ -99,17 +189,17 @@ def member_branches(user: Any) -> Q:
     village that left, opens no one's view of members.
     """
     role = role_of(user)
-    if role == Role.DEPARTMENT:
+    if role == DEPARTMENT:
         return Q(pk__isnull=False)
-    if role not in MEMBER_DATA_ROLES:
+    if role not in GRANTS["view_member_data"]:
         return Q(pk__isnull=True)
-    active = _visible_committees(user, JointCommittee.objects.filter(dissolved_on__isnull=True))
+    active = _visible_committees(user, _m().committee.objects.filter(dissolved_on__isnull=True))
     reach = Q(id__in=active.values("urban_id")) | Q(
-        id__in=CommitteeVillage.objects.filter(
+        id__in=_m().membership.objects.filter(
             committee__in=active, left_on__isnull=True
         ).values("village_id")
     )
-    if role == Role.TOWN:
+    if role == TOWN:
         reach |= Q(town_id__in=_town_ids(user))
     return reach
 
@@ -118,87 +208,93 @@ def visible_for_members(user: Any, queryset: QuerySet, path: str = "member") -> 
     """Rows about a member (ratings, help) are visible exactly where the member is; with
     `path` empty, the members themselves."""
     role = role_of(user)
-    if role not in MEMBER_DATA_ROLES:
+    if role not in GRANTS["view_member_data"]:
         return queryset.none()
-    if role == Role.DEPARTMENT:
+    if role == DEPARTMENT:
         return queryset
     branch = f"{path}__branch__in" if path else "branch__in"
-    return queryset.filter(**{branch: Branch.objects.filter(member_branches(user))})
-
-
-def _visible_members(user: Any, qs: QuerySet) -> QuerySet:
-    return visible_for_members(user, qs, path="")
-
-
-URBAN_OUT_OF_REACH = _("只能选择本镇街的城市党组织或组织部提供给本镇街的市直单位。")
+    return queryset.filter(**{branch: _m().branch.objects.filter(member_branches(user))})
 
 
 def urban_choices(user: Any) -> QuerySet:
     """The branches the user may make a committee's urban side (DESIGN §2): any urban branch
     for the department; for town staff their own towns' urban branches and the city-level
     units the department offered to their towns; nothing for anyone else."""
-    urban = Branch.objects.exclude(kind=Branch.Kind.VILLAGE)
+    branch = _m().branch
+    urban = branch.objects.exclude(kind=branch.Kind.VILLAGE)
     role = role_of(user)
-    if role == Role.DEPARTMENT:
+    if role == DEPARTMENT:
         return urban
-    if role != Role.TOWN:
+    if role != TOWN:
         return urban.none()
     towns = _town_ids(user)
-    offered = UnitOffer.objects.filter(town_id__in=towns).values("branch_id")
+    offered = _m().offer.objects.filter(town_id__in=towns).values("branch_id")
     return urban.filter(Q(town_id__in=towns) | Q(id__in=offered))
 
 
 def _visible_towns(user: Any, qs: QuerySet) -> QuerySet:
     role = role_of(user)
-    if role in (Role.DEPARTMENT, Role.LEADER):
+    if role in (DEPARTMENT, LEADER):
         return qs
-    if role == Role.TOWN:
+    if role == TOWN:
         return qs.filter(id__in=_town_ids(user))
-    committees = _visible_committees(user, JointCommittee.objects.all())
-    return qs.filter(id__in=committees.values("town_id"))
-
-
-_VISIBLE = {
-    JointCommittee: _visible_committees,
-    Branch: _visible_branches,
-    Member: _visible_members,
-    Town: _visible_towns,
-}
-
-
-def register_visibility(model: type[Model], rule: Any) -> None:
-    """Let another app say who sees its model, usually by delegating to its committee."""
-    _VISIBLE[model] = rule
-
-
-def visible(user: Any, queryset: QuerySet) -> QuerySet:
-    """The part of `queryset` the user may see; an unknown model shows nothing."""
-    rule = _VISIBLE.get(queryset.model)
-    if rule is None or role_of(user) is None:
-        return queryset.none()
-    return rule(user, queryset)
+    return qs.filter(id__in=_committees(user).values("town_id"))
 
 
 def visible_for_committees(user: Any, queryset: QuerySet, path: str = "committee") -> QuerySet:
     """Rows that hang off a committee are visible exactly where their committee is."""
-    committees = _visible_committees(user, JointCommittee.objects.all())
-    return queryset.filter(**{f"{path}__in": committees})
+    return queryset.filter(**{f"{path}__in": _committees(user)})
 
 
-# Monthly updates are for those who file or review them: inspectors and leaders see none.
-UPDATE_ROLES = {Role.DEPARTMENT, Role.TOWN, Role.SECRETARY}
+@dataclass(frozen=True)
+class Visibility:
+    """How an app's rows are seen: by the holders of `readers`, where their committee (at
+    `committee`) and the member they are about (at `member`) are seen. Holders of `city_wide`
+    see every row; users without `only[0]` see just the rows matching `only[1]`."""
+
+    readers: str = "view"
+    committee: str | None = "committee"
+    member: str | None = None
+    city_wide: str | None = None
+    only: tuple[str, Q] | None = None
+
+    def narrow(self, user: Any, qs: QuerySet) -> QuerySet:
+        if not can(user, self.readers):
+            return qs.none()
+        if self.only is not None and not can(user, self.only[0]):
+            qs = qs.filter(self.only[1])
+        if self.city_wide is not None and can(user, self.city_wide):
+            return qs
+        if self.committee is not None:
+            qs = visible_for_committees(user, qs, self.committee)
+        return qs if self.member is None else visible_for_members(user, qs, self.member)
 
 
-def visible_updates(user: Any, queryset: QuerySet, path: str = "committee") -> QuerySet:
-    """Monthly updates and what hangs off them, for the roles that file or review them."""
-    if role_of(user) not in UPDATE_ROLES:
+_VISIBLE: dict[type[Model], Any] = {}
+
+
+def register_visibility(model: type[Model], **how: Any) -> None:
+    """Say who sees an app's model, in the terms of `Visibility` (called from `ready()`)."""
+    _VISIBLE[model] = Visibility(**how).narrow
+
+
+def visible(user: Any, queryset: QuerySet) -> QuerySet:
+    """The part of `queryset` the user may see; an unknown model shows nothing."""
+    if role_of(user) is None:
         return queryset.none()
-    return visible_for_committees(user, queryset, path)
+    core = _m()
+    rule = {
+        core.committee: _visible_committees,
+        core.branch: _visible_branches,
+        core.member: lambda user, qs: visible_for_members(user, qs, path=""),
+        core.town: _visible_towns,
+    }.get(queryset.model) or _VISIBLE.get(queryset.model)
+    return queryset.none() if rule is None else rule(user, queryset)
 
 
 def committee_secretaries(committee_ids: Any) -> dict[int, list[int]]:
     """Ids of the users who manage each committee (its secretaries), by committee id."""
-    rows = CommitteeUserObjectPermission.objects.filter(
+    rows = _m().committee_right.objects.filter(
         content_object_id__in=committee_ids,
         permission__codename=MANAGE_COMMITTEE,
         user__is_active=True,
@@ -224,7 +320,7 @@ def scope_of(user: Any) -> Scope:
         return cached
     role = role_of(user)
     scope = Scope(role=role)
-    if role == Role.TOWN:
+    if role == TOWN:
         scope.towns = set(_town_ids(user).values_list("content_object_id", flat=True))
     own = _own_committee_ids(user)
     if own is not None:
@@ -234,8 +330,8 @@ def scope_of(user: Any) -> Scope:
     return scope
 
 
-def _committee_of(obj: Any) -> JointCommittee | None:
-    if isinstance(obj, JointCommittee):
+def _committee_of(obj: Any) -> Any:
+    if isinstance(obj, _m().committee):
         return obj
     return getattr(obj, "committee", None)
 
@@ -243,64 +339,71 @@ def _committee_of(obj: Any) -> JointCommittee | None:
 def can(user: Any, action: str, obj: Any = None) -> bool:
     """Whether the user may do `action` on `obj` (or, with no object, at all).
 
-    Actions: `view`, `change` (the committee's structure, branches, members), `create`,
-    `manage` (the committee's own records: monthly updates, aid projects, reviews),
-    `inspect`, `view_members`, `publish`, `view_bulletins`, `view_dashboard`, `admin`;
-    for monthly updates `file` (the secretary writes and submits), `view_updates`, `review`
+    Without an object the answer is `GRANTS`. With one: `view` (it is visible), `change` (the
+    committee's structure, branches, members), `create`, `manage` (the committee's own
+    records: monthly updates, aid projects, reviews), `inspect`, `view_members`, and for
+    monthly updates `file` (the secretary writes and submits), `view_updates`, `review`
     (accept or return: department and town) and `grant_reopen` (the department only).
     """
     scope = scope_of(user)
     role = scope.role
     if role is None:
         return False
+    if obj is None:
+        return role in GRANTS.get(action, (DEPARTMENT,))
     if action == "file":
         # A committee's monthly update is written by its secretary only: the department and
         # the town review it and never write what they review.
         committee = _committee_of(obj)
-        return (
-            role == Role.SECRETARY and committee is not None and committee.pk in scope.committees
-        )
-    if role == Role.DEPARTMENT:
+        return role == SECRETARY and committee is not None and committee.pk in scope.committees
+    if role == DEPARTMENT:
         return True
-    if action in ("view_bulletins", "view_dashboard"):
-        return role in (Role.TOWN, Role.LEADER)
-    if action in ("publish", "admin", "advise") or role == Role.LEADER:
+    if role == LEADER:
         return False
-    if obj is None:
-        # Without an object: may the user open a list, or start a new committee or branch?
-        return action == "view" or (action == "create" and role == Role.TOWN)
     if action == "view":
         return visible(user, type(obj).objects.filter(pk=obj.pk)).exists()
     if action == "view_members":
-        if role not in MEMBER_DATA_ROLES:
+        if role not in GRANTS["view_member_data"]:
             return False
-        if isinstance(obj, Branch):
-            return Branch.objects.filter(member_branches(user), pk=obj.pk).exists()
+        if isinstance(obj, _m().branch):
+            return _m().branch.objects.filter(member_branches(user), pk=obj.pk).exists()
         committee = _committee_of(obj)
         return committee is not None and committee.is_active and can(user, "view", committee)
     committee = _committee_of(obj)
-    if isinstance(obj, Town):
+    if isinstance(obj, _m().town):
         in_town = obj.pk in scope.towns
     elif committee is not None:
         in_town = committee.town_id in scope.towns
     else:
-        town_id = obj.branch.town_id if isinstance(obj, Member) else getattr(obj, "town_id", None)
+        town_id = (obj.branch.town_id if isinstance(obj, _m().member)
+                   else getattr(obj, "town_id", None))
         in_town = town_id in scope.towns
-    if role == Role.TOWN:
+    if role == TOWN:
         return in_town and action in (
             "change", "create", "manage", "inspect", "view_updates", "review"
         )
     own = committee is not None and committee.pk in scope.committees
-    if role == Role.SECRETARY:
+    if role == SECRETARY:
         return own and action in ("manage", "view_updates")
-    if role == Role.INSPECTOR:
+    if role == INSPECTOR:
         return own and action == "inspect"
     return False
 
 
+class Abilities:
+    """`may.<action>` in templates: whether the request's user may do the action at all."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+
+    def __getitem__(self, action: str) -> bool:
+        return can(self.user, action)
+
+
 # Per-committee rights by action, and the role that holds each.
-_COMMITTEE_RIGHTS = {"manage": (MANAGE_COMMITTEE, Role.SECRETARY),
-                     "inspect": (INSPECT_COMMITTEE, Role.INSPECTOR)}
+_COMMITTEE_RIGHTS = {
+    "manage": (MANAGE_COMMITTEE, SECRETARY), "inspect": (INSPECT_COMMITTEE, INSPECTOR),
+}
 
 
 def users_with(action: str, committee_ids: Iterable[int]) -> list[tuple[int, int]]:
@@ -312,7 +415,7 @@ def users_with(action: str, committee_ids: Iterable[int]) -> list[tuple[int, int
     """
     codename, role = _COMMITTEE_RIGHTS[action]
     return list(
-        CommitteeUserObjectPermission.objects.filter(
+        _m().committee_right.objects.filter(
             permission__codename=codename,
             content_object_id__in=list(committee_ids),
             user__is_active=True,
@@ -325,18 +428,38 @@ def users_with(action: str, committee_ids: Iterable[int]) -> list[tuple[int, int
 
 # Granting rights: used by add_user and the department's user pages.
 
-def grant_town(user: Any, town: Town) -> None:
+def scope_needed(role: str) -> str | None:
+    """What an account of this role must be bound to: "town", "committees" or nothing."""
+    return {TOWN: "town", SECRETARY: "committees", INSPECTOR: "committees"}.get(role)
+
+
+def grant_role(user: Any, role: str, *, towns: Iterable[Any] = (),
+               committees: Iterable[Any] = ()) -> None:
+    """Give a new account its role and its reach (towns for town staff, committees for
+    secretaries and inspectors); department staff also get the admin's model permissions."""
+    from twinning.shared.models import Profile
+
+    Profile.objects.create(user=user, role=role)
+    if role == DEPARTMENT:
+        user.user_permissions.set(department_permissions())
+    for town in towns if scope_needed(role) == "town" else ():
+        grant_town(user, town)
+    for committee in committees if scope_needed(role) == "committees" else ():
+        grant_committee(user, committee, inspect=role == INSPECTOR)
+
+
+def grant_town(user: Any, town: Any) -> None:
     assign_perm(f"branches.{MANAGE_TOWN}", user, town)
     _forget(user)
 
 
-def grant_committee(user: Any, committee: JointCommittee, *, inspect: bool = False) -> None:
+def grant_committee(user: Any, committee: Any, *, inspect: bool = False) -> None:
     codename = INSPECT_COMMITTEE if inspect else MANAGE_COMMITTEE
     assign_perm(f"twinning.{codename}", user, committee)
     _forget(user)
 
 
-def revoke_committee(user: Any, committee: JointCommittee, *, inspect: bool = False) -> None:
+def revoke_committee(user: Any, committee: Any, *, inspect: bool = False) -> None:
     codename = INSPECT_COMMITTEE if inspect else MANAGE_COMMITTEE
     remove_perm(f"twinning.{codename}", user, committee)
     _forget(user)

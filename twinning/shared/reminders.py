@@ -79,7 +79,8 @@ def owed_by_user(today: datetime.date) -> dict[int, list[OwedItem]]:
 def todo_for(user: Any, today: datetime.date) -> list[OwedItem]:
     """The user's own to-do list: what they owe today, e-mailed or not.
 
-    Everyone's list is worked out at once and remembered until the data changes (twinning.shared.kept_figures).
+    Everyone's list is worked out at once and remembered until the data changes
+    (twinning.shared.kept_figures).
     """
     return kept_figures.remember("owed", owed_by_user, today).get(user.pk, [])
 

@@ -1,3 +1,5 @@
+"""Accounts: a login with one role and its reach (the add_user command uses it)."""
+
 from collections.abc import Sequence
 
 from django.contrib.auth.models import User
@@ -23,7 +25,7 @@ def user_create(
     from django.contrib.auth.password_validation import validate_password
 
     from twinning.shared import permissions
-    from twinning.shared.models import Profile, Role
+    from twinning.shared.models import Role
 
     if role not in Role.values:
         raise ValidationError(
@@ -40,21 +42,17 @@ def user_create(
         raise ValidationError({"username": error.messages}) from None
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("用户名「%(name)s」已存在。") % {"name": username}})
-    if role == Role.TOWN and not towns:
+    needed = permissions.scope_needed(role)
+    if needed == "town" and not towns:
         raise ValidationError({"town": _("镇街用户须指定所属镇街。")})
-    if role in (Role.SECRETARY, Role.INSPECTOR) and not committees:
+    if needed == "committees" and not committees:
         raise ValidationError({"committee": _("书记和督查组用户须指定联合党组织。")})
-    user = User(username=username, is_staff=role == Role.DEPARTMENT)
+    # Department staff work in the admin too.
+    user = User(username=username, is_staff=permissions.GRANTS["admin"] == {role})
     validate_password(password, user)
     user.set_password(password)
     user.save()
-    Profile.objects.create(user=user, role=role)
-    if role == Role.DEPARTMENT:
-        user.user_permissions.set(permissions.department_permissions())
-    for town in towns if role == Role.TOWN else ():
-        permissions.grant_town(user, town)
-    for committee in committees if role in (Role.SECRETARY, Role.INSPECTOR) else ():
-        permissions.grant_committee(user, committee, inspect=role == Role.INSPECTOR)
+    permissions.grant_role(user, role, towns=towns, committees=committees)
     return user
 
 

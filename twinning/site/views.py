@@ -10,38 +10,38 @@ from twinning.committees.models import JointCommittee
 from twinning.monthly import rules
 from twinning.monthly import selectors as monthly_selectors
 from twinning.shared import kept_figures, permissions, reminders
+from twinning.shared.audit import personal_data_reads
 from twinning.shared.lookups import filtered_list
-from twinning.shared.models import Role
 from twinning.site.forms import AccessLogFilterForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    role = permissions.role_of(user)
-    context: dict = {"role": role}
-    if role == Role.LEADER:
+    may = permissions.Abilities(user)
+    context: dict = {}
+    if may["view_city_figures"]:
         committees, villages = JointCommittee.objects.all(), Branch.objects.all()
     else:
         committees = permissions.visible(user, JointCommittee.objects.all())
         villages = permissions.visible(user, Branch.objects.all())
-    if role in (Role.DEPARTMENT, Role.TOWN, Role.LEADER):
+    if may["view_headline"]:
         context["headline"] = kept_figures.remember(
             "headline", selectors.headline_figures, committees, villages
         )
-    if role in (Role.SECRETARY, Role.INSPECTOR, Role.TOWN):
+    if may["list_own_committees"]:
         context["my_committees"] = list(
             committees.filter(dissolved_on__isnull=True)
             .select_related("urban", "town")
             .prefetch_related(selectors.active_memberships())[:20]
         )
-    if role == Role.TOWN:
+    if may["list_own_towns"]:
         context["my_towns"] = list(permissions.visible(user, Town.objects.all()))
     context["latest_bulletin"] = latest_published_bulletin()
     today = timezone.localdate()
     context["todo"] = reminders.todo_for(user, today)
-    if role == Role.SECRETARY:
+    if may["file"]:
         context["due_months"] = monthly_selectors.due_months_for_secretary(user, today)
-    if role in (Role.DEPARTMENT, Role.TOWN):
+    if may["view_completeness"]:
         context["filing"] = monthly_selectors.kept_filing_counts(
             committees, rules.last_due_period(today), today
         )
@@ -54,6 +54,6 @@ def personal_data_log(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = AccessLogFilterForm(request.GET or None)
     return render(request, "twinning/personal_data_log.html", filtered_list(
-        request, form, selectors.personal_data_reads))
+        request, form, personal_data_reads))
 
 

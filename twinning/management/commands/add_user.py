@@ -8,11 +8,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from branches.models import Town
 from twinning.committees.models import JointCommittee
+from twinning.shared import permissions
 from twinning.shared.models import Role
 from twinning.site.accounts import user_create
-
-TOWN_ROLES = {Role.TOWN}
-COMMITTEE_ROLES = {Role.SECRETARY, Role.INSPECTOR}
 
 
 def _messages(error: ValidationError) -> str:
@@ -64,9 +62,9 @@ class Command(BaseCommand):
         if options["skip_existing"] and User.objects.filter(username=username).exists():
             self.stdout.write(f"用户 {username} 已存在，未作修改。")
             return
-        if town_codes and role not in TOWN_ROLES:
+        if town_codes and permissions.scope_needed(role) != "town":
             raise CommandError("--town 只用于镇街用户（--role town）。")
-        if committee_codes and role not in COMMITTEE_ROLES:
+        if committee_codes and permissions.scope_needed(role) != "committees":
             raise CommandError(
                 "--committee 只用于书记和督查组用户（--role secretary 或 inspector）。"
             )

@@ -1,9 +1,10 @@
 """Spreadsheet exchange of the registers (DESIGN §5): one machinery for every kind.
 
 `files` reads and writes CSV/XLSX, `resources` holds what every resource shares (columns,
-widgets, the bulk loader, the base resource), `service` the registry of kinds, the import
-(check every row, then write all or nothing), exports, templates and kept uploads; `views` and
-`urls` the staff import page, the templates and one export URL per register.
+widgets, the bulk loader, the base resource), `services` the registry of kinds (apps register
+theirs in `ready()`), the import (check every row, then write all or nothing), exports,
+templates and kept uploads; `views` and `urls` the staff import page, the templates and one
+export URL per register.
 """
 
 from twinning.shared.exchange.files import CONTENT_TYPES, FORMATS, FileProblem, format_of
@@ -21,6 +22,7 @@ from twinning.shared.exchange.services import (
     kept_upload,
     kind_named,
     kinds_for,
+    register_kind,
     report_of,
     template_file,
 )
@@ -40,6 +42,7 @@ __all__ = [
     "UnknownKind",
     "kind_named",
     "kinds_for",
+    "register_kind",
     "report_of",
     "UploadNotFound",
     "forget_upload",

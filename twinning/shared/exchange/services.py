@@ -11,8 +11,8 @@ import logging
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 import tablib
@@ -23,9 +23,7 @@ from django.core.files.storage import storages
 from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.utils.functional import Promise
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from import_export.results import RowResult
 
 from twinning.shared import permissions
@@ -40,13 +38,10 @@ from twinning.shared.exchange.files import (
     write_table,
 )
 from twinning.shared.exchange.resources import ExchangeResource
-from twinning.shared.models import ImportRecord, Role
+from twinning.shared.models import ImportRecord
 
 logger = logging.getLogger(__name__)
 
-STAFF = (Role.DEPARTMENT, Role.TOWN)
-MEMBER_READERS = (Role.DEPARTMENT, Role.TOWN, Role.SECRETARY)
-REGISTER_READERS = (Role.DEPARTMENT, Role.TOWN, Role.SECRETARY, Role.INSPECTOR)
 # How much of a large file the preview page shows; the counts always cover every row.
 SHOWN_CHANGES = 200
 SHOWN_PROBLEMS = 500
@@ -56,14 +51,15 @@ RECORDED_PROBLEMS = 50
 @dataclass(frozen=True)
 class Kind:
     """One register that can be exchanged: its resource, the selector behind its list page
-    (an export shows exactly what that list shows), and who may import and export it."""
+    (an export shows exactly what that list shows), and the policy's actions that let a user
+    import and export it."""
 
     key: str
     label: Promise | str
-    resource: str
-    selector: str
-    import_roles: tuple[str, ...] = STAFF
-    export_roles: tuple[str, ...] = REGISTER_READERS
+    resource: type[ExchangeResource]
+    selector: Callable[[Any, Any], QuerySet]
+    imports: str = "import_data"
+    exports: str = "export_registers"
     # Its export carries personal data (names, phones): recorded and never cached; `members`
     # says whether its rows are the members themselves (their ids go into the record).
     personal: bool = False
@@ -71,44 +67,25 @@ class Kind:
 
     @property
     def resource_class(self) -> type[ExchangeResource]:
-        return _load(self.resource)
+        return self.resource
 
     def may_import(self, user: Any) -> bool:
-        return permissions.role_of(user) in self.import_roles
+        return permissions.can(user, self.imports)
 
     def may_export(self, user: Any) -> bool:
-        return permissions.role_of(user) in self.export_roles
+        return permissions.can(user, self.exports)
 
     def export_queryset(self, user: Any, params: Any) -> QuerySet:
-        return _load(self.selector)(user, params)
+        return self.selector(user, params)
 
 
-@cache
-def _load(path: str) -> Any:
-    return import_string(path)
+# The registers of DESIGN §5, registered by their apps in `ready()`, so in the order a city
+# loads them (INSTALLED_APPS: branches, then twinning).
+KINDS: dict[str, Kind] = {}
 
 
-# The registers of DESIGN §5, in the order a city loads them. A new register adds one line.
-KINDS: dict[str, Kind] = {
-    kind.key: kind
-    for kind in (
-        Kind("towns", gettext_lazy("镇街"), "branches.resources.TownResource",
-             "branches.selectors.town_list", import_roles=(Role.DEPARTMENT,),
-             export_roles=(Role.DEPARTMENT,)),
-        Kind("branches", gettext_lazy("党组织"), "branches.resources.BranchResource",
-             "branches.selectors.branch_list", personal=True),
-        Kind("members", gettext_lazy("党员"), "branches.resources.MemberResource",
-             "branches.selectors.member_list", export_roles=MEMBER_READERS, personal=True,
-             members=True),
-        Kind("committees", gettext_lazy("联合党组织"), "twinning.committees.resources.CommitteeResource",
-             "twinning.committees.selectors.committee_list"),
-        Kind("monthly_updates", gettext_lazy("月度工作报告"),
-             "twinning.monthly.resources.MonthlyUpdateResource",
-             "twinning.monthly.selectors.update_export", export_roles=MEMBER_READERS),
-        Kind("aid_projects", gettext_lazy("帮扶项目"), "twinning.aid.resources.AidProjectResource",
-             "twinning.aid.selectors.project_list"),
-    )
-}
+def register_kind(kind: Kind) -> None:
+    KINDS[kind.key] = kind
 
 
 class UnknownKind(ValueError):

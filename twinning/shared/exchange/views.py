@@ -15,7 +15,7 @@ from twinning.shared.audit import personal_data_read
 from twinning.shared.exchange import jobs
 from twinning.shared.exchange.forms import ImportForm
 from twinning.shared.lookups import paginate
-from twinning.shared.models import ImportRecord, Role
+from twinning.shared.models import ImportRecord
 
 HISTORY_PAGE = 20
 
@@ -43,7 +43,7 @@ def _page(
     request: HttpRequest, kinds: list, form: ImportForm, status: int = 200, **context
 ) -> HttpResponse:
     records = ImportRecord.objects.select_related("user")
-    if permissions.role_of(request.user) != Role.DEPARTMENT:
+    if not permissions.can(request.user, "see_all_imports"):
         records = records.filter(user=request.user)
     history = paginate(request, records, HISTORY_PAGE)
     for record in history.object_list:
