@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from tests.conftest import PASSWORD
 from tests.factories import PDF_BYTES, MonthlyUpdateFactory
-from twinning import prefill
-from twinning.monthly import rules, services
+from twinning.monthly import rules, selectors, services
 from twinning.monthly.models import MonthlyUpdate, ReopenRequest
 from twinning.monthly.rules import Filing
 from twinning.shared.models import Role
@@ -360,7 +359,7 @@ def test_new_draft_is_prefilled_from_records_and_says_so(
         assert period == open_month
         return {committee.pk: {"secondments": 3, "pairings": 12}}
 
-    monkeypatch.setattr(prefill, "_SOURCES", [records])
+    monkeypatch.setattr(selectors, "month_prefill", records)
     client.force_login(secretary_user)
     page = client.get(url(committee, open_month))
     form = page.context["form"]

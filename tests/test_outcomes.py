@@ -21,7 +21,6 @@ from tests.factories_aid import (
     SecondmentFactory,
     first_village,
 )
-from twinning import prefill
 from twinning.aid import selectors as aid_selectors
 from twinning.aid.models import AidProject, GovernanceRecord, HelpActivity, HotIssue
 from twinning.aid.models import OutputKind as Output
@@ -288,7 +287,6 @@ def test_time_scope_from_the_page_parameters() -> None:
 
 
 def test_prefill_source_reports_each_committees_month(committee, second_committee) -> None:
-    assert month_prefill in prefill._SOURCES
     project = AidProjectFactory(committee=committee, started_on=datetime.date(2024, 4, 1))
     for day, money, jobs in (((2024, 4, 20), "1000.10", 2), ((2024, 5, 3), "2500.00", 4),
                              ((2024, 5, 28), "500.40", 1)):
@@ -309,7 +307,7 @@ def test_prefill_source_reports_each_committees_month(committee, second_committe
                     held_on=datetime.date(2024, 5, 31))
     MemberFactory(branch=committee.urban)
     with CaptureQueriesContext(connection) as ctx:
-        figures = prefill.prefill([committee.pk, second_committee.pk], datetime.date(2024, 5, 1))
+        figures = month_prefill([committee.pk, second_committee.pk], datetime.date(2024, 5, 1))
     assert len(ctx.captured_queries) == 5
     assert figures[committee.pk] == {
         "secondments": 1, "pairings": 1, "problems_solved": 1,

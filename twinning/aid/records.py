@@ -12,8 +12,7 @@ from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from twinning import prefill
-from twinning.aid import forms, outcomes, services
+from twinning.aid import forms, services
 from twinning.aid.models import (
     AidProject,
     GovernanceRecord,
@@ -99,7 +98,6 @@ COMMITTEE_TABS = [kind for kind in KINDS.values() if kind.parent == COMMITTEE]
 
 
 def connect() -> None:
-    """Who sees these records (exactly who sees their committee); the report-once source."""
+    """Who sees these records: exactly who sees their committee."""
     for kind in KINDS.values():
         permissions.register_visibility(kind.model, committee=kind.path)
-    prefill.register(outcomes.month_prefill)

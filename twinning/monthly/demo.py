@@ -17,10 +17,10 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from branches.demo import CHANGE_REASON, DEMO_SEED, Tally
+from twinning.aid.outcomes import month_prefill
 from twinning.committees.models import JointCommittee
 from twinning.monthly import rules
 from twinning.monthly.models import MonthlyUpdate, ReopenRequest
-from twinning.prefill import prefill
 from twinning.shared.periods import add_months, month_end
 
 Status = MonthlyUpdate.Status
@@ -163,7 +163,7 @@ def load(seed: int = DEMO_SEED) -> dict[str, Tally]:
         MonthlyUpdate.objects.filter(period__in=periods).values_list("committee_id", "period")
     )
     ids = [c.pk for c in committees]
-    recorded = {period: prefill(ids, period) for period in periods}
+    recorded = {period: month_prefill(ids, period) for period in periods}
     new, missing = [], []
     for committee in committees:
         for period in periods:

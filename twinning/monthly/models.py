@@ -32,7 +32,8 @@ class MonthlyUpdate(models.Model):
         ACCEPTED = "accepted", _("已通过")
         RETURNED = "returned", _("已退回")
 
-    # The figures other records can pre-fill (twinning.prefill), in the form's order.
+    # The figures other records can pre-fill (twinning.aid.outcomes.month_prefill), in the
+    # form's order.
     FIGURES = (
         "activities",
         "trainings",

@@ -15,13 +15,16 @@ Rules (DESIGN §3, settings MONTHLY_DEADLINE_DAY and MONTHLY_LOCK_DAYS):
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from twinning.committees.models import JointCommittee
-from twinning.monthly.models import MonthlyUpdate
-from twinning.shared.periods import add_months, month_end
+from twinning.monthly.models import MonthlyUpdate, ReopenRequest
+from twinning.shared.periods import add_months, chinese_period, month_end
 
 SATURDAY = 5
 
@@ -110,3 +113,56 @@ def committee_owes(committee: JointCommittee, period: datetime.date) -> bool:
 def last_due_period(today: datetime.date) -> datetime.date:
     """The month being filed now: the one before today's."""
     return add_months(today.replace(day=1), -1)
+
+
+# Whether the secretary may change a month now: the rules the form, the import and the
+# pages share.
+
+def lock_message(period: datetime.date) -> str:
+    return gettext("本月报告已于%(date)s锁定；如需修改请提交重新开放申请。") % {
+        "date": date_format(lock_date(period), "Y-m-d")
+    }
+
+
+def reopen_granted(committee: JointCommittee, period: datetime.date) -> bool:
+    return ReopenRequest.objects.filter(
+        committee=committee, period=period, status=ReopenRequest.Status.GRANTED
+    ).exists()
+
+
+def closed_reason(
+    committee: JointCommittee,
+    period: datetime.date,
+    update: MonthlyUpdate | None,
+    today: datetime.date,
+    *,
+    granted: bool | None = None,
+) -> str:
+    """Why the secretary cannot change this month now, or "" when they can."""
+    if update is not None and update.status in (
+        MonthlyUpdate.Status.SUBMITTED, MonthlyUpdate.Status.ACCEPTED
+    ):
+        return gettext("报告已报送（%(status)s），不能再修改；如需修改，请联系组织部或镇街退回。") % {
+            "status": update.get_status_display()
+        }
+    if update is not None and update.status == MonthlyUpdate.Status.RETURNED:
+        return ""
+    if is_locked(period, today):
+        if granted is None:
+            granted = reopen_granted(committee, period)
+        if not granted:
+            return lock_message(period)
+    return ""
+
+
+def check_period(committee: JointCommittee, period: datetime.date, today: datetime.date) -> None:
+    """A committee files only months that have ended and that it existed in."""
+    if period >= today.replace(day=1):
+        raise ValidationError(
+            gettext("%(period)s尚未结束，不能报送。") % {"period": chinese_period(period)}
+        )
+    if not committee_owes(committee, period):
+        raise ValidationError(
+            gettext("%(period)s该联合党组织尚未成立或已撤销，无需报送。")
+            % {"period": chinese_period(period)}
+        )

@@ -5,7 +5,8 @@ Every function here makes a fixed number of queries whatever the number of commi
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Town
-from twinning import prefill
+from twinning.aid.outcomes import month_prefill
 from twinning.committees.models import JointCommittee
-from twinning.monthly import rules, services
+from twinning.monthly import rules
 from twinning.monthly.models import MonthlyUpdate, ReopenRequest
 from twinning.monthly.rules import Filing
 from twinning.shared import kept_figures, permissions
@@ -67,16 +68,16 @@ class MonthState:
     def filing_badge(self) -> str:
         return rules.FILING_BADGES[self.filing]
 
-    @property
+    @cached_property
     def closed_reason(self) -> str:
-        return services.closed_reason(
+        return rules.closed_reason(
             self.committee, self.period, self.update, self.today, granted=self.granted
         )
 
     @property
     def locked(self) -> bool:
         """Closed by the lock (not by being submitted): a reopen request can open it."""
-        return self.closed_reason == services.lock_message(self.period)
+        return self.closed_reason == rules.lock_message(self.period)
 
     @property
     def days_left(self) -> int:
@@ -116,8 +117,10 @@ def month_state(
 
 
 def prefill_for(committee: JointCommittee, period: datetime.date) -> dict[str, Any]:
-    """What other records say about the committee's month (one query per source)."""
-    return prefill.prefill([committee.pk], period).get(committee.pk, {})
+    """Report once (最多报一次): what the aid and mutual-help records already say about the
+    committee's month; the form starts from these figures and the secretary confirms or
+    corrects them (one query per kind of record)."""
+    return month_prefill([committee.pk], period)[committee.pk]
 
 
 def committee_months(

@@ -25,7 +25,7 @@ from twinning.committees.models import JointCommittee
 from twinning.monthly import rules
 from twinning.monthly.models import MonthlyAttachment, MonthlyUpdate, ReopenRequest
 from twinning.monthly.uploads import check_upload
-from twinning.shared.periods import chinese_period, month_end
+from twinning.shared.periods import month_end
 
 Status = MonthlyUpdate.Status
 EDITABLE = (Status.DRAFT, Status.RETURNED)
@@ -44,54 +44,6 @@ class UpdateConflict(ValidationError):
 
 def _today(today: datetime.date | None) -> datetime.date:
     return today or timezone.localdate()
-
-
-def lock_message(period: datetime.date) -> str:
-    return _("本月报告已于%(date)s锁定；如需修改请提交重新开放申请。") % {
-        "date": date_format(rules.lock_date(period), "Y-m-d")
-    }
-
-
-def reopen_granted(committee: JointCommittee, period: datetime.date) -> bool:
-    return ReopenRequest.objects.filter(
-        committee=committee, period=period, status=ReopenRequest.Status.GRANTED
-    ).exists()
-
-
-def closed_reason(
-    committee: JointCommittee,
-    period: datetime.date,
-    update: MonthlyUpdate | None,
-    today: datetime.date,
-    *,
-    granted: bool | None = None,
-) -> str:
-    """Why the secretary cannot change this month now, or "" when they can."""
-    if update is not None and update.status in (Status.SUBMITTED, Status.ACCEPTED):
-        return _("报告已报送（%(status)s），不能再修改；如需修改，请联系组织部或镇街退回。") % {
-            "status": update.get_status_display()
-        }
-    if update is not None and update.status == Status.RETURNED:
-        return ""
-    if rules.is_locked(period, today):
-        if granted is None:
-            granted = reopen_granted(committee, period)
-        if not granted:
-            return lock_message(period)
-    return ""
-
-
-def check_period(committee: JointCommittee, period: datetime.date, today: datetime.date) -> None:
-    """A committee files only months that have ended and that it existed in."""
-    if period >= today.replace(day=1):
-        raise ValidationError(
-            _("%(period)s尚未结束，不能报送。") % {"period": chinese_period(period)}
-        )
-    if not rules.committee_owes(committee, period):
-        raise ValidationError(
-            _("%(period)s该联合党组织尚未成立或已撤销，无需报送。")
-            % {"period": chinese_period(period)}
-        )
 
 
 def _conflict(current: MonthlyUpdate) -> UpdateConflict:
@@ -159,7 +111,7 @@ def update_save(
     are checked (type, size, content) before anything is saved.
     """
     today = _today(today)
-    check_period(committee, period, today)
+    rules.check_period(committee, period, today)
     update = (
         MonthlyUpdate.objects.select_for_update(of=("self",))
         .select_related("updated_by")
@@ -168,7 +120,7 @@ def update_save(
     )
     if update is not None and update.version != version:
         raise _conflict(update)
-    reason = closed_reason(committee, period, update, today)
+    reason = rules.closed_reason(committee, period, update, today)
     if reason:
         raise ValidationError(reason)
     kinds = _check_uploads(update, uploads)
@@ -212,7 +164,7 @@ def attachment_delete(
 ) -> None:
     """Remove an attachment while the update can still be changed; the file goes too."""
     update = MonthlyUpdate.objects.select_for_update().get(pk=attachment.update_id)
-    reason = closed_reason(update.committee, update.period, update, _today(today))
+    reason = rules.closed_reason(update.committee, update.period, update, _today(today))
     if reason:
         raise ValidationError(reason)
     storage, name = attachment.file.storage, attachment.file.name
@@ -279,14 +231,14 @@ def reopen_request_create(
 ) -> ReopenRequest:
     """A secretary asks the department to reopen a locked month they have not submitted."""
     today = _today(today)
-    check_period(committee, period, today)
+    rules.check_period(committee, period, today)
     reason = reason.strip()
     if len(reason) < MIN_REASON:
         raise ValidationError(
             {"reason": [_("请写明申请理由（至少%(n)s个字）。") % {"n": MIN_REASON}]}
         )
     update = MonthlyUpdate.objects.filter(committee=committee, period=period).first()
-    if closed_reason(committee, period, update, today) != lock_message(period):
+    if rules.closed_reason(committee, period, update, today) != rules.lock_message(period):
         raise ValidationError(_("本月报告没有锁定，无需申请重新开放。"))
     if ReopenRequest.objects.filter(
         committee=committee, period=period, status=ReopenRequest.Status.PENDING
@@ -360,7 +312,7 @@ def import_errors(
         return {}
     errors: dict[str, list[str]] = {}
     try:
-        check_period(update.committee, update.period, today)
+        rules.check_period(update.committee, update.period, today)
     except ValidationError as error:
         return {"period": error.messages}
     if stored is not None:
@@ -369,7 +321,7 @@ def import_errors(
         elif stored.status != Status.RETURNED and rules.is_locked(stored.period, today) and not (
             granted
         ):
-            errors["period"] = [lock_message(stored.period)]
+            errors["period"] = [rules.lock_message(stored.period)]
     if errors:
         return errors
     if recorded is not None and submitted_on != recorded:
@@ -424,7 +376,7 @@ def update_import(
     update.summary = (update.summary or "").strip()
     errors = import_errors(
         update, stored, submitted_on=submitted_on, today=today,
-        granted=reopen_granted(committee, period),
+        granted=rules.reopen_granted(committee, period),
     )
     if errors:
         raise ValidationError(errors)

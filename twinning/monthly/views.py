@@ -36,7 +36,7 @@ def _get_month(
     committee = _get_committee(request, code, action)
     today = timezone.localdate()
     try:
-        services.check_period(committee, period, today)
+        rules.check_period(committee, period, today)
     except ValidationError:
         raise Http404 from None
     return selectors.month_state(committee, period, today)

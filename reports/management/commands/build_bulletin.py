@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reports import services
 from reports.models import Bulletin
-from twinning.management.acting import acting_user, add_as_argument
 from twinning.shared import permissions
+from twinning.shared.acting import acting_user, add_as_argument
 from twinning.shared.audit import acting_as
 from twinning.shared.periods import parse_period
 

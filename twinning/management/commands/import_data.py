@@ -12,9 +12,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError, CommandParser
 
-from twinning.management.acting import acting_user, add_as_argument
 from twinning.management.exchange_command import ExchangeCommand
 from twinning.shared import exchange
+from twinning.shared.acting import acting_user, add_as_argument
 from twinning.shared.audit import acting_as
 
 
