@@ -142,9 +142,9 @@ def closed_reason(
     if update is not None and update.status in (
         MonthlyUpdate.Status.SUBMITTED, MonthlyUpdate.Status.ACCEPTED
     ):
-        return gettext("报告已报送（%(status)s），不能再修改；如需修改，请联系组织部或镇街退回。") % {
-            "status": update.get_status_display()
-        }
+        return gettext(
+            "报告已报送（%(status)s），不能再修改；如需修改，请联系组织部或镇街退回。"
+        ) % {"status": update.get_status_display()}
     if update is not None and update.status == MonthlyUpdate.Status.RETURNED:
         return ""
     if is_locked(period, today):
