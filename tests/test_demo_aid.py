@@ -14,17 +14,8 @@ from django.utils import timezone
 from branches.demo import city_plan
 from tests.test_demo_city import _row_counts
 from twinning.aid import demo_plan as plan_module
+from twinning.aid import models as aid
 from twinning.aid.demo_plan import aid_plan
-from twinning.aid.models import (
-    AidProject,
-    GovernanceRecord,
-    HelpActivity,
-    HotIssue,
-    InfrastructureOutput,
-    MemberPairing,
-    ProjectProgress,
-    Secondment,
-)
 from twinning.aid.outcomes import TimeScope, outcomes
 from twinning.committees.models import JointCommittee
 from twinning.shared.periods import add_months, month_start, previous_month
@@ -64,7 +55,7 @@ def test_the_named_cases_carry_their_own_figures() -> None:
     assert {k: v for k, v in guchengzi.outputs.items() if v} == {
         "office_area": Decimal("118.00"), "road_km": Decimal("2.05"),
         "street_lamps": Decimal("40.00"), "tap_water": Decimal("236.00")}
-    roads = InfrastructureOutput.objects.filter(project__committee__in=_led_by("古城子居委会"),
+    roads = aid.InfrastructureOutput.objects.filter(project__committee__in=_led_by("古城子居委会"),
                                                 kind="road_km")
     assert roads.count() == 2
     tobacco = outcomes(_led_by("市烟草公司"), ALL).total
@@ -74,9 +65,9 @@ def test_the_named_cases_carry_their_own_figures() -> None:
     assert outcomes(_led_by("市农业局"), ALL).total.area_mu == Decimal("5000.00")
     yixin = outcomes(_led_by("益欣食品有限公司"), ALL).total
     assert yixin.cooperation_jobs == 420
-    houhuangtuan = AidProject.objects.get(committee__in=_led_by("后黄疃居委会"))
+    houhuangtuan = aid.AidProject.objects.get(committee__in=_led_by("后黄疃居委会"))
     assert houhuangtuan.title == "组建村级建筑施工队"
-    gaojiatun = GovernanceRecord.objects.get(committee__in=_led_by("杨春居委会"),
+    gaojiatun = aid.GovernanceRecord.objects.get(committee__in=_led_by("杨春居委会"),
                                              village__name="高家屯村", kind="rules")
     assert gaojiatun.count >= 20
 
@@ -91,18 +82,18 @@ def test_each_of_the_last_twelve_months_has_figures() -> None:
 
 def test_history_spans_the_programme_years_and_stops_at_the_last_complete_month() -> None:
     first_day = month_start(timezone.localdate())
-    years = set(ProjectProgress.objects.values_list("reported_on__year", flat=True))
+    years = set(aid.ProjectProgress.objects.values_list("reported_on__year", flat=True))
     assert min(years) == 2019 and max(years) == previous_month(first_day).year
-    assert not ProjectProgress.objects.filter(reported_on__gte=first_day).exists()
-    assert not HelpActivity.objects.filter(held_on__gte=first_day).exists()
-    statuses = set(AidProject.objects.values_list("status", flat=True))
+    assert not aid.ProjectProgress.objects.filter(reported_on__gte=first_day).exists()
+    assert not aid.HelpActivity.objects.filter(held_on__gte=first_day).exists()
+    statuses = set(aid.AidProject.objects.values_list("status", flat=True))
     assert statuses == {"planned", "active", "done"}
-    assert set(HotIssue.objects.values_list("status", flat=True)) == {
+    assert set(aid.HotIssue.objects.values_list("status", flat=True)) == {
         "open", "in_progress", "solved"}
 
 
 def test_actual_investment_is_the_sum_of_reports_for_every_project() -> None:
-    projects = AidProject.objects.with_progress()
+    projects = aid.AidProject.objects.with_progress()
     assert sum(p.investment_actual for p in projects) == outcomes(
         JointCommittee.objects.all(), ALL).total.investment
     assert not projects.filter(status="planned", investment_actual__gt=0).exists()
@@ -114,16 +105,17 @@ def test_second_run_writes_no_aid_history() -> None:
     out = StringIO()
     call_command("load_demo_city", stdout=out)
     assert _row_counts() == before
-    projects = AidProject.objects.count()
+    projects = aid.AidProject.objects.count()
     assert f"帮扶项目: 新建 0 / 已有 {projects}" in out.getvalue()
-    assert f"挂职: 新建 0 / 已有 {Secondment.objects.count()}" in out.getvalue()
-    assert f"党员结对: 新建 0 / 已有 {MemberPairing.objects.count()}" in out.getvalue()
+    assert f"挂职: 新建 0 / 已有 {aid.Secondment.objects.count()}" in out.getvalue()
+    assert f"党员结对: 新建 0 / 已有 {aid.MemberPairing.objects.count()}" in out.getvalue()
 
 
 def test_creation_of_aid_history_is_audited() -> None:
-    for model in (AidProject, ProjectProgress, Secondment, HotIssue, GovernanceRecord):
+    for model in (aid.AidProject, aid.ProjectProgress, aid.Secondment, aid.HotIssue,
+                  aid.GovernanceRecord):
         assert model.history.count() == model.objects.count(), model
-    assert set(AidProject.history.values_list("history_change_reason", flat=True)) == {
+    assert set(aid.AidProject.history.values_list("history_change_reason", flat=True)) == {
         "载入演示城市"}
 
 

@@ -5,26 +5,17 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from twinning.aid.models import (
-    AidProject,
-    GovernanceRecord,
-    HelpActivity,
-    HotIssue,
-    InfrastructureOutput,
-    MemberPairing,
-    ProjectProgress,
-    Secondment,
-)
+from twinning.aid import models as aid
 from twinning.aid.services import mechanism_for
 
 
 class ProgressInline(admin.TabularInline):
-    model = ProjectProgress
+    model = aid.ProjectProgress
     extra = 0
 
 
 class OutputInline(admin.TabularInline):
-    model = InfrastructureOutput
+    model = aid.InfrastructureOutput
     extra = 0
 
 
@@ -40,7 +31,7 @@ class AidProjectAdminForm(forms.ModelForm):
         return data
 
 
-@admin.register(AidProject)
+@admin.register(aid.AidProject)
 class AidProjectAdmin(SimpleHistoryAdmin):
     form = AidProjectAdminForm
     list_display = ("title", "committee", "category", "funder", "mechanism", "status",
@@ -53,7 +44,7 @@ class AidProjectAdmin(SimpleHistoryAdmin):
     inlines = [ProgressInline, OutputInline]
 
 
-@admin.register(Secondment)
+@admin.register(aid.Secondment)
 class SecondmentAdmin(SimpleHistoryAdmin):
     list_display = ("name", "committee", "from_branch", "to_branch", "started_on", "ended_on")
     search_fields = ("name", "committee__name", "committee__code")
@@ -61,7 +52,7 @@ class SecondmentAdmin(SimpleHistoryAdmin):
     raw_id_fields = ("member", "from_branch", "to_branch")
 
 
-@admin.register(MemberPairing)
+@admin.register(aid.MemberPairing)
 class MemberPairingAdmin(SimpleHistoryAdmin):
     list_display = ("urban_member", "village_member", "committee", "since", "until")
     search_fields = ("urban_member__name", "village_member__name", "committee__name")
@@ -69,7 +60,7 @@ class MemberPairingAdmin(SimpleHistoryAdmin):
     raw_id_fields = ("urban_member", "village_member")
 
 
-@admin.register(HelpActivity)
+@admin.register(aid.HelpActivity)
 class HelpActivityAdmin(SimpleHistoryAdmin):
     list_display = ("title", "committee", "kind", "held_on", "count")
     list_filter = ("kind",)
@@ -78,7 +69,7 @@ class HelpActivityAdmin(SimpleHistoryAdmin):
     date_hierarchy = "held_on"
 
 
-@admin.register(HotIssue)
+@admin.register(aid.HotIssue)
 class HotIssueAdmin(SimpleHistoryAdmin):
     list_display = ("title", "committee", "year", "status", "solved_on")
     list_filter = ("status", "year")
@@ -86,7 +77,7 @@ class HotIssueAdmin(SimpleHistoryAdmin):
     list_select_related = ("committee",)
 
 
-@admin.register(GovernanceRecord)
+@admin.register(aid.GovernanceRecord)
 class GovernanceRecordAdmin(SimpleHistoryAdmin):
     list_display = ("village", "committee", "kind", "count", "done_on")
     list_filter = ("kind",)

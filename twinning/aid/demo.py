@@ -15,18 +15,9 @@ from django.utils import timezone
 
 from branches.demo import DEMO_SEED, DemoError, Tally, create_in_bulk
 from branches.models import Branch, Member
+from twinning.aid import models as aid
 from twinning.aid import services as rules
 from twinning.aid.demo_plan import AidPlan, aid_plan
-from twinning.aid.models import (
-    AidProject,
-    GovernanceRecord,
-    HelpActivity,
-    HotIssue,
-    InfrastructureOutput,
-    MemberPairing,
-    ProjectProgress,
-    Secondment,
-)
 from twinning.committees.models import CommitteeVillage, JointCommittee
 from twinning.shared.periods import month_end, previous_month
 
@@ -70,10 +61,10 @@ class _Writer:
         return new
 
     def projects(self) -> None:
-        made: list[tuple[AidProject, Any]] = []
-        for spec in self.todo(self.plan.projects, AidProject):
+        made: list[tuple[aid.AidProject, Any]] = []
+        for spec in self.todo(self.plan.projects, aid.AidProject):
             funder = self.branches[spec.funder]
-            project = AidProject(
+            project = aid.AidProject(
                 committee=self.committees[spec.committee], title=spec.title,
                 category=spec.category, funder=funder, mechanism=rules.mechanism_for(funder),
                 status=spec.status, started_on=spec.started_on, finished_on=spec.finished_on,
@@ -83,31 +74,30 @@ class _Writer:
             )
             made.append((_valid(project, lambda p=project: rules.check_project(
                 p, today=self.today)), spec))
-        create_in_bulk(AidProject, [project for project, _ in made])
-        ids = dict(
-            ((committee_id, title), pk) for committee_id, title, pk in AidProject.objects.filter(
-                committee__in={p.committee_id for p, _ in made}
-            ).values_list("committee_id", "title", "pk")
-        )
+        create_in_bulk(aid.AidProject, [project for project, _ in made])
+        stored = aid.AidProject.objects.filter(
+            committee__in={p.committee_id for p, _ in made}
+        ).values_list("committee_id", "title", "pk")
+        ids = {(committee_id, title): pk for committee_id, title, pk in stored}
         reports, outputs = [], []
         for project, spec in made:
             project.pk = ids[(project.committee_id, project.title)]
             for r in spec.reports:
-                report = ProjectProgress(project=project, reported_on=r.day,
+                report = aid.ProjectProgress(project=project, reported_on=r.day,
                                          investment=r.investment, jobs=r.jobs, note=r.note)
                 reports.append(_valid(report, lambda x=report, p=project: rules.check_progress(
                     x, project=p, today=self.today)))
             for o in spec.outputs:
-                output = InfrastructureOutput(project=project, kind=o.kind, quantity=o.quantity,
+                output = aid.InfrastructureOutput(project=project, kind=o.kind, quantity=o.quantity,
                                               completed_on=o.day, note=o.note)
                 outputs.append(_valid(output, lambda x=output, p=project: rules.check_output(
                     x, project=p, today=self.today)))
-        self.tallies[str(ProjectProgress._meta.verbose_name)] = self._children(
+        self.tallies[str(aid.ProjectProgress._meta.verbose_name)] = self._children(
             reports, "reports")
-        self.tallies[str(InfrastructureOutput._meta.verbose_name)] = self._children(
+        self.tallies[str(aid.InfrastructureOutput._meta.verbose_name)] = self._children(
             outputs, "outputs")
-        create_in_bulk(ProjectProgress, reports)
-        create_in_bulk(InfrastructureOutput, outputs)
+        create_in_bulk(aid.ProjectProgress, reports)
+        create_in_bulk(aid.InfrastructureOutput, outputs)
 
     def _children(self, objs: list[Model], name: str) -> Tally:
         there = sum(len(getattr(p, name)) for p in self.plan.projects if p.committee in self.skip)
@@ -116,45 +106,45 @@ class _Writer:
     def mutual_help(self) -> None:
         today, committees = self.today, self.committees
         secondments = []
-        for s in self.todo(self.plan.secondments, Secondment):
+        for s in self.todo(self.plan.secondments, aid.Secondment):
             member, committee = self.members[s.member], committees[s.committee]
-            row = Secondment(committee=committee, member=member, name=member.name,
+            row = aid.Secondment(committee=committee, member=member, name=member.name,
                              from_branch=self.branches[s.member[0]],
                              to_branch=self.branches[s.to_branch], position=s.position,
                              started_on=s.started_on, ended_on=s.ended_on)
             secondments.append(_valid(row, lambda r=row, c=committee: rules.check_secondment(
                 r, sides=self.sides[c.pk], today=today)))
         pairings = []
-        for p in self.todo(self.plan.pairings, MemberPairing):
+        for p in self.todo(self.plan.pairings, aid.MemberPairing):
             committee = committees[p.committee]
-            row = MemberPairing(committee=committee, urban_member=self.members[p.urban],
+            row = aid.MemberPairing(committee=committee, urban_member=self.members[p.urban],
                                 village_member=self.members[p.village], since=p.since,
                                 until=p.until, help=p.help)
             pairings.append(_valid(row, lambda r=row, c=committee: rules.check_pairing(
                 r, sides=self.sides[c.pk], today=today)))
         activities = [
             _valid(row, lambda r=row: rules.check_activity(r, today=today))
-            for a in self.todo(self.plan.activities, HelpActivity)
-            for row in [HelpActivity(committee=committees[a.committee], kind=a.kind,
+            for a in self.todo(self.plan.activities, aid.HelpActivity)
+            for row in [aid.HelpActivity(committee=committees[a.committee], kind=a.kind,
                                      held_on=a.day, count=a.count, title=a.title)]
         ]
         issues = [
             _valid(row, lambda r=row: rules.check_hot_issue(r, today=today))
-            for h in self.todo(self.plan.hot_issues, HotIssue)
-            for row in [HotIssue(committee=committees[h.committee], year=h.year, title=h.title,
+            for h in self.todo(self.plan.hot_issues, aid.HotIssue)
+            for row in [aid.HotIssue(committee=committees[h.committee], year=h.year, title=h.title,
                                  status=h.status, solved_on=h.solved_on)]
         ]
         governance = [
             _valid(row, lambda r=row: rules.check_governance(
                 r, sides=self.sides[r.committee.pk], today=today))
-            for g in self.todo(self.plan.governance, GovernanceRecord)
-            for row in [GovernanceRecord(committee=committees[g.committee],
+            for g in self.todo(self.plan.governance, aid.GovernanceRecord)
+            for row in [aid.GovernanceRecord(committee=committees[g.committee],
                                          village=self.branches[g.village], kind=g.kind,
                                          count=g.count, done_on=g.day, note=g.note)]
         ]
-        for model, objs in ((Secondment, secondments), (MemberPairing, pairings),
-                            (HelpActivity, activities), (HotIssue, issues),
-                            (GovernanceRecord, governance)):
+        for model, objs in ((aid.Secondment, secondments), (aid.MemberPairing, pairings),
+                            (aid.HelpActivity, activities), (aid.HotIssue, issues),
+                            (aid.GovernanceRecord, governance)):
             create_in_bulk(model, objs)
 
 

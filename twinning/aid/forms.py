@@ -5,16 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch, Member
-from twinning.aid.models import (
-    AidProject,
-    GovernanceRecord,
-    HelpActivity,
-    HotIssue,
-    InfrastructureOutput,
-    MemberPairing,
-    ProjectProgress,
-    Secondment,
-)
+from twinning.aid import models as aid
 from twinning.committees.forms import BranchChoiceField
 from twinning.committees.models import CommitteeVillage, JointCommittee
 from twinning.shared.forms import DateInput
@@ -66,7 +57,7 @@ class ProjectForm(RecordForm):
     )
 
     class Meta:
-        model = AidProject
+        model = aid.AidProject
         fields = ("title", "category", "funder", "status", "started_on", "finished_on",
                   "investment_planned", "households", "extra_income", "area_mu", "description")
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
@@ -84,14 +75,14 @@ class ProjectForm(RecordForm):
 
 class ProgressForm(RecordForm):
     class Meta:
-        model = ProjectProgress
+        model = aid.ProjectProgress
         fields = ("reported_on", "investment", "jobs", "note")
         help_texts = {"investment": _("自上次报告以来新增的实际投资，单位：元。")}
 
 
 class OutputForm(RecordForm):
     class Meta:
-        model = InfrastructureOutput
+        model = aid.InfrastructureOutput
         fields = ("kind", "quantity", "completed_on", "note")
         help_texts = {
             "quantity": _(
@@ -109,7 +100,7 @@ class SecondmentForm(RecordForm):
     to_branch = BranchChoiceField(label=_("挂职党组织"), queryset=Branch.objects.none())
 
     class Meta:
-        model = Secondment
+        model = aid.Secondment
         fields = ("member", "name", "from_branch", "to_branch", "position", "started_on",
                   "ended_on")
 
@@ -132,7 +123,7 @@ class PairingForm(RecordForm):
     village_member = MemberChoiceField(label=_("农村党员"), queryset=Member.objects.none())
 
     class Meta:
-        model = MemberPairing
+        model = aid.MemberPairing
         fields = ("urban_member", "village_member", "since", "until", "help")
 
     def limit_choices(self) -> None:
@@ -145,14 +136,14 @@ class PairingForm(RecordForm):
 
 class ActivityForm(RecordForm):
     class Meta:
-        model = HelpActivity
+        model = aid.HelpActivity
         fields = ("kind", "held_on", "title", "count", "description")
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
 class HotIssueForm(RecordForm):
     class Meta:
-        model = HotIssue
+        model = aid.HotIssue
         fields = ("year", "title", "status", "solved_on", "description")
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
@@ -161,7 +152,7 @@ class GovernanceForm(RecordForm):
     village = BranchChoiceField(label=_("村党组织"), queryset=Branch.objects.none())
 
     class Meta:
-        model = GovernanceRecord
+        model = aid.GovernanceRecord
         fields = ("village", "kind", "count", "done_on", "note")
         help_texts = {"count": _("班子调整每条记录为1；规章制度、工作流程填写项数。")}
 

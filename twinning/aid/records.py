@@ -13,16 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from twinning.aid import forms, services
-from twinning.aid.models import (
-    AidProject,
-    GovernanceRecord,
-    HelpActivity,
-    HotIssue,
-    InfrastructureOutput,
-    MemberPairing,
-    ProjectProgress,
-    Secondment,
-)
+from twinning.aid import models as aid
 from twinning.shared import permissions
 
 COMMITTEE, PROJECT = "committee", "project"
@@ -57,7 +48,7 @@ class RecordKind:
 
     def queryset(self) -> QuerySet:
         qs = self.model.objects.select_related(self.path, *self.select)
-        return qs.with_progress() if self.model is AidProject else qs
+        return qs.with_progress() if self.model is aid.AidProject else qs
 
     def choices(self) -> list[tuple[str, str, list]]:
         """(field name, label, choices) of the list's choice filters."""
@@ -68,28 +59,28 @@ class RecordKind:
 KINDS: dict[str, RecordKind] = {
     kind.slug: kind
     for kind in (
-        RecordKind("projects", AidProject, forms.ProjectForm, services.project_save,
+        RecordKind("projects", aid.AidProject, forms.ProjectForm, services.project_save,
                    _("帮扶项目"), select=("committee", "funder"), year_field="started_on",
                    choice_filters=("category", "mechanism", "status")),
-        RecordKind("secondments", Secondment, forms.SecondmentForm,
+        RecordKind("secondments", aid.Secondment, forms.SecondmentForm,
                    services.secondment_save, _("互派挂职"),
                    select=("committee", "from_branch", "to_branch"), year_field="started_on"),
-        RecordKind("pairings", MemberPairing, forms.PairingForm, services.pairing_save,
+        RecordKind("pairings", aid.MemberPairing, forms.PairingForm, services.pairing_save,
                    _("党员结对"),
                    select=("committee", "urban_member__branch", "village_member__branch"),
                    year_field="since"),
-        RecordKind("activities", HelpActivity, forms.ActivityForm,
+        RecordKind("activities", aid.HelpActivity, forms.ActivityForm,
                    services.activity_save, _("互助活动"), year_field="held_on",
                    choice_filters=("kind",)),
-        RecordKind("hot-issues", HotIssue, forms.HotIssueForm, services.hot_issue_save,
+        RecordKind("hot-issues", aid.HotIssue, forms.HotIssueForm, services.hot_issue_save,
                    _("热点难点问题"), year_field="year", choice_filters=("status",)),
-        RecordKind("governance", GovernanceRecord, forms.GovernanceForm,
+        RecordKind("governance", aid.GovernanceRecord, forms.GovernanceForm,
                    services.governance_save, _("组织建设"),
                    select=("committee", "village"), year_field="done_on",
                    choice_filters=("kind",)),
-        RecordKind("progress", ProjectProgress, forms.ProgressForm,
+        RecordKind("progress", aid.ProjectProgress, forms.ProgressForm,
                    services.progress_save, _("项目进度"), parent=PROJECT, select=()),
-        RecordKind("outputs", InfrastructureOutput, forms.OutputForm,
+        RecordKind("outputs", aid.InfrastructureOutput, forms.OutputForm,
                    services.output_save, _("建设成果"), parent=PROJECT, select=()),
     )
 }

@@ -20,17 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Branch, Member
-from twinning.aid.models import (
-    MECHANISM_BY_FUNDER_KIND,
-    AidProject,
-    GovernanceRecord,
-    HelpActivity,
-    HotIssue,
-    InfrastructureOutput,
-    MemberPairing,
-    ProjectProgress,
-    Secondment,
-)
+from twinning.aid import models as aid
 from twinning.committees.models import CommitteeVillage, JointCommittee
 
 
@@ -118,7 +108,7 @@ def _finish(record: Model) -> Model:
 
 def mechanism_for(funder: Branch) -> str:
     """强居带动 / 企业拉动 / 部门推动 from the funder's kind; a village cannot fund a project."""
-    mechanism = MECHANISM_BY_FUNDER_KIND.get(funder.kind)
+    mechanism = aid.MECHANISM_BY_FUNDER_KIND.get(funder.kind)
     if mechanism is None:
         message = _(
             "「%(name)s」是村党组织，不能作为帮扶项目的出资方；出资方须为居委会、企业或部门。"
@@ -127,20 +117,20 @@ def mechanism_for(funder: Branch) -> str:
     return mechanism
 
 
-def check_project(project: AidProject, *, today: datetime.date) -> None:
+def check_project(project: aid.AidProject, *, today: datetime.date) -> None:
     """Status and dates agree: planned has no finish; active has a start; done has both."""
     errors = _Errors()
     status, started, finished = project.status, project.started_on, project.finished_on
-    if status == AidProject.Status.PLANNED and finished:
+    if status == aid.AidProject.Status.PLANNED and finished:
         errors.add("finished_on", _("计划中的项目不填完成日期。"))
-    if status in AidProject.STARTED and not started:
+    if status in aid.AidProject.STARTED and not started:
         errors.add("started_on", _("进行中或已完成的项目须填写开工日期。"))
-    if status == AidProject.Status.ACTIVE and finished:
+    if status == aid.AidProject.Status.ACTIVE and finished:
         errors.add("finished_on", _("进行中的项目不填完成日期；完成后请把状态改为已完成。"))
-    if status == AidProject.Status.DONE and not finished:
+    if status == aid.AidProject.Status.DONE and not finished:
         errors.add("finished_on", _("已完成的项目须填写完成日期。"))
     # A planned project may name the day it is to start; a started one started by today.
-    future_ok = status == AidProject.Status.PLANNED
+    future_ok = status == aid.AidProject.Status.PLANNED
     _check_day(errors, "started_on", started, committee=project.committee, today=today,
                future_ok=future_ok)
     _check_day(errors, "finished_on", finished, committee=project.committee, today=today)
@@ -158,13 +148,13 @@ class RecordDates:
     outputs_last: datetime.date | None = None
 
 
-def record_dates(project: AidProject) -> RecordDates:
+def record_dates(project: aid.AidProject) -> RecordDates:
     reports = project.reports.aggregate(first=Min("reported_on"), last=Max("reported_on"))
     outputs = project.outputs.aggregate(first=Min("completed_on"), last=Max("completed_on"))
     return RecordDates(reports["first"], reports["last"], outputs["first"], outputs["last"])
 
 
-def check_against_records(project: AidProject, dates: RecordDates) -> None:
+def check_against_records(project: aid.AidProject, dates: RecordDates) -> None:
     """A saved project's new dates, status and category must still fit its reports and outputs."""
     errors = _Errors()
     firsts = [d for d in (dates.reports_first, dates.outputs_first) if d]
@@ -177,7 +167,7 @@ def check_against_records(project: AidProject, dates: RecordDates) -> None:
     if lasts and project.finished_on and max(lasts) > project.finished_on:
         errors.add("finished_on", _("已有%(date)s的进度或成果记录，完成日期不能早于它。")
                    % {"date": max(lasts).isoformat()})
-    if dates.outputs_first and project.category != AidProject.Category.INFRASTRUCTURE:
+    if dates.outputs_first and project.category != aid.AidProject.Category.INFRASTRUCTURE:
         errors.add("category", _("该项目已登记建设成果，类别须为基础设施。"))
     errors.raise_any()
 
@@ -186,7 +176,7 @@ def check_against_records(project: AidProject, dates: RecordDates) -> None:
 def project_save(
     *,
     committee: JointCommittee,
-    record: AidProject | None = None,
+    record: aid.AidProject | None = None,
     title: str,
     category: str,
     funder: Branch,
@@ -198,10 +188,10 @@ def project_save(
     extra_income: Decimal,
     area_mu: Decimal | None,
     description: str = "",
-) -> AidProject:
+) -> aid.AidProject:
     """Create or change a project; its mechanism follows the funder's kind."""
     committee = _open_committee(committee)
-    project = _assign(record or AidProject(committee=committee), {
+    project = _assign(record or aid.AidProject(committee=committee), {
         "title": title.strip(), "category": category, "funder": funder,
         "mechanism": mechanism_for(funder), "status": status, "started_on": started_on,
         "finished_on": finished_on, "investment_planned": investment_planned,
@@ -215,7 +205,7 @@ def project_save(
 
 
 def _check_within_project(
-    errors: _Errors, field: str, day: datetime.date, project: AidProject, today: datetime.date
+    errors: _Errors, field: str, day: datetime.date, project: aid.AidProject, today: datetime.date
 ) -> None:
     if not project.is_started:
         errors.add(field, _("项目尚未开工（状态为计划中），请先把项目状态改为进行中。"))
@@ -230,7 +220,9 @@ def _check_within_project(
         errors.add(field, _("日期不能晚于今天。"))
 
 
-def check_progress(report: ProjectProgress, *, project: AidProject, today: datetime.date) -> None:
+def check_progress(
+    report: aid.ProjectProgress, *, project: aid.AidProject, today: datetime.date
+) -> None:
     """A report falls within its started project's span and is not in the future."""
     errors = _Errors()
     _check_within_project(errors, "reported_on", report.reported_on, project, today)
@@ -238,19 +230,19 @@ def check_progress(report: ProjectProgress, *, project: AidProject, today: datet
 
 
 def check_output(
-    output: InfrastructureOutput, *, project: AidProject, today: datetime.date
+    output: aid.InfrastructureOutput, *, project: aid.AidProject, today: datetime.date
 ) -> None:
     """Only infrastructure projects have outputs, completed within the project's span."""
     errors = _Errors()
-    if project.category != AidProject.Category.INFRASTRUCTURE:
+    if project.category != aid.AidProject.Category.INFRASTRUCTURE:
         errors.add("kind", _("只有基础设施类项目登记建设成果。"))
     _check_within_project(errors, "completed_on", output.completed_on, project, today)
     errors.raise_any()
 
 
-def _locked_project(project: AidProject) -> AidProject:
+def _locked_project(project: aid.AidProject) -> aid.AidProject:
     """The project row locked, so a status change and a new report cannot cross."""
-    locked = AidProject.objects.select_for_update().get(pk=project.pk)
+    locked = aid.AidProject.objects.select_for_update().get(pk=project.pk)
     locked.committee = _open_committee(locked.committee)
     return locked
 
@@ -258,32 +250,32 @@ def _locked_project(project: AidProject) -> AidProject:
 @transaction.atomic
 def progress_save(
     *,
-    project: AidProject,
-    record: ProjectProgress | None = None,
+    project: aid.AidProject,
+    record: aid.ProjectProgress | None = None,
     reported_on: datetime.date,
     investment: Decimal,
     jobs: int,
     note: str = "",
-) -> ProjectProgress:
+) -> aid.ProjectProgress:
     """Add or change a progress report; the project's actual investment is the reports' sum."""
     project = _locked_project(project)
-    report = _assign(record or ProjectProgress(project=project), {
+    report = _assign(record or aid.ProjectProgress(project=project), {
         "reported_on": reported_on, "investment": investment, "jobs": jobs, "note": note,
     })
     check_progress(report, project=project, today=_today())
     return _finish(report)
 
 
-def catch_up_day(project: AidProject, today: datetime.date) -> datetime.date:
+def catch_up_day(project: aid.AidProject, today: datetime.date) -> datetime.date:
     """The day of a report that brings a project's totals up to date: its finish day once
     done, else today."""
-    if project.status == AidProject.Status.DONE and project.finished_on:
+    if project.status == aid.AidProject.Status.DONE and project.finished_on:
         return project.finished_on
     return today
 
 
 def check_totals(
-    project: AidProject, *, investment: Decimal, jobs: int, recorded: tuple[Decimal, int],
+    project: aid.AidProject, *, investment: Decimal, jobs: int, recorded: tuple[Decimal, int],
     today: datetime.date,
 ) -> datetime.date | None:
     """Where totals given for a project (a spreadsheet's `investment_yuan` and `jobs`) leave
@@ -304,7 +296,7 @@ def check_totals(
         return None
     day = catch_up_day(project, today)
     try:
-        check_progress(ProjectProgress(project=project, reported_on=day), project=project,
+        check_progress(aid.ProjectProgress(project=project, reported_on=day), project=project,
                        today=today)
     except ValidationError as error:
         field = "investment_yuan" if extra["investment_yuan"] else "jobs"
@@ -314,8 +306,8 @@ def check_totals(
 
 @transaction.atomic
 def progress_catch_up(
-    *, project: AidProject, investment: Decimal, jobs: int, note: str = ""
-) -> ProjectProgress | None:
+    *, project: aid.AidProject, investment: Decimal, jobs: int, note: str = ""
+) -> aid.ProjectProgress | None:
     """Bring a project's actual investment and jobs (the sums of its progress reports) to these
     totals with one report carrying the difference, on `catch_up_day`; a report already on
     that day takes the difference instead. Matching totals write nothing."""
@@ -338,16 +330,16 @@ def progress_catch_up(
 @transaction.atomic
 def output_save(
     *,
-    project: AidProject,
-    record: InfrastructureOutput | None = None,
+    project: aid.AidProject,
+    record: aid.InfrastructureOutput | None = None,
     kind: str,
     quantity: Decimal,
     completed_on: datetime.date,
     note: str = "",
-) -> InfrastructureOutput:
+) -> aid.InfrastructureOutput:
     """Add or change what an infrastructure project built."""
     project = _locked_project(project)
-    output = _assign(record or InfrastructureOutput(project=project), {
+    output = _assign(record or aid.InfrastructureOutput(project=project), {
         "kind": kind, "quantity": quantity, "completed_on": completed_on, "note": note,
     })
     check_output(output, project=project, today=_today())
@@ -357,7 +349,7 @@ def output_save(
 # Mutual help -----------------------------------------------------------------------------
 
 def check_secondment(
-    secondment: Secondment, *, sides: Sides, today: datetime.date
+    secondment: aid.Secondment, *, sides: Sides, today: datetime.date
 ) -> None:
     """One side is the committee's urban branch, the other one of its villages, either way."""
     errors = _Errors()
@@ -378,7 +370,7 @@ def check_secondment(
     errors.raise_any()
 
 
-def check_pairing(pairing: MemberPairing, *, sides: Sides, today: datetime.date) -> None:
+def check_pairing(pairing: aid.MemberPairing, *, sides: Sides, today: datetime.date) -> None:
     """The urban member belongs to the urban branch, the village member to one of its villages."""
     errors = _Errors()
     if pairing.urban_member.branch_id != sides.urban_id:
@@ -390,20 +382,20 @@ def check_pairing(pairing: MemberPairing, *, sides: Sides, today: datetime.date)
     errors.raise_any()
 
 
-def check_activity(activity: HelpActivity, *, today: datetime.date) -> None:
+def check_activity(activity: aid.HelpActivity, *, today: datetime.date) -> None:
     errors = _Errors()
     _check_day(errors, "held_on", activity.held_on, committee=activity.committee, today=today)
     errors.raise_any()
 
 
-def check_hot_issue(issue: HotIssue, *, today: datetime.date) -> None:
+def check_hot_issue(issue: aid.HotIssue, *, today: datetime.date) -> None:
     """A year's issue: solved ones carry the day, in or after that year and not in the future."""
     errors = _Errors()
     committee = issue.committee
     if not committee.established_on.year <= issue.year <= today.year:
         errors.add("year", _("年度须在%(first)s至%(last)s之间。")
                    % {"first": committee.established_on.year, "last": today.year})
-    solved = issue.status == HotIssue.Status.SOLVED
+    solved = issue.status == aid.HotIssue.Status.SOLVED
     if solved and issue.solved_on is None:
         errors.add("solved_on", _("已解决的问题须填写解决日期。"))
     if not solved and issue.solved_on is not None:
@@ -414,11 +406,11 @@ def check_hot_issue(issue: HotIssue, *, today: datetime.date) -> None:
     errors.raise_any()
 
 
-def check_governance(record: GovernanceRecord, *, sides: Sides, today: datetime.date) -> None:
+def check_governance(record: aid.GovernanceRecord, *, sides: Sides, today: datetime.date) -> None:
     errors = _Errors()
     if record.village_id not in sides.village_ids:
         errors.add("village", _("只能为本联合党组织的联建村登记。"))
-    if record.kind == GovernanceRecord.Kind.TEAM_ADJUSTED and record.count != 1:
+    if record.kind == aid.GovernanceRecord.Kind.TEAM_ADJUSTED and record.count != 1:
         errors.add("count", _("一条记录只登记一次班子调整，数量须为1。"))
     _check_day(errors, "done_on", record.done_on, committee=record.committee, today=today)
     errors.raise_any()
@@ -428,7 +420,7 @@ def check_governance(record: GovernanceRecord, *, sides: Sides, today: datetime.
 def secondment_save(
     *,
     committee: JointCommittee,
-    record: Secondment | None = None,
+    record: aid.Secondment | None = None,
     member: Member | None,
     name: str,
     from_branch: Branch,
@@ -436,10 +428,10 @@ def secondment_save(
     position: str,
     started_on: datetime.date,
     ended_on: datetime.date | None,
-) -> Secondment:
+) -> aid.Secondment:
     """Record a secondment; a registered member's name is taken from the register."""
     committee = _open_committee(committee)
-    secondment = _assign(record or Secondment(committee=committee), {
+    secondment = _assign(record or aid.Secondment(committee=committee), {
         "member": member, "name": member.name if member else name.strip(),
         "from_branch": from_branch, "to_branch": to_branch, "position": position,
         "started_on": started_on, "ended_on": ended_on,
@@ -452,15 +444,15 @@ def secondment_save(
 def pairing_save(
     *,
     committee: JointCommittee,
-    record: MemberPairing | None = None,
+    record: aid.MemberPairing | None = None,
     urban_member: Member,
     village_member: Member,
     since: datetime.date,
     until: datetime.date | None,
     help: str,
-) -> MemberPairing:
+) -> aid.MemberPairing:
     committee = _open_committee(committee)
-    pairing = _assign(record or MemberPairing(committee=committee), {
+    pairing = _assign(record or aid.MemberPairing(committee=committee), {
         "urban_member": urban_member, "village_member": village_member, "since": since,
         "until": until, "help": help,
     })
@@ -472,15 +464,15 @@ def pairing_save(
 def activity_save(
     *,
     committee: JointCommittee,
-    record: HelpActivity | None = None,
+    record: aid.HelpActivity | None = None,
     kind: str,
     held_on: datetime.date,
     count: int,
     title: str,
     description: str = "",
-) -> HelpActivity:
+) -> aid.HelpActivity:
     committee = _open_committee(committee)
-    activity = _assign(record or HelpActivity(committee=committee), {
+    activity = _assign(record or aid.HelpActivity(committee=committee), {
         "kind": kind, "held_on": held_on, "count": count, "title": title,
         "description": description,
     })
@@ -492,15 +484,15 @@ def activity_save(
 def hot_issue_save(
     *,
     committee: JointCommittee,
-    record: HotIssue | None = None,
+    record: aid.HotIssue | None = None,
     year: int,
     title: str,
     status: str,
     solved_on: datetime.date | None,
     description: str = "",
-) -> HotIssue:
+) -> aid.HotIssue:
     committee = _open_committee(committee)
-    issue = _assign(record or HotIssue(committee=committee), {
+    issue = _assign(record or aid.HotIssue(committee=committee), {
         "year": year, "title": title.strip(), "status": status, "solved_on": solved_on,
         "description": description,
     })
@@ -512,15 +504,15 @@ def hot_issue_save(
 def governance_save(
     *,
     committee: JointCommittee,
-    record: GovernanceRecord | None = None,
+    record: aid.GovernanceRecord | None = None,
     village: Branch,
     kind: str,
     count: int,
     done_on: datetime.date,
     note: str = "",
-) -> GovernanceRecord:
+) -> aid.GovernanceRecord:
     committee = _open_committee(committee)
-    governance = _assign(record or GovernanceRecord(committee=committee), {
+    governance = _assign(record or aid.GovernanceRecord(committee=committee), {
         "village": village, "kind": kind, "count": count, "done_on": done_on, "note": note,
     })
     check_governance(governance, sides=committee_sides(committee), today=_today())
