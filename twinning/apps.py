@@ -10,14 +10,14 @@ class TwinningConfig(AppConfig):
         and who sees each concept's rows, the to-do sources, and the kept figures' signals."""
         from django.utils.translation import gettext_lazy as _
 
-        from twinning.aid import records
+        from twinning.aid import record_kinds
         from twinning.aid.resources import AidProjectResource
         from twinning.aid.selectors import project_list
         from twinning.committees import policy
         from twinning.committees.resources import CommitteeResource
         from twinning.committees.selectors import committee_list
         from twinning.meetings.models import ActionItem, JointMeeting
-        from twinning.monthly import todo
+        from twinning.monthly import owed
         from twinning.monthly.models import MonthlyAttachment, MonthlyUpdate, ReopenRequest
         from twinning.monthly.resources import MonthlyUpdateResource
         from twinning.monthly.selectors import update_export
@@ -34,10 +34,10 @@ class TwinningConfig(AppConfig):
                             committee="update__committee")
         register_visibility(JointMeeting, readers="read_meetings", committee=None)
         register_visibility(ActionItem, readers="read_meetings", committee=None)
-        records.connect()
+        record_kinds.connect()
         register_kind(Kind("committees", _("联合党组织"), CommitteeResource, committee_list))
         register_kind(Kind("monthly_updates", _("月度工作报告"), MonthlyUpdateResource,
                            update_export, exports="view_updates"))
         register_kind(Kind("aid_projects", _("帮扶项目"), AidProjectResource, project_list))
-        todo.register()
+        owed.register()
         kept_figures.connect()

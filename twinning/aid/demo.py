@@ -16,7 +16,7 @@ from django.utils import timezone
 from branches.demo import DEMO_SEED, DemoError, Tally, create_in_bulk
 from branches.models import Branch, Member
 from twinning.aid import models as aid
-from twinning.aid import services as rules
+from twinning.aid import services
 from twinning.aid.demo_plan import AidPlan, aid_plan
 from twinning.committees.models import CommitteeVillage, JointCommittee
 from twinning.shared.periods import month_end, previous_month
@@ -40,7 +40,7 @@ class _Writer:
             committee__in=todo
         ).values_list("committee_id", "village_id"):
             sides[committee_id].add(village_id)
-        self.sides = {c.pk: rules.Sides(c.urban_id, frozenset(sides[c.pk])) for c in todo}
+        self.sides = {c.pk: services.Sides(c.urban_id, frozenset(sides[c.pk])) for c in todo}
         codes = {p.funder for p in plan.projects} | {s.to_branch for s in plan.secondments}
         codes |= {s.member[0] for s in plan.secondments} | {g.village for g in plan.governance}
         self.branches = Branch.objects.in_bulk(codes, field_name="code")
@@ -66,13 +66,13 @@ class _Writer:
             funder = self.branches[spec.funder]
             project = aid.AidProject(
                 committee=self.committees[spec.committee], title=spec.title,
-                category=spec.category, funder=funder, mechanism=rules.mechanism_for(funder),
+                category=spec.category, funder=funder, mechanism=services.mechanism_for(funder),
                 status=spec.status, started_on=spec.started_on, finished_on=spec.finished_on,
                 investment_planned=spec.planned, households=spec.households,
                 extra_income=spec.extra_income, area_mu=spec.area_mu,
                 description=spec.description,
             )
-            made.append((_valid(project, lambda p=project: rules.check_project(
+            made.append((_valid(project, lambda p=project: services.check_project(
                 p, today=self.today)), spec))
         create_in_bulk(aid.AidProject, [project for project, _ in made])
         stored = aid.AidProject.objects.filter(
@@ -85,12 +85,12 @@ class _Writer:
             for r in spec.reports:
                 report = aid.ProjectProgress(project=project, reported_on=r.day,
                                          investment=r.investment, jobs=r.jobs, note=r.note)
-                reports.append(_valid(report, lambda x=report, p=project: rules.check_progress(
+                reports.append(_valid(report, lambda x=report, p=project: services.check_progress(
                     x, project=p, today=self.today)))
             for o in spec.outputs:
                 output = aid.InfrastructureOutput(project=project, kind=o.kind, quantity=o.quantity,
                                               completed_on=o.day, note=o.note)
-                outputs.append(_valid(output, lambda x=output, p=project: rules.check_output(
+                outputs.append(_valid(output, lambda x=output, p=project: services.check_output(
                     x, project=p, today=self.today)))
         self.tallies[str(aid.ProjectProgress._meta.verbose_name)] = self._children(
             reports, "reports")
@@ -112,7 +112,7 @@ class _Writer:
                              from_branch=self.branches[s.member[0]],
                              to_branch=self.branches[s.to_branch], position=s.position,
                              started_on=s.started_on, ended_on=s.ended_on)
-            secondments.append(_valid(row, lambda r=row, c=committee: rules.check_secondment(
+            secondments.append(_valid(row, lambda r=row, c=committee: services.check_secondment(
                 r, sides=self.sides[c.pk], today=today)))
         pairings = []
         for p in self.todo(self.plan.pairings, aid.MemberPairing):
@@ -120,22 +120,22 @@ class _Writer:
             row = aid.MemberPairing(committee=committee, urban_member=self.members[p.urban],
                                 village_member=self.members[p.village], since=p.since,
                                 until=p.until, help=p.help)
-            pairings.append(_valid(row, lambda r=row, c=committee: rules.check_pairing(
+            pairings.append(_valid(row, lambda r=row, c=committee: services.check_pairing(
                 r, sides=self.sides[c.pk], today=today)))
         activities = [
-            _valid(row, lambda r=row: rules.check_activity(r, today=today))
+            _valid(row, lambda r=row: services.check_activity(r, today=today))
             for a in self.todo(self.plan.activities, aid.HelpActivity)
             for row in [aid.HelpActivity(committee=committees[a.committee], kind=a.kind,
                                      held_on=a.day, count=a.count, title=a.title)]
         ]
         issues = [
-            _valid(row, lambda r=row: rules.check_hot_issue(r, today=today))
+            _valid(row, lambda r=row: services.check_hot_issue(r, today=today))
             for h in self.todo(self.plan.hot_issues, aid.HotIssue)
             for row in [aid.HotIssue(committee=committees[h.committee], year=h.year, title=h.title,
                                  status=h.status, solved_on=h.solved_on)]
         ]
         governance = [
-            _valid(row, lambda r=row: rules.check_governance(
+            _valid(row, lambda r=row: services.check_governance(
                 r, sides=self.sides[r.committee.pk], today=today))
             for g in self.todo(self.plan.governance, aid.GovernanceRecord)
             for row in [aid.GovernanceRecord(committee=committees[g.committee],

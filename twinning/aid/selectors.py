@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 
 from twinning.aid.models import ZERO, AidProject, ProjectProgress
-from twinning.aid.records import RecordKind
+from twinning.aid.record_kinds import RecordKind
 from twinning.committees.models import JointCommittee
 from twinning.shared import permissions
 

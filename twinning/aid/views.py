@@ -1,6 +1,6 @@
 """Pages for aid projects, mutual-help records and the outcomes they add up to.
 
-Record pages are generic over the kinds of `twinning.aid.records`: one list (a tab of the
+Record pages are generic over the kinds of `twinning.aid.record_kinds`: one list (a tab of the
 committee's page), one add, one change and one delete view serve every kind.
 """
 
@@ -18,7 +18,7 @@ from branches.models import Town
 from twinning.aid import selectors, services
 from twinning.aid.models import AidProject, InfrastructureOutput, Mechanism, ProjectProgress
 from twinning.aid.outcomes import TimeScope, outcomes
-from twinning.aid.records import COMMITTEE, COMMITTEE_TABS, KINDS, PROJECT, RecordKind
+from twinning.aid.record_kinds import COMMITTEE, COMMITTEE_TABS, KINDS, PROJECT, RecordKind
 from twinning.committees.models import JointCommittee
 from twinning.committees.views import _get_committee
 from twinning.shared import kept_figures, permissions
