@@ -26,7 +26,7 @@ def committee_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.committee_list(request.user, request.GET))
     return render(
         request,
-        "twinning/committee_list.html",
+        "twinning/committees/committee_list.html",
         {
             "page": page,
             "towns": permissions.visible(request.user, Town.objects.all()),
@@ -58,7 +58,7 @@ def committee_detail(request: HttpRequest, code: str) -> HttpResponse:
             committee.history.all(),
             CommitteeVillage.history.filter(committee_id=committee.pk),
         )
-    return render(request, "twinning/committee_detail.html", context)
+    return render(request, "twinning/committees/committee_detail.html", context)
 
 
 def _committee_form_choices(
@@ -86,7 +86,7 @@ def committee_create(request: HttpRequest) -> HttpResponse:
                 request, _("已建立联合党组织「%(name)s」。") % {"name": committee.name}
             )
             return redirect(committee)
-    return render(request, "twinning/committee_form.html", {"form": form, "creating": True})
+    return render(request, "twinning/committees/committee_form.html", {"form": form, "creating": True})
 
 
 @require_http_methods(["GET", "POST"])
@@ -107,7 +107,7 @@ def committee_edit(request: HttpRequest, code: str) -> HttpResponse:
         if saved is not None:
             messages.success(request, _("已保存。"))
             return redirect(committee)
-    return render(request, "twinning/committee_form.html", {"form": form, "committee": committee})
+    return render(request, "twinning/committees/committee_form.html", {"form": form, "committee": committee})
 
 
 @require_http_methods(["GET", "POST"])
@@ -126,7 +126,7 @@ def committee_add_village(request: HttpRequest, code: str) -> HttpResponse:
             )
             return redirect(committee)
     return render(
-        request, "twinning/committee_village_add.html", {"form": form, "committee": committee}
+        request, "twinning/committees/committee_village_add.html", {"form": form, "committee": committee}
     )
 
 
@@ -154,7 +154,7 @@ def committee_remove_village(request: HttpRequest, code: str, village_code: str)
             return redirect(committee)
     return render(
         request,
-        "twinning/committee_confirm.html",
+        "twinning/committees/committee_confirm.html",
         {"form": form, "committee": committee, "village": membership.village},
     )
 
@@ -177,7 +177,7 @@ def committee_dissolve(request: HttpRequest, code: str) -> HttpResponse:
             )
             return redirect(committee)
     return render(
-        request, "twinning/committee_confirm.html", {"form": form, "committee": committee}
+        request, "twinning/committees/committee_confirm.html", {"form": form, "committee": committee}
     )
 
 

@@ -33,7 +33,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     form = MeetingFilterForm(request.GET or None, years=years)
     return render(
         request,
-        "twinning/meeting_list.html",
+        "twinning/meetings/meeting_list.html",
         {
             **filtered_list(request, form, lambda f: selectors.meeting_list(user, f, today)),
             "can_record": permissions.can(user, "record_meetings"),
@@ -53,7 +53,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["audit"] = audit_trail(
             meeting.history.all(), ActionItem.history.filter(meeting_id=meeting.pk)
         )
-    return render(request, "twinning/meeting_detail.html", context)
+    return render(request, "twinning/meetings/meeting_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -89,7 +89,7 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     done = list(meeting.action_items.filter(status=ActionItem.Status.DONE)) if meeting else []
     return render(
         request,
-        "twinning/meeting_form.html",
+        "twinning/meetings/meeting_form.html",
         {"form": form, "formset": formset, "meeting": meeting, "done_items": done},
     )
 
@@ -100,7 +100,7 @@ def action_item_list(request: HttpRequest) -> HttpResponse:
     form = ActionItemFilterForm(request.GET or None)
     return render(
         request,
-        "twinning/action_item_list.html",
+        "twinning/meetings/action_item_list.html",
         {**filtered_list(request, form, lambda f: selectors.action_item_list(user, f, today)),
          "can_record": permissions.can(user, "record_meetings")},
     )
@@ -118,4 +118,4 @@ def action_item_done(request: HttpRequest, pk: int) -> HttpResponse:
         if attempt(form, services.action_item_complete, item=item, **form.cleaned_data):
             messages.success(request, _("任务已办结。"))
             return redirect(item.meeting)
-    return render(request, "twinning/action_item_done.html", {"form": form, "item": item})
+    return render(request, "twinning/meetings/action_item_done.html", {"form": form, "item": item})

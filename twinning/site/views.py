@@ -45,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["filing"] = monthly_selectors.kept_filing_counts(
             committees, rules.last_due_period(today), today
         )
-    return render(request, "twinning/home.html", context)
+    return render(request, "twinning/site/home.html", context)
 
 
 def personal_data_log(request: HttpRequest) -> HttpResponse:
@@ -53,7 +53,7 @@ def personal_data_log(request: HttpRequest) -> HttpResponse:
     if not permissions.can(request.user, "admin"):
         raise PermissionDenied
     form = AccessLogFilterForm(request.GET or None)
-    return render(request, "twinning/personal_data_log.html", filtered_list(
+    return render(request, "twinning/site/personal_data_log.html", filtered_list(
         request, form, personal_data_reads))
 
 

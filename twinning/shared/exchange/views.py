@@ -51,7 +51,7 @@ def _page(
         record.kind_label = kind.label if kind else record.kind
     return render(
         request,
-        "twinning/exchange_import.html",
+        "twinning/exchange/import.html",
         {
             "form": form,
             "kinds": kinds,
@@ -162,7 +162,7 @@ def progress(request: HttpRequest) -> HttpResponse:
     if record is None:
         return redirect("exchange_import")
     if record.state != ImportRecord.State.DONE:
-        return render(request, "twinning/exchange_progress.html", {"record": record})
+        return render(request, "twinning/exchange/progress.html", {"record": record})
     form = ImportForm(kinds=kinds, initial={"kind": record.kind})
     return _finished(request, kinds, form, exchange.report_of(record), record.token)
 
