@@ -9,7 +9,7 @@ class ReportsConfig(AppConfig):
         from twinning.models import Role
         from twinning.permissions import register_visibility, role_of
 
-        from .models import Bulletin
+        from .bulletins.models import Bulletin
 
         def visible_bulletins(user, qs):
             # Only the department sees versions before they are published.

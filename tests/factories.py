@@ -12,7 +12,7 @@ from factory.django import DjangoModelFactory
 
 from branches.models import Branch, Member, Town
 from evaluations.models import AssessmentRound, HelpAssignment, ReviewRound
-from reports.models import Bulletin
+from reports.bulletins.models import Bulletin
 from twinning.models import JointCommittee, MonthlyAttachment, MonthlyUpdate, ReopenRequest
 from twinning.monthly.rules import last_due_period
 from twinning.services import committee_create

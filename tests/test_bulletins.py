@@ -12,9 +12,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from reports import services, tasks
-from reports.models import Bulletin, BulletinText, Notification, TypicalCase
-from reports.selectors import bulletin_data
+from reports.bulletins import services, tasks
+from reports.bulletins.models import Bulletin, BulletinText, Notification, TypicalCase
+from reports.bulletins.selectors import bulletin_data
 from tests.conftest import skip_unless
 from tests.factories import make_committee
 

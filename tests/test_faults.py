@@ -23,9 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from reports import services as bulletin_services
-from reports import tasks
-from reports.models import Bulletin
+from reports.bulletins import services as bulletin_services
+from reports.bulletins import tasks
+from reports.bulletins.models import Bulletin
 from tests.conftest import _database_url, redis_reachable, skip_unless
 from tests.factories import make_committee
 from twinning import services

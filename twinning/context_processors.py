@@ -8,7 +8,7 @@ def role(request: HttpRequest) -> dict:
     user = request.user
     if not user.is_authenticated:
         return {"user_role": None, "nav": {}}
-    from reports.models import Notification
+    from reports.bulletins.models import Notification
 
     return {
         "user_role": role_of(user),

@@ -284,13 +284,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BEAT_SCHEDULE = {
     "scheduled-bulletin": {
-        "task": "reports.tasks.scheduled_bulletin",
+        "task": "reports.bulletins.tasks.scheduled_bulletin",
         "schedule": crontab(hour=6, minute=0),
     },
     # Every minute: hands over builds queued while Redis was down, and re-queues builds
     # whose worker died (their lease ran out) even if no worker redelivers them.
     "dispatch-queued-bulletins": {
-        "task": "reports.tasks.dispatch_queued_bulletins",
+        "task": "reports.bulletins.tasks.dispatch_queued_bulletins",
         "schedule": 60.0,
     },
 }

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from branches.models import Branch, Town
-from reports.selectors import latest_published_bulletin
+from reports.bulletins.selectors import latest_published_bulletin
 
 from . import memo, permissions, reminders, selectors, services
 from .audit import audit_trail, personal_data_read

@@ -138,13 +138,14 @@ class Section:
 
 
 SECTIONS = (
-    Section("s1", "一、总体情况", "reports/bulletin/s1_overview.html"),
-    Section("s2", "二、月度报告报送", "reports/bulletin/s2_filing.html"),
-    Section("s3", "三、督查情况", "reports/bulletin/s3_inspections.html"),
-    Section("s4", "四、帮扶成效", "reports/bulletin/s4_aid.html"),
-    Section("s5", "五、典型案例", "reports/bulletin/s5_cases.html"),
-    Section("s6", "六、民主评议与考核", "reports/bulletin/s6_evaluations.html", "evaluations"),
-    Section("s7", "七、下步工作", "reports/bulletin/s7_next_steps.html"),
+    Section("s1", "一、总体情况", "reports/bulletins/sections/s1_overview.html"),
+    Section("s2", "二、月度报告报送", "reports/bulletins/sections/s2_filing.html"),
+    Section("s3", "三、督查情况", "reports/bulletins/sections/s3_inspections.html"),
+    Section("s4", "四、帮扶成效", "reports/bulletins/sections/s4_aid.html"),
+    Section("s5", "五、典型案例", "reports/bulletins/sections/s5_cases.html"),
+    Section("s6", "六、民主评议与考核", "reports/bulletins/sections/s6_evaluations.html",
+            "evaluations"),
+    Section("s7", "七、下步工作", "reports/bulletins/sections/s7_next_steps.html"),
 )
 
 
@@ -157,7 +158,7 @@ def bulletin_html(period: datetime.date, version: int | None = None) -> str:
     """The bulletin as a self-contained HTML document (what the PDF is rendered from)."""
     data = bulletin_data(period)
     return render_to_string(
-        "reports/bulletin_pdf.html",
+        "reports/bulletins/bulletin_pdf.html",
         {"data": data, "version": version, "charts": bulletin_charts(data),
          "sections": bulletin_sections(data), "period_label": chinese_period(period)},
     )
