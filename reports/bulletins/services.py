@@ -23,8 +23,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
-from django.db import IntegrityError, transaction
-from django.db import OperationalError as DatabaseError
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Max, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -246,8 +245,11 @@ def _build(bulletin_id: int) -> str:
         rendered = render_pdf(html)
         report(90, _("保存文件"))
         return _store(bulletin, attempt, rendered.content, rendered.page_count)
-    except DatabaseError:
-        raise  # transient: the task retries, and takes the version over once the lease passes
+    except OperationalError:
+        # Transient (connection lost, deadlock, lock or statement timeout): the task retries,
+        # and takes the version over once the lease passes. Other database errors (an
+        # integrity or data error) are bugs or bad data, recorded below like any other.
+        raise
     except Exception as error:  # a bug or bad data: record it for the department
         Bulletin.objects.filter(_ours(bulletin_id, attempt)).update(
             state=Bulletin.State.FAILED, last_error=f"{type(error).__name__}: {error}"[:4000],

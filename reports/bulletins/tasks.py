@@ -5,8 +5,7 @@ import logging
 
 from celery import Task, shared_task
 from django.conf import settings
-from django.db import OperationalError as DatabaseError
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from twinning.celery import PUBLISH_ERRORS
@@ -36,13 +35,14 @@ DATABASE_RETRIES = 3
 def build_bulletin(self, bulletin_id: int, watched: int = 0) -> str:
     """Build one bulletin version; safe to deliver twice.
 
-    Transient database errors are retried with backoff. A delivery that finds the version
-    building under another worker's live lease looks again when that lease would pass: if
-    that worker died, this delivery takes the build over.
+    Transient database errors (an OperationalError: connection lost, deadlock, timeout) are
+    retried with backoff; any other error is recorded on the version by the build. A delivery
+    that finds the version building under another worker's live lease looks again when that
+    lease would pass: if that worker died, this delivery takes the build over.
     """
     try:
         state = services.bulletin_build(bulletin_id)
-    except DatabaseError as error:
+    except OperationalError as error:
         retries = self.request.retries - watched
         if retries >= DATABASE_RETRIES:
             services.bulletin_fail(bulletin_id, "数据库暂时不可用，多次重试后仍失败。")
