@@ -193,6 +193,18 @@ def test_scheduled_build_runs_on_the_bulletin_day_for_the_previous_month(
     assert tasks.scheduled_bulletin("2026-11-10") is None  # once a month
 
 
+def test_beat_sends_the_bulletin_tasks_by_the_names_they_are_registered_under(
+    settings,
+) -> None:
+    from twinning.celery import app
+
+    beat = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    names = {tasks.scheduled_bulletin.name, tasks.dispatch_queued_bulletins.name}
+    assert names == {"reports.bulletins.tasks.scheduled_bulletin",
+                     "reports.bulletins.tasks.dispatch_queued_bulletins"}
+    assert names <= beat and names <= set(app.tasks)
+
+
 def test_pdf_has_every_section_real_figures_and_an_embedded_cjk_font(
     media, city, capsys
 ) -> None:
