@@ -1,32 +1,5 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+"""The app's admin, so that Django's autodiscovery finds each concept's registrations."""
 
-from reports.models import Bulletin, BulletinText, Notification, TypicalCase
-from twinning.admin import ReadOnlyAdminMixin
+from reports.bulletins import admin as bulletins_admin
 
-
-@admin.register(Bulletin)
-class BulletinAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
-    """Read-only: versions are built and published from the bulletin pages."""
-
-    list_display = ("period", "version", "state", "page_count", "published_at")
-    list_filter = ("state",)
-
-
-@admin.register(BulletinText)
-class BulletinTextAdmin(SimpleHistoryAdmin):
-    list_display = ("period",)
-
-
-@admin.register(TypicalCase)
-class TypicalCaseAdmin(SimpleHistoryAdmin):
-    list_display = ("period", "title", "committee", "order")
-    list_filter = ("period",)
-    search_fields = ("title", "committee__name")
-    autocomplete_fields = ("committee",)
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("user", "text", "created_at", "read_at")
-    search_fields = ("user__username", "text")
+__all__ = ["bulletins_admin"]

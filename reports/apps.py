@@ -8,7 +8,7 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models import Q
 
-        from reports.models import Bulletin
+        from reports.bulletins.models import Bulletin
         from twinning.shared.permissions import register_visibility
 
         # Only those who publish see versions before they are published.

@@ -5,8 +5,8 @@ Usage: python scripts/bench_bulletin.py [--scales 1 10] [--postgres URL]
 For each scale, a scratch PostgreSQL database (created and dropped; default
 postgres://postgres@127.0.0.1:5432/twinning_bench_scale) gets the synthetic city
 (scripts/synthetic_city.py); then a fresh process builds last month's bulletin through the real
-`reports.services.bulletin_build` and reports:
-- the build time, split into gathering the data (`reports.selectors.bulletin_data`), the
+`reports.bulletins.services.bulletin_build` and reports:
+- the build time, split into gathering the data (`reports.bulletins.selectors.bulletin_data`), the
   template with its SVG charts, WeasyPrint's PDF, and the rest (claiming, progress, storing);
 - the queries the gathering makes (CaptureQueriesContext), which must not depend on the scale:
   the script fails if N=1 and N=10 differ;
@@ -49,8 +49,8 @@ def step() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from reports import services
-    from reports.models import Bulletin
+    from reports.bulletins import services
+    from reports.bulletins.models import Bulletin
     from twinning.committees.models import JointCommittee
     from twinning.shared.periods import previous_month
 

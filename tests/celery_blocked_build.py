@@ -15,8 +15,8 @@ __all__ = ["app"]
 @task_prerun.connect
 def _block_the_first_layout(**kwargs: Any) -> None:
     # Patched here, in the process that runs the task, once Django is set up.
-    from reports import services
-    from reports.models import Bulletin
+    from reports.bulletins import services
+    from reports.bulletins.models import Bulletin
 
     layout = services.render_pdf
 

@@ -12,7 +12,7 @@ from factory.django import DjangoModelFactory
 
 from branches.models import Branch, Member, Town
 from evaluations.models import AssessmentRound, HelpAssignment, ReviewRound
-from reports.models import Bulletin
+from reports.bulletins.models import Bulletin
 from twinning.committees.models import JointCommittee
 from twinning.committees.services import committee_create
 from twinning.monthly.models import MonthlyAttachment, MonthlyUpdate, ReopenRequest

@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from branches.models import Member
 from evaluations.models import AssessmentRound, HelpAssignment, MemberReview, ReviewRound
 from evaluations.services.inspections import rectification_submit
-from reports.models import Bulletin
+from reports.bulletins.models import Bulletin
 from tests.factories import (
     BulletinFactory,
     MemberFactory,

@@ -336,7 +336,7 @@ def test_bulletin_partial_prints_the_ranking_and_outstanding(closed_round, half_
     from django.template.loader import render_to_string
 
     a, _b, _c = half_records
-    html = render_to_string("reports/bulletin/s6_evaluations.html", {
+    html = render_to_string("reports/bulletins/sections/s6_evaluations.html", {
         "data": {"assessments": assessment_summary(datetime.date(2025, 7, 1))},
         "section": {"anchor": "s6", "title": "六、民主评议与考核"},
     })

@@ -12,9 +12,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from reports import services, tasks
-from reports.models import Bulletin, BulletinText, Notification, TypicalCase
-from reports.selectors import bulletin_data
+from reports.bulletins import services, tasks
+from reports.bulletins.models import Bulletin, BulletinText, Notification, TypicalCase
+from reports.bulletins.selectors import bulletin_data
 from tests.conftest import skip_unless
 from tests.factories import make_committee
 
@@ -191,6 +191,18 @@ def test_scheduled_build_runs_on_the_bulletin_day_for_the_previous_month(
     pk = tasks.scheduled_bulletin("2026-11-10")
     assert Bulletin.objects.get(pk=pk).period == OCTOBER
     assert tasks.scheduled_bulletin("2026-11-10") is None  # once a month
+
+
+def test_beat_sends_the_bulletin_tasks_by_the_names_they_are_registered_under(
+    settings,
+) -> None:
+    from twinning.celery import app
+
+    beat = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    names = {tasks.scheduled_bulletin.name, tasks.dispatch_queued_bulletins.name}
+    assert names == {"reports.bulletins.tasks.scheduled_bulletin",
+                     "reports.bulletins.tasks.dispatch_queued_bulletins"}
+    assert names <= beat and names <= set(app.tasks)
 
 
 def test_pdf_has_every_section_real_figures_and_an_embedded_cjk_font(

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from reports.models import Bulletin
+from reports.bulletins.models import Bulletin
 from tests.exchange_helpers import AID, csv_bytes
 from tests.factories import make_committee
 from twinning.aid.models import AidProject

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from reports.selectors import bulletin_data
+from reports.bulletins.selectors import bulletin_data
 from tests.conftest import skip_unless
 from tests.factories import make_committee
 

@@ -116,7 +116,7 @@ def test_a_refused_button_gives_its_token_back(client, department_user, monkeypa
     """A press the database refused may be tried again with the same page."""
     from django.db import OperationalError
 
-    from reports import services as bulletin_services
+    from reports.bulletins import services as bulletin_services
     from tests.factories import BulletinFactory
 
     bulletin = BulletinFactory(state="ready")

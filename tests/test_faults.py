@@ -18,14 +18,14 @@ import redis
 import redis.connection
 import redis.retry
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from reports import services as bulletin_services
-from reports import tasks
-from reports.models import Bulletin
+from reports.bulletins import services as bulletin_services
+from reports.bulletins import tasks
+from reports.bulletins.models import Bulletin
 from tests.conftest import _database_url, redis_reachable, skip_unless
 from tests.factories import make_committee
 from twinning.celery import app
@@ -262,6 +262,56 @@ def test_a_redelivered_build_under_a_live_lease_looks_again_when_it_passes(
     # Once the lease has passed, that delivery takes the build over.
     Bulletin.objects.filter(pk=building.pk).update(lease_until=timezone.now())
     assert bulletin_services._claim(building.pk) == 2
+
+
+def _layout_raises(monkeypatch, error: Exception) -> None:
+    def render_pdf(html: str):
+        raise error
+
+    monkeypatch.setattr(bulletin_services, "render_pdf", render_pdf)
+
+
+def test_a_transient_database_error_leaves_the_build_to_a_retry(db, monkeypatch) -> None:
+    building = bulletin_services.bulletin_request(period=OCTOBER)
+    _layout_raises(monkeypatch, OperationalError("server closed the connection unexpectedly"))
+    retried = {}
+
+    def retry(**options):
+        retried.update(options)
+        return RuntimeError("retry")
+
+    monkeypatch.setattr(tasks.build_bulletin, "retry", retry)
+    with pytest.raises(RuntimeError, match="retry"):
+        tasks.build_bulletin.apply(args=[building.pk], throw=True)
+    assert retried["countdown"] == 5 and isinstance(retried["exc"], OperationalError)
+    # Not recorded as failed: the retry (or the next delivery, once the lease passes) builds it.
+    building.refresh_from_db()
+    assert (building.state, building.last_error) == (Bulletin.State.BUILDING, "")
+
+
+def test_a_transient_database_error_past_the_retries_fails_the_version(db, monkeypatch) -> None:
+    building = bulletin_services.bulletin_request(period=OCTOBER)
+    _layout_raises(monkeypatch, OperationalError("server closed the connection unexpectedly"))
+    with pytest.raises(OperationalError):
+        tasks.build_bulletin.apply(
+            args=[building.pk], retries=tasks.DATABASE_RETRIES, throw=True
+        )
+    building.refresh_from_db()
+    assert building.state == Bulletin.State.FAILED
+    assert building.last_error == "数据库暂时不可用，多次重试后仍失败。"
+
+
+def test_a_database_error_that_is_not_transient_fails_the_version_without_retry(
+    db, monkeypatch
+) -> None:
+    # An IntegrityError is a django.db.DatabaseError too, but retrying never mends it.
+    building = bulletin_services.bulletin_request(period=OCTOBER)
+    _layout_raises(monkeypatch, IntegrityError("duplicate key value"))
+    monkeypatch.setattr(tasks.build_bulletin, "retry", lambda **options: pytest.fail("retried"))
+    assert tasks.build_bulletin.apply(args=[building.pk], throw=True).get() == "failed"
+    building.refresh_from_db()
+    assert building.state == Bulletin.State.FAILED
+    assert building.last_error == "IntegrityError: duplicate key value"
 
 
 @pytest.mark.django_db(transaction=True)

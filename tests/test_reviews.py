@@ -661,7 +661,7 @@ def test_review_summary_arithmetic(committee, other_committee, django_assert_num
     assert only_town.counts.rated == 10
     assert review_summary(month.replace(year=month.year - 1)) is None
 
-    html = render_to_string("reports/bulletin/s6_evaluations.html", {
+    html = render_to_string("reports/bulletins/sections/s6_evaluations.html", {
         "data": {"reviews": summary},
         "section": {"anchor": "s6", "title": "六、民主评议与考核"},
     })

@@ -9,7 +9,7 @@ from django.db.models import Count, Max, Min
 
 from branches.models import Branch, Member, Town
 from evaluations.models import Inspection, InspectionCriterion, InspectionScore, MemberReview
-from reports.selectors import bulletin_data
+from reports.bulletins.selectors import bulletin_data
 from twinning.aid.models import AidProject
 from twinning.committees.models import CommitteeVillage, JointCommittee
 from twinning.monthly.models import MonthlyUpdate

@@ -167,7 +167,7 @@ def test_bulletin_annex_lists_each_flag_with_its_date(committee) -> None:
 
     AidProjectFactory(committee=committee, title="蔬菜大棚", started_on=datetime.date(2025, 1, 1))
     summary = warnings_summary(datetime.date(2025, 6, 1), JointCommittee.objects.all())
-    html = render_to_string("reports/bulletin/s3_warnings.html",
+    html = render_to_string("reports/bulletins/sections/s3_warnings.html",
                             {"data": {"inspections": {"warnings": summary}}})
     assert "截至2025年6月30日" in html
     assert "进行中的帮扶项目3个月以上无进展：蔬菜大棚" in html

@@ -265,9 +265,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # retry covers a pooled connection that went stale when Redis restarted; no pause, so a
 # request never waits on a broker that is down.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0}
-# A bulletin build's worker holds it by a lease it extends at every step (reports.services);
-# the lease must outlast the longest single step (laying out the PDF: about 10 s at ten
-# times the reference city). A build is allowed this long in all before Celery stops it.
+# A bulletin build's worker holds it by a lease it extends at every step
+# (reports.bulletins.services); the lease must outlast the longest single step (laying out the
+# PDF: about 10 s at ten times the reference city). A build is allowed this long in all before Celery stops it.
 BULLETIN_LEASE_SECONDS = envint("BULLETIN_LEASE_SECONDS", 60)
 BULLETIN_BUILD_TIMEOUT = envint("BULLETIN_BUILD_TIMEOUT", 600)
 # A version whose workers died this many times is failed rather than tried again.
@@ -286,13 +286,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BEAT_SCHEDULE = {
     "scheduled-bulletin": {
-        "task": "reports.tasks.scheduled_bulletin",
+        "task": "reports.bulletins.tasks.scheduled_bulletin",
         "schedule": crontab(hour=6, minute=0),
     },
     # Every minute: hands over builds queued while Redis was down, and re-queues builds
     # whose worker died (their lease ran out) even if no worker redelivers them.
     "dispatch-queued-bulletins": {
-        "task": "reports.tasks.dispatch_queued_bulletins",
+        "task": "reports.bulletins.tasks.dispatch_queued_bulletins",
         "schedule": 60.0,
     },
 }

@@ -5,8 +5,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from reports import services, tasks
-from reports.models import Bulletin
+from reports.bulletins import services, tasks
+from reports.bulletins.models import Bulletin
 from tests.e2e.conftest import navigate, watch_console
 from twinning.shared.periods import previous_month
 

@@ -13,6 +13,9 @@ from twinning.shared.audit import audit_trail, personal_data_read
 from twinning.shared.lookups import get_visible, paginate, require
 from twinning.shared.writes import attempt
 
+FORM = "twinning/committees/committee_form.html"
+CONFIRM = "twinning/committees/committee_confirm.html"
+
 
 def _get_committee(request: HttpRequest, code: str, action: str = "view") -> JointCommittee:
     """The committee if the user may see it (else 404) and may do `action` on it (else 403)."""
@@ -86,7 +89,7 @@ def committee_create(request: HttpRequest) -> HttpResponse:
                 request, _("已建立联合党组织「%(name)s」。") % {"name": committee.name}
             )
             return redirect(committee)
-    return render(request, "twinning/committees/committee_form.html", {"form": form, "creating": True})
+    return render(request, FORM, {"form": form, "creating": True})
 
 
 @require_http_methods(["GET", "POST"])
@@ -107,7 +110,7 @@ def committee_edit(request: HttpRequest, code: str) -> HttpResponse:
         if saved is not None:
             messages.success(request, _("已保存。"))
             return redirect(committee)
-    return render(request, "twinning/committees/committee_form.html", {"form": form, "committee": committee})
+    return render(request, FORM, {"form": form, "committee": committee})
 
 
 @require_http_methods(["GET", "POST"])
@@ -125,9 +128,8 @@ def committee_add_village(request: HttpRequest, code: str) -> HttpResponse:
                 request, _("「%(name)s」已加入。") % {"name": form.cleaned_data["village"].name}
             )
             return redirect(committee)
-    return render(
-        request, "twinning/committees/committee_village_add.html", {"form": form, "committee": committee}
-    )
+    return render(request, "twinning/committees/committee_village_add.html",
+                  {"form": form, "committee": committee})
 
 
 @require_http_methods(["GET", "POST"])
@@ -154,7 +156,7 @@ def committee_remove_village(request: HttpRequest, code: str, village_code: str)
             return redirect(committee)
     return render(
         request,
-        "twinning/committees/committee_confirm.html",
+        CONFIRM,
         {"form": form, "committee": committee, "village": membership.village},
     )
 
@@ -177,7 +179,7 @@ def committee_dissolve(request: HttpRequest, code: str) -> HttpResponse:
             )
             return redirect(committee)
     return render(
-        request, "twinning/committees/committee_confirm.html", {"form": form, "committee": committee}
+        request, CONFIRM, {"form": form, "committee": committee}
     )
 
 

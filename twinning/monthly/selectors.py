@@ -5,8 +5,8 @@ Every function here makes a fixed number of queries whatever the number of commi
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass
-from functools import cached_property, field
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import ValidationError

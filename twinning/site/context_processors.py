@@ -9,7 +9,7 @@ def abilities(request: HttpRequest) -> dict:
     user = request.user
     if not user.is_authenticated:
         return {"may": {}}
-    from reports.models import Notification
+    from reports.bulletins.models import Notification
 
     return {
         "may": Abilities(user),

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from branches.models import Branch, Town
-from reports.selectors import latest_published_bulletin
+from reports.bulletins.selectors import latest_published_bulletin
 from twinning.committees import selectors
 from twinning.committees.models import JointCommittee
 from twinning.monthly import rules

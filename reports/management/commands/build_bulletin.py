@@ -4,8 +4,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reports import services
-from reports.models import Bulletin
+from reports.bulletins import services
+from reports.bulletins.models import Bulletin
 from twinning.shared import permissions
 from twinning.shared.acting import acting_user, add_as_argument
 from twinning.shared.audit import acting_as

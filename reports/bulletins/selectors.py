@@ -6,7 +6,6 @@ on the size of the city.
 """
 
 import datetime
-import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -15,14 +14,13 @@ from django.conf import settings
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from branches.models import Branch, Town
 from evaluations.models import Inspection
 from evaluations.selectors import inspections as inspection_selectors
 from evaluations.selectors.assessments import assessment_summary
 from evaluations.selectors.reviews import review_summary
-from reports.models import Bulletin, BulletinText, TypicalCase
+from reports.bulletins.models import Bulletin, BulletinText, TypicalCase
 from twinning.advisor.warnings import warnings_summary
 from twinning.aid import outcomes
 from twinning.aid.models import ProjectProgress
@@ -31,7 +29,6 @@ from twinning.committees import selectors as committee_selectors
 from twinning.committees.models import CommitteeVillage, JointCommittee
 from twinning.monthly import selectors as monthly_selectors
 from twinning.monthly.rules import Filing as FilingStatus
-from twinning.shared import kept_figures
 from twinning.shared.periods import add_months, month_end
 
 
@@ -330,46 +327,6 @@ def bulletin_data(
         reviews=review_summary(period, committees),
         assessments=assessment_summary(period, committees),
     )
-
-
-def dashboard_data(period: datetime.date, committees: QuerySet, villages: QuerySet) -> BulletinData:
-    """The bulletin's figures as of today, remembered until the data changes
-    (twinning.shared.kept_figures).
-
-    Without the annex: the dashboard shows the early warning as it stands today instead.
-    """
-    return kept_figures.remember("dashboard", functools.partial(bulletin_data, with_warnings=False),
-                         period, committees, villages)
-
-
-def dashboard_payload(data: BulletinData) -> dict[str, Any]:
-    """The dashboard's chart data: the bulletin's figures, reshaped for Chart.js."""
-    h = data.overview.headline
-    return {
-        "names": {"committees": gettext("联合党组织"), "villages": gettext("联建村")},
-        "by_form": {"labels": [str(label) for label, _ in h.by_form],
-                    "values": [n for _, n in h.by_form]},
-        "by_town": {"labels": [t.name for t in data.overview.by_town],
-                    "committees": [t.committees for t in data.overview.by_town],
-                    "villages": [t.villages for t in data.overview.by_town]},
-        "filing": {"labels": [f"{m.period:%Y-%m}" for m in data.filing.trend],
-                   "rates": [m.rate for m in data.filing.trend],
-                   "name": gettext("报送率（%）")},
-        "scores": {"labels": [f"{m.period:%Y-%m}" for m in data.inspections.trend],
-                   "averages": [float(m.average) if m.average is not None else None
-                                for m in data.inspections.trend],
-                   "name": gettext("督查平均得分")},
-        "aid": {"labels": [f"{m.period:%Y-%m}" for m in data.aid.trend],
-                "investment_wan": [float(m.investment / 10000) for m in data.aid.trend],
-                "jobs": [m.jobs for m in data.aid.trend],
-                "names": [gettext("投入（万元）"), gettext("新增就业（人）")],
-                "mechanisms": [str(r.label) for r in data.aid.cumulative.by_mechanism],
-                "mechanism_wan": [float(r.investment / 10000)
-                                  for r in data.aid.cumulative.by_mechanism]},
-        "trend": {"labels": [f"{p.period:%Y-%m}" for p in data.trend],
-                  "committees": [p.committees for p in data.trend],
-                  "villages": [p.villages for p in data.trend]},
-    }
 
 
 def latest_published_bulletin() -> Bulletin | None:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import BulletinText
+from reports.bulletins.models import BulletinText
 from twinning.shared.periods import format_period, parse_period
 
 

@@ -2,7 +2,7 @@ import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,15 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
-from branches.models import Branch, Town
-from reports import services, tasks
-from reports.forms import BuildForm, BulletinTextForm
-from reports.models import Bulletin, BulletinText, Notification
-from reports.selectors import dashboard_data, dashboard_payload
-from twinning.committees.models import JointCommittee
+from reports.bulletins import services, tasks
+from reports.bulletins.forms import BuildForm, BulletinTextForm
+from reports.bulletins.models import Bulletin, BulletinText, Notification
 from twinning.shared import permissions
 from twinning.shared.lookups import get_visible, paginate
-from twinning.shared.periods import chinese_period, format_period, parse_period, previous_month
+from twinning.shared.periods import chinese_period, format_period, previous_month
 from twinning.shared.writes import DATABASE_REFUSED_BUTTON, attempt, press, run
 
 
@@ -36,7 +33,7 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
         services.bulletin_as_seen(bulletin)
     return render(
         request,
-        "reports/bulletin_list.html",
+        "reports/bulletins/bulletin_list.html",
         {"page": page, "form": form, "can_build": can_build},
     )
 
@@ -63,7 +60,7 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = services.bulletin_as_seen(_get_bulletin(request, pk))
     return render(
         request,
-        "reports/bulletin_detail.html",
+        "reports/bulletins/bulletin_detail.html",
         {"bulletin": bulletin, "can_publish": permissions.can(request.user, "publish"),
          "period_param": format_period(bulletin.period)},
     )
@@ -98,7 +95,7 @@ def bulletin_publish(request: HttpRequest, pk: int) -> HttpResponse:
               lambda published: _("%(title)s已发布。") % {"title": str(published)},
               bulletin=bulletin, user=request.user)
         return redirect(bulletin)
-    return render(request, "reports/bulletin_publish.html", {"bulletin": bulletin})
+    return render(request, "reports/bulletins/bulletin_publish.html", {"bulletin": bulletin})
 
 
 @require_http_methods(["GET", "POST"])
@@ -112,40 +109,8 @@ def bulletin_text(request: HttpRequest, period: datetime.date) -> HttpResponse:
         messages.success(request, _("已保存，下次生成通报时使用。"))
         return redirect("bulletin_list")
     return render(
-        request, "reports/bulletin_text.html",
+        request, "reports/bulletins/bulletin_text.html",
         {"form": form, "period_label": chinese_period(month)},
-    )
-
-
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """The bulletin's figures for any month, filtered by town and form, with charts."""
-    if not permissions.can(request.user, "view_dashboard"):
-        raise PermissionDenied
-    user = request.user
-    if permissions.role_of(user) == "leader":
-        committees, villages = JointCommittee.objects.all(), Branch.objects.all()
-        towns = Town.objects.all()
-    else:
-        committees = permissions.visible(user, JointCommittee.objects.all())
-        villages = permissions.visible(user, Branch.objects.all())
-        towns = permissions.visible(user, Town.objects.all())
-    try:
-        period = parse_period(request.GET["period"]) if request.GET.get("period") else None
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        period = None
-    period = period or previous_month(timezone.localdate())
-    if request.GET.get("town"):
-        committees = committees.filter(town__code=request.GET["town"])
-        villages = villages.filter(town__code=request.GET["town"])
-    if request.GET.get("form"):
-        committees = committees.filter(form=request.GET["form"])
-    data = dashboard_data(period, committees, villages.filter(kind=Branch.Kind.VILLAGE))
-    return render(
-        request, "reports/dashboard.html",
-        {"data": data, "chart_data": dashboard_payload(data), "towns": towns,
-         "forms": JointCommittee.Form.choices, "params": request.GET,
-         "period_param": format_period(period), "period_label": chinese_period(period)},
     )
 
 
@@ -156,7 +121,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         if refused.error is not None:
             messages.error(request, " ".join(refused.messages))
         return redirect("notification_list")
-    return render(request, "reports/notification_list.html", {"notifications": notes})
+    return render(request, "reports/bulletins/notification_list.html", {"notifications": notes})
 
 
 def _mark_read(*, user: Any) -> int:

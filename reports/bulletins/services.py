@@ -23,17 +23,16 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
-from django.db import IntegrityError, transaction
-from django.db import OperationalError as DatabaseError
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Max, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from reports import charts
-from reports.models import Bulletin, Notification
-from reports.pdf import render_pdf
-from reports.selectors import BulletinData, bulletin_data
+from reports.bulletins import charts
+from reports.bulletins.models import Bulletin, Notification
+from reports.bulletins.pdf import render_pdf
+from reports.bulletins.selectors import BulletinData, bulletin_data
 from twinning.shared.models import Role
 from twinning.shared.periods import chinese_period
 
@@ -137,13 +136,14 @@ class Section:
 
 
 SECTIONS = (
-    Section("s1", "一、总体情况", "reports/bulletin/s1_overview.html"),
-    Section("s2", "二、月度报告报送", "reports/bulletin/s2_filing.html"),
-    Section("s3", "三、督查情况", "reports/bulletin/s3_inspections.html"),
-    Section("s4", "四、帮扶成效", "reports/bulletin/s4_aid.html"),
-    Section("s5", "五、典型案例", "reports/bulletin/s5_cases.html"),
-    Section("s6", "六、民主评议与考核", "reports/bulletin/s6_evaluations.html", "evaluations"),
-    Section("s7", "七、下步工作", "reports/bulletin/s7_next_steps.html"),
+    Section("s1", "一、总体情况", "reports/bulletins/sections/s1_overview.html"),
+    Section("s2", "二、月度报告报送", "reports/bulletins/sections/s2_filing.html"),
+    Section("s3", "三、督查情况", "reports/bulletins/sections/s3_inspections.html"),
+    Section("s4", "四、帮扶成效", "reports/bulletins/sections/s4_aid.html"),
+    Section("s5", "五、典型案例", "reports/bulletins/sections/s5_cases.html"),
+    Section("s6", "六、民主评议与考核", "reports/bulletins/sections/s6_evaluations.html",
+            "evaluations"),
+    Section("s7", "七、下步工作", "reports/bulletins/sections/s7_next_steps.html"),
 )
 
 
@@ -156,7 +156,7 @@ def bulletin_html(period: datetime.date, version: int | None = None) -> str:
     """The bulletin as a self-contained HTML document (what the PDF is rendered from)."""
     data = bulletin_data(period)
     return render_to_string(
-        "reports/bulletin_pdf.html",
+        "reports/bulletins/bulletin_pdf.html",
         {"data": data, "version": version, "charts": bulletin_charts(data),
          "sections": bulletin_sections(data), "period_label": chinese_period(period)},
     )
@@ -244,8 +244,11 @@ def _build(bulletin_id: int) -> str:
         rendered = render_pdf(html)
         report(90, _("保存文件"))
         return _store(bulletin, attempt, rendered.content, rendered.page_count)
-    except DatabaseError:
-        raise  # transient: the task retries, and takes the version over once the lease passes
+    except OperationalError:
+        # Transient (connection lost, deadlock, lock or statement timeout): the task retries,
+        # and takes the version over once the lease passes. Other database errors (an
+        # integrity or data error) are bugs or bad data, recorded below like any other.
+        raise
     except Exception as error:  # a bug or bad data: record it for the department
         Bulletin.objects.filter(_ours(bulletin_id, attempt)).update(
             state=Bulletin.State.FAILED, last_error=f"{type(error).__name__}: {error}"[:4000],

@@ -1,0 +1,43 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from branches.models import Branch, Town
+from reports.dashboard.selectors import dashboard_data, dashboard_payload
+from twinning.committees.models import JointCommittee
+from twinning.shared import permissions
+from twinning.shared.periods import chinese_period, format_period, parse_period, previous_month
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The bulletin's figures for any month, filtered by town and form, with charts."""
+    if not permissions.can(request.user, "view_dashboard"):
+        raise PermissionDenied
+    user = request.user
+    if permissions.role_of(user) == "leader":
+        committees, villages = JointCommittee.objects.all(), Branch.objects.all()
+        towns = Town.objects.all()
+    else:
+        committees = permissions.visible(user, JointCommittee.objects.all())
+        villages = permissions.visible(user, Branch.objects.all())
+        towns = permissions.visible(user, Town.objects.all())
+    try:
+        period = parse_period(request.GET["period"]) if request.GET.get("period") else None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        period = None
+    period = period or previous_month(timezone.localdate())
+    if request.GET.get("town"):
+        committees = committees.filter(town__code=request.GET["town"])
+        villages = villages.filter(town__code=request.GET["town"])
+    if request.GET.get("form"):
+        committees = committees.filter(form=request.GET["form"])
+    data = dashboard_data(period, committees, villages.filter(kind=Branch.Kind.VILLAGE))
+    return render(
+        request, "reports/dashboard/dashboard.html",
+        {"data": data, "chart_data": dashboard_payload(data), "towns": towns,
+         "forms": JointCommittee.Form.choices, "params": request.GET,
+         "period_param": format_period(period), "period_label": chinese_period(period)},
+    )
