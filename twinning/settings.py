@@ -267,7 +267,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0}
 # A bulletin build's worker holds it by a lease it extends at every step
 # (reports.bulletins.services); the lease must outlast the longest single step (laying out the
-# PDF: about 10 s at ten times the reference city). A build is allowed this long in all before Celery stops it.
+# PDF: about 10 s at ten times the reference city). A build is allowed this long in all before
+# Celery stops it.
 BULLETIN_LEASE_SECONDS = envint("BULLETIN_LEASE_SECONDS", 60)
 BULLETIN_BUILD_TIMEOUT = envint("BULLETIN_BUILD_TIMEOUT", 600)
 # A version whose workers died this many times is failed rather than tried again.
