@@ -9,9 +9,10 @@ class EvaluationsConfig(AppConfig):
         from twinning import reminders
         from twinning.permissions import register_visibility, visible_for_committees
 
-        from .models import Inspection, InspectionScore, Rectification
-        from .selectors.inspections import rectifications_owed
-        from .visibility import register_assessments, register_reviews
+        from .assessments.visibility import register_assessments
+        from .inspections.models import Inspection, InspectionScore, Rectification
+        from .inspections.selectors import rectifications_owed
+        from .reviews.visibility import register_reviews
 
         # Inspections and rectifications are seen exactly where their committee is: the
         # department everywhere, town staff in their town, a secretary their committee, an

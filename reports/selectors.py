@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from branches.models import Branch, Town
-from evaluations.models import Inspection
-from evaluations.selectors import inspections as inspection_selectors
-from evaluations.selectors.assessments import assessment_summary
-from evaluations.selectors.reviews import review_summary
+from evaluations.assessments.selectors import assessment_summary
+from evaluations.inspections import selectors as inspection_selectors
+from evaluations.inspections.models import Inspection
+from evaluations.reviews.selectors import review_summary
 from twinning import memo
 from twinning import selectors as committee_selectors
 from twinning.advisor.warnings import warnings_summary

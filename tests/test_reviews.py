@@ -15,10 +15,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from branches.models import Member
-from evaluations.models import HelpAssignment, MemberReview, ReviewRound
-from evaluations.selectors import review_summary
-from evaluations.selectors.reviews import round_locked_in
-from evaluations.services import reviews as services
+from evaluations.reviews import services
+from evaluations.reviews.models import HelpAssignment, MemberReview, ReviewRound
+from evaluations.reviews.selectors import review_summary, round_locked_in
 from tests.factories import (
     JointCommitteeFactory,
     MemberFactory,

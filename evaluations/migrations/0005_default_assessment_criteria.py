@@ -1,7 +1,7 @@
 """The default assessment criteria, drawn from the programme (DESIGN §1), 100 points in all.
 
 Each names the records its proposed score is computed from (`source`; the formulas are in
-`evaluations.services.assessment_scores`). The department changes them in the admin; this
+`evaluations.assessments.scores`). The department changes them in the admin; this
 migration only creates them where there are none yet.
 """
 

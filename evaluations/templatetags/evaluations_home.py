@@ -15,13 +15,13 @@ from twinning.meetings import selectors as meetings_selectors
 from twinning.models import JointCommittee, JointMeeting, Role
 from twinning.periods import month_start
 
-from ..models import Inspection
-from ..selectors import inspections as selectors
+from ..inspections import selectors
+from ..inspections.models import Inspection
 
 register = template.Library()
 
 
-@register.inclusion_tag("evaluations/_home_inspections.html", takes_context=True)
+@register.inclusion_tag("evaluations/inspections/_home_inspections.html", takes_context=True)
 def home_inspections(context: template.Context) -> dict[str, Any]:
     user = context["request"].user
     role = permissions.role_of(user)

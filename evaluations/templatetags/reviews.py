@@ -6,19 +6,19 @@ from django import template
 
 from twinning import permissions
 
-from ..selectors import reviews as selectors
+from ..reviews import selectors
 
 register = template.Library()
 
 
-@register.inclusion_tag("evaluations/includes/home_panel.html", takes_context=True)
+@register.inclusion_tag("evaluations/reviews/home_panel.html", takes_context=True)
 def review_home_panel(context: dict[str, Any]) -> dict[str, Any]:
     user = context["request"].user
     return {"panel": selectors.home_panel(user), "role": permissions.role_of(user),
             "stale_days": selectors.stale_days()}
 
 
-@register.inclusion_tag("evaluations/includes/committee_panel.html", takes_context=True)
+@register.inclusion_tag("evaluations/reviews/committee_panel.html", takes_context=True)
 def review_committee_panel(context: dict[str, Any], committee: Any) -> dict[str, Any]:
     """Only for those who may see the committee's members; nothing (no query) for others."""
     user = context["request"].user
