@@ -22,9 +22,9 @@ from evaluations.assessments.selectors import assessment_summary
 from evaluations.inspections import selectors as inspection_selectors
 from evaluations.inspections.models import Inspection
 from evaluations.reviews.selectors import review_summary
+from evaluations.warnings.selectors import warnings_summary
 from twinning import memo
 from twinning import selectors as committee_selectors
-from twinning.advisor.warnings import warnings_summary
 from twinning.aid import outcomes
 from twinning.aid.time_scope import TimeScope
 from twinning.models import CommitteeVillage, JointCommittee, ProjectProgress

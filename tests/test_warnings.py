@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluations.models import MemberReview
+from evaluations.reviews.models import MemberReview
+from evaluations.warnings.selectors import committee_flags, warnings_summary
 from tests.factories import (
     MemberFactory,
     MonthlyUpdateFactory,
@@ -17,7 +18,6 @@ from tests.factories import (
     open_review_round,
 )
 from tests.factories_aid import AidProjectFactory, ProgressFactory
-from twinning.advisor.warnings import committee_flags, warnings_summary
 from twinning.models import JointCommittee, MonthlyUpdate, WarningSettings
 from twinning.monthly.rules import deadline
 

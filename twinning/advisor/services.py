@@ -9,17 +9,11 @@ from django.utils.translation import gettext as _
 
 from branches.models import Branch
 
-from ..models import (
-    AdvisorSettings,
-    JointCommittee,
-    PairRule,
-    ProposalRejection,
-    WarningSettings,
-)
+from ..models import AdvisorSettings, JointCommittee, PairRule, ProposalRejection
 from ..services import committee_create
 
 
-def _save_single_row(row: AdvisorSettings | WarningSettings) -> None:
+def _save_single_row(row: AdvisorSettings) -> None:
     """Save a one-row settings model: the first save creates the row, later ones update it."""
     row.pk = type(row).objects.values_list("pk", flat=True).first() or row.pk
     row.full_clean()
@@ -76,8 +70,3 @@ def proposal_reject(
     )
     return rejection
 
-
-def warning_settings_update(*, settings: WarningSettings) -> WarningSettings:
-    """Save the early warning's thresholds."""
-    _save_single_row(settings)
-    return settings

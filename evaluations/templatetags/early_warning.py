@@ -8,8 +8,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from twinning import memo, permissions
-from twinning.advisor import warnings
 from twinning.models import JointCommittee, Role
+
+from ..warnings import selectors as warnings
 
 register = template.Library()
 DASHBOARD_ROWS = 10

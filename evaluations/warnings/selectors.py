@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from evaluations.models import Inspection, MemberReview, Rectification
 from twinning.models import (
     AidProject,
     CommitteeVillage,
@@ -31,6 +30,9 @@ from twinning.models import (
 )
 from twinning.monthly import rules
 from twinning.periods import add_months, month_end
+
+from ..inspections.models import Inspection, Rectification
+from ..reviews.models import MemberReview
 
 LOOK_BACK_MONTHS = 12
 BAD_FILINGS = (rules.Filing.MISSING, rules.Filing.LATE, rules.Filing.RETURNED)
