@@ -8,20 +8,20 @@ class EvaluationsConfig(AppConfig):
     def ready(self) -> None:
         """Say who sees each evaluation record, and add overdue rectifications to the
         secretaries' reminders."""
-        from evaluations.models import (
+        from evaluations.assessments.models import (
             Assessment,
             AssessmentRound,
             AssessmentScore,
             Commendation,
+        )
+        from evaluations.inspections.models import Inspection, InspectionScore, Rectification
+        from evaluations.inspections.selectors import rectifications_owed
+        from evaluations.reviews.models import (
             HelpAssignment,
             HelpFollowUp,
-            Inspection,
-            InspectionScore,
             MemberReview,
-            Rectification,
             ReviewRound,
         )
-        from evaluations.selectors.inspections import rectifications_owed
         from twinning.shared import reminders
         from twinning.shared.permissions import register_visibility
 

@@ -205,7 +205,7 @@ class _City:
         _write(MonthlyUpdate, updates(), self.counts)
 
     def _inspections(self) -> None:
-        from evaluations.models import (
+        from evaluations.inspections.models import (
             Inspection,
             InspectionCriterion,
             InspectionScore,
@@ -244,7 +244,7 @@ class _City:
         _write(Inspection, inspections(), self.counts, then=details)
 
     def _rectification(self, inspection: Any) -> Any:
-        from evaluations.models import Rectification
+        from evaluations.inspections.models import Rectification
 
         due = inspection.visited_on + datetime.timedelta(days=self.rng.choice((15, 30, 45)))
         closed = due + datetime.timedelta(days=self.rng.randint(-10, 5))
@@ -382,7 +382,7 @@ class _City:
         _write(JointMeeting, meetings, self.counts, then=items)
 
     def _review(self) -> None:
-        from evaluations.models import HelpAssignment, MemberReview, ReviewRound
+        from evaluations.reviews.models import HelpAssignment, MemberReview, ReviewRound
 
         rng, Rating = self.rng, MemberReview.Rating
         year, half = ((self.today.year, ReviewRound.Half.FIRST) if self.today.month > 6

@@ -11,7 +11,8 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from branches.models import Branch, Member, Town
-from evaluations.models import AssessmentRound, HelpAssignment, ReviewRound
+from evaluations.assessments.models import AssessmentRound
+from evaluations.reviews.models import HelpAssignment, ReviewRound
 from reports.bulletins.models import Bulletin
 from twinning.committees.models import JointCommittee
 from twinning.committees.services import committee_create
@@ -173,7 +174,7 @@ def monthly_records(committee: JointCommittee) -> MonthlyUpdate:
 def open_review_round(**kwargs: Any) -> ReviewRound:
     """A review round for the current half-year, open from today for ten days; its roster is
     fixed from the committees and members there now."""
-    from evaluations.services.reviews import review_round_open
+    from evaluations.reviews.services import review_round_open
 
     today = timezone.localdate()
     half = ReviewRound.Half.FIRST if today.month <= 6 else ReviewRound.Half.SECOND
@@ -185,7 +186,7 @@ def open_review_round(**kwargs: Any) -> ReviewRound:
 def scored_assessment_round(**kwargs: Any) -> AssessmentRound:
     """An assessment round for the current half-year, open from today, with proposals generated
     for every committee there now."""
-    from evaluations.services.assessments import assessment_generate, assessment_round_open
+    from evaluations.assessments.services import assessment_generate, assessment_round_open
 
     today = timezone.localdate()
     half = ReviewRound.Half.FIRST if today.month <= 6 else ReviewRound.Half.SECOND
@@ -198,8 +199,8 @@ def scored_assessment_round(**kwargs: Any) -> AssessmentRound:
 
 def help_case(review_round: ReviewRound, member: Member, helper: Member) -> HelpAssignment:
     """`member` rated 不合格 in the round, with `helper` assigned today."""
-    from evaluations.models import MemberReview
-    from evaluations.services.reviews import help_assign
+    from evaluations.reviews.models import MemberReview
+    from evaluations.reviews.services import help_assign
 
     review = MemberReview.objects.get(round=review_round, member=member)
     review.rating, review.basis = MemberReview.Rating.UNQUALIFIED, "赞成票 3/20"
@@ -221,8 +222,8 @@ def make_inspection(
 ) -> Any:
     """An inspection scored `score` on every active criterion (capped at its maximum), or
     `scores` by criterion id, with rectification items (description, owner, due_on)."""
-    from evaluations.selectors.inspections import scoring_lines
-    from evaluations.services.inspections import inspection_save
+    from evaluations.inspections.selectors import scoring_lines
+    from evaluations.inspections.services import inspection_save
     from twinning.shared.child_rows import ChildRow
 
     if scores is None:

@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from branches.models import Member
-from evaluations.models import AssessmentRound, HelpAssignment, MemberReview, ReviewRound
-from evaluations.services.inspections import rectification_submit
+from evaluations.assessments.models import AssessmentRound
+from evaluations.inspections.services import rectification_submit
+from evaluations.reviews.models import HelpAssignment, MemberReview, ReviewRound
 from reports.bulletins.models import Bulletin
 from tests.factories import (
     BulletinFactory,

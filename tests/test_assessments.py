@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluations.models import Assessment, AssessmentRound, AssessmentScore
-from evaluations.selectors.assessments import assessment_summary
-from evaluations.services.assessment_scores import percentiles, propose
-from evaluations.services.assessments import (
+from evaluations.assessments.models import Assessment, AssessmentRound, AssessmentScore
+from evaluations.assessments.scores import percentiles, propose
+from evaluations.assessments.selectors import assessment_summary
+from evaluations.assessments.services import (
     assessment_adjust,
     assessment_generate,
     assessment_round_close,
@@ -21,7 +21,7 @@ from evaluations.services.assessments import (
     commendation_record,
     competition_ranks,
 )
-from evaluations.services.inspections import rectification_close, rectification_submit
+from evaluations.inspections.services import rectification_close, rectification_submit
 from tests.factories import MonthlyUpdateFactory, make_committee, make_inspection
 from tests.factories_aid import ActivityFactory, ProgressFactory
 from twinning.aid.models import HelpActivity
@@ -442,7 +442,7 @@ def test_department_sees_who_adjusted_a_score_and_town_staff_do_not(
 
 
 def test_regenerating_follows_changed_criteria(half_records) -> None:
-    from evaluations.models import AssessmentCriterion
+    from evaluations.assessments.models import AssessmentCriterion
 
     a, _b, _c = half_records
     round_ = _scored()

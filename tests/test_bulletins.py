@@ -249,7 +249,7 @@ def test_a_real_worker_builds_the_bulletin_through_redis(real_worker, town) -> N
 def test_section_six_appears_in_the_month_a_review_round_closed(media, town) -> None:
     from django.utils import timezone
 
-    from evaluations.services.reviews import review_round_close
+    from evaluations.reviews.services import review_round_close
     from tests.factories import MemberFactory, open_review_round
 
     committee = make_committee(town=town)
@@ -283,7 +283,7 @@ def test_a_build_in_flight_shows_the_state_and_progress_the_script_updates(
 def test_section_six_includes_the_assessment_in_the_month_its_round_closed(media, town) -> None:
     from django.utils import timezone
 
-    from evaluations.models import AssessmentRound
+    from evaluations.assessments.models import AssessmentRound
 
     make_committee(town=town)
     today = timezone.localdate()

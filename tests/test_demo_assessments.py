@@ -8,9 +8,14 @@ from django.core.management import call_command
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from evaluations.demo_reviews import demo_halves
-from evaluations.models import Assessment, AssessmentRound, AssessmentScore, Commendation
-from evaluations.selectors.assessments import assessment_summary
+from evaluations.assessments.models import (
+    Assessment,
+    AssessmentRound,
+    AssessmentScore,
+    Commendation,
+)
+from evaluations.assessments.selectors import assessment_summary
+from evaluations.reviews.demo import demo_halves
 from twinning.committees.models import JointCommittee
 from twinning.shared.periods import month_start
 

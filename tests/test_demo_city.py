@@ -311,9 +311,9 @@ def test_completeness_of_the_demo_city_makes_a_fixed_number_of_queries(
 def test_demo_reviews_rate_every_member_of_every_active_committee(first_run: str) -> None:
     from django.utils import timezone
 
-    from evaluations.demo_reviews import demo_halves
-    from evaluations.models import MemberReview, ReviewRound
-    from evaluations.services.reviews import roster_committees
+    from evaluations.reviews.demo import demo_halves
+    from evaluations.reviews.models import MemberReview, ReviewRound
+    from evaluations.reviews.services import roster_committees
 
     rounds = list(ReviewRound.objects.all())
     expected = demo_halves(timezone.localdate())
@@ -340,8 +340,8 @@ def test_demo_reviews_rate_every_member_of_every_active_committee(first_run: str
 
 
 def test_demo_unqualified_members_have_helpers_but_two_so_the_flags_show(first_run: str) -> None:
-    from evaluations.models import HelpAssignment, MemberReview, ReviewRound
-    from evaluations.selectors.reviews import stale_q
+    from evaluations.reviews.models import HelpAssignment, MemberReview, ReviewRound
+    from evaluations.reviews.selectors import stale_q
 
     older, latest = sorted(ReviewRound.objects.all(), key=lambda r: (r.year, r.half))
     unqualified = MemberReview.objects.filter(rating=MemberReview.Rating.UNQUALIFIED)
@@ -366,7 +366,7 @@ def test_demo_unqualified_members_have_helpers_but_two_so_the_flags_show(first_r
 def test_demo_reviews_are_in_the_audit_trail_and_a_second_run_adds_none(
     first_run: str,
 ) -> None:
-    from evaluations.models import HelpAssignment, HelpFollowUp, MemberReview, ReviewRound
+    from evaluations.reviews.models import HelpAssignment, HelpFollowUp, MemberReview, ReviewRound
 
     for model in (ReviewRound, MemberReview, HelpAssignment, HelpFollowUp):
         assert model.history.count() == model.objects.count(), model

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from evaluations.demo_inspections import Line, inspection_plan
-from evaluations.models import Inspection, InspectionScore, Rectification
+from evaluations.inspections.demo import Line, inspection_plan
+from evaluations.inspections.models import Inspection, InspectionScore, Rectification
 from twinning.committees.demo_history import finished_on, history_months
 from twinning.committees.models import JointCommittee
 from twinning.meetings.models import ActionItem, JointMeeting

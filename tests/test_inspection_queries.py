@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from evaluations.services.inspections import (
+from evaluations.inspections.services import (
     rectification_close,
     rectification_return,
     rectification_submit,

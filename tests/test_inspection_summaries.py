@@ -4,13 +4,13 @@ and bottom, rectification items opened, closed and overdue in a month."""
 import datetime
 from decimal import Decimal
 
-from evaluations.selectors.inspections import (
+from evaluations.inspections.selectors import (
     TownScores,
     inspection_summary,
     rectification_summary,
     scoring_lines,
 )
-from evaluations.services.inspections import rectification_close
+from evaluations.inspections.services import rectification_close
 from tests.factories import TownFactory, make_committee, make_inspection
 from twinning.committees.models import JointCommittee
 

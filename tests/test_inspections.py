@@ -10,8 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError, Sum
 from django.urls import reverse
 
-from evaluations.models import Inspection, InspectionCriterion, InspectionScore, Rectification
-from evaluations.services.inspections import inspection_save, rubric_save, score_field
+from evaluations.inspections.models import (
+    Inspection,
+    InspectionCriterion,
+    InspectionScore,
+    Rectification,
+)
+from evaluations.inspections.services import inspection_save, rubric_save, score_field
 from tests.factories import make_inspection, make_meeting
 from twinning.shared.child_rows import ChildRow
 

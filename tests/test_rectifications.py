@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from evaluations.models import Rectification
-from evaluations.selectors.inspections import rectifications_owed
-from evaluations.services.inspections import (
+from evaluations.inspections.models import Rectification
+from evaluations.inspections.selectors import rectifications_owed
+from evaluations.inspections.services import (
     rectification_close,
     rectification_return,
     rectification_submit,

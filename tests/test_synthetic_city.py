@@ -8,7 +8,8 @@ import pytest
 from django.db.models import Count, Max, Min
 
 from branches.models import Branch, Member, Town
-from evaluations.models import Inspection, InspectionCriterion, InspectionScore, MemberReview
+from evaluations.inspections.models import Inspection, InspectionCriterion, InspectionScore
+from evaluations.reviews.models import MemberReview
 from reports.bulletins.selectors import bulletin_data
 from twinning.aid.models import AidProject
 from twinning.committees.models import CommitteeVillage, JointCommittee

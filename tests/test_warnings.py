@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluations.models import MemberReview
+from evaluations.reviews.models import MemberReview
+from evaluations.warnings.selectors import committee_flags, warnings_summary
 from tests.factories import (
     MemberFactory,
     MonthlyUpdateFactory,
@@ -18,7 +19,6 @@ from tests.factories import (
 )
 from tests.factories_aid import AidProjectFactory, ProgressFactory
 from twinning.advisor.models import WarningSettings
-from twinning.advisor.warnings import committee_flags, warnings_summary
 from twinning.committees.models import JointCommittee
 from twinning.monthly.models import MonthlyUpdate
 from twinning.monthly.rules import deadline

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Branch
-from evaluations.models import InspectionCriterion
+from evaluations.inspections.models import InspectionCriterion
 from tests.factories import MemberFactory, ResidentsFactory, VillageFactory
 from tests.matrix import Side, site_urls, url_kwargs
 from tests.page_forms import post_forms
@@ -101,7 +101,7 @@ def _locked_month(found: dict[str, Side]) -> dict[str, Any]:
 
 
 def _closed_round(found: dict[str, Side]) -> None:
-    from evaluations.services.assessments import assessment_round_close
+    from evaluations.assessments.services import assessment_round_close
 
     round_ = assessment_round_close(round_=found["own"].assessment_round, user=None)
     round_.assessments.update(outstanding=True)

@@ -4,20 +4,20 @@ from typing import Any
 
 from django import template
 
-from evaluations.selectors import reviews as selectors
+from evaluations.reviews import selectors
 from twinning.shared import permissions
 
 register = template.Library()
 
 
-@register.inclusion_tag("evaluations/includes/home_panel.html", takes_context=True)
+@register.inclusion_tag("evaluations/reviews/home_panel.html", takes_context=True)
 def review_home_panel(context: dict[str, Any]) -> dict[str, Any]:
     user = context["request"].user
-    return {"panel": selectors.home_panel(user), "role": permissions.role_of(user),
+    return {"panel": selectors.home_panel(user), "may": permissions.Abilities(user),
             "stale_days": selectors.stale_days()}
 
 
-@register.inclusion_tag("evaluations/includes/committee_panel.html", takes_context=True)
+@register.inclusion_tag("evaluations/reviews/committee_panel.html", takes_context=True)
 def review_committee_panel(context: dict[str, Any], committee: Any) -> dict[str, Any]:
     """Only for those who may see the committee's members; nothing (no query) for others."""
     user = context["request"].user

@@ -16,12 +16,12 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from branches.models import Branch, Town
-from evaluations.models import Inspection
-from evaluations.selectors import inspections as inspection_selectors
-from evaluations.selectors.assessments import assessment_summary
-from evaluations.selectors.reviews import review_summary
+from evaluations.assessments.selectors import assessment_summary
+from evaluations.inspections import selectors as inspection_selectors
+from evaluations.inspections.models import Inspection
+from evaluations.reviews.selectors import review_summary
+from evaluations.warnings.selectors import warnings_summary
 from reports.bulletins.models import Bulletin, BulletinText, TypicalCase
-from twinning.advisor.warnings import warnings_summary
 from twinning.aid import outcomes
 from twinning.aid.models import ProjectProgress
 from twinning.aid.time_scope import TimeScope

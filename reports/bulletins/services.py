@@ -33,7 +33,7 @@ from reports.bulletins import charts
 from reports.bulletins.models import Bulletin, Notification
 from reports.bulletins.pdf import render_pdf
 from reports.bulletins.selectors import BulletinData, bulletin_data
-from twinning.shared.models import Role
+from twinning.shared import permissions
 from twinning.shared.periods import chinese_period
 
 logger = logging.getLogger(__name__)
@@ -363,13 +363,14 @@ def bulletin_publish(*, bulletin: Bulletin, user: User | None) -> Bulletin:
 
 
 def _notify_readers(bulletin: Bulletin) -> None:
-    readers = list(User.objects.filter(is_active=True, profile__role__isnull=False)
-                   .exclude(profile__role=Role.DEPARTMENT))
+    readers = list(User.objects.filter(permissions.holders("hear_of_bulletins"), is_active=True)
+                   .select_related("profile").order_by("pk"))
     text = _("%(title)s已发布。") % {"title": str(bulletin)}
     Notification.objects.bulk_create(
         Notification(user=u, text=text, url=bulletin.get_absolute_url()) for u in readers
     )
-    leaders = [u.email for u in readers if u.email and u.profile.role == Role.LEADER]
+    leaders = [u.email for u in readers
+               if u.email and permissions.can(u, "receive_bulletins_by_email")]
     if leaders:
         subject = text
         body = _("请登录城乡联合党组织管理系统阅读：%(path)s") % {

@@ -16,7 +16,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not permissions.can(request.user, "view_dashboard"):
         raise PermissionDenied
     user = request.user
-    if permissions.role_of(user) == "leader":
+    if permissions.can(user, "view_city_figures"):
         committees, villages = JointCommittee.objects.all(), Branch.objects.all()
         towns = Town.objects.all()
     else:

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from evaluations.models import Inspection, InspectionCriterion, Rectification
-from evaluations.services.inspections import rubric_save
+from evaluations.inspections.models import Inspection, InspectionCriterion, Rectification
+from evaluations.inspections.services import rubric_save
 from tests.e2e.conftest import navigate, watch_console
 from twinning.shared.child_rows import ChildRow
 

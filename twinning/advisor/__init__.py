@@ -1,2 +1,1 @@
-"""The pairing advisor (which urban branch should take which weak villages) and the early
-warning on committees at risk."""
+"""The pairing advisor: which urban branch should take which weak villages."""

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from twinning.advisor.models import AdvisorSettings, PairRule, WarningSettings
+from twinning.advisor.models import AdvisorSettings, PairRule
 
 
 class WeightsForm(forms.ModelForm):
@@ -25,9 +25,3 @@ class ProposalForm(forms.Form):
     code = forms.CharField(label=_("编码"), max_length=32)
     name = forms.CharField(label=_("名称"), max_length=128)
 
-
-class WarningSettingsForm(forms.ModelForm):
-    class Meta:
-        model = WarningSettings
-        fields = ["months_running", "score_floor", "falling_inspections",
-                  "overdue_rectifications", "stalled_months", "leaving_months"]

@@ -8,12 +8,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from branches.models import Branch
-from twinning.advisor.models import AdvisorSettings, PairRule, ProposalRejection, WarningSettings
+from twinning.advisor.models import AdvisorSettings, PairRule, ProposalRejection
 from twinning.committees.models import JointCommittee
 from twinning.committees.services import committee_create
 
 
-def _save_single_row(row: AdvisorSettings | WarningSettings) -> None:
+def _save_single_row(row: AdvisorSettings) -> None:
     """Save a one-row settings model: the first save creates the row, later ones update it."""
     row.pk = type(row).objects.values_list("pk", flat=True).first() or row.pk
     row.full_clean()
@@ -70,8 +70,3 @@ def proposal_reject(
     )
     return rejection
 
-
-def warning_settings_update(*, settings: WarningSettings) -> WarningSettings:
-    """Save the early warning's thresholds."""
-    _save_single_row(settings)
-    return settings

@@ -7,6 +7,4 @@ urlpatterns = [
     path("advisor/rules/", views.advisor_rules, name="advisor_rules"),
     path("advisor/accept/", views.advisor_accept, name="advisor_accept"),
     path("advisor/reject/", views.advisor_reject, name="advisor_reject"),
-    path("warnings/", views.warning_list, name="warning_list"),
-    path("warnings/settings/", views.warning_settings, name="warning_settings"),
 ]

@@ -1,23 +1,18 @@
-"""The advisor's pages (the department only) and the early warning's (each role within its
-reach; the thresholds are the department's)."""
+"""The advisor's pages (the department only)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from branches.models import Branch, Town
-from twinning.advisor import selectors, services, warnings
-from twinning.advisor.forms import PairRuleForm, ProposalForm, WarningSettingsForm, WeightsForm
+from branches.models import Branch
+from twinning.advisor import selectors, services
+from twinning.advisor.forms import PairRuleForm, ProposalForm, WeightsForm
 from twinning.advisor.models import PairRule
-from twinning.committees.models import JointCommittee
 from twinning.shared import permissions
-from twinning.shared.lookups import paginate
-from twinning.shared.models import Role
 from twinning.shared.writes import attempt, press
 
 
@@ -104,34 +99,3 @@ def advisor_reject(request: HttpRequest) -> HttpResponse:
           urban=urban, villages=villages, today=timezone.localdate())
     return redirect("advisor")
 
-
-def _reach(request: HttpRequest) -> QuerySet:
-    """The active committees whose flags the user may read: those they may see."""
-    if permissions.role_of(request.user) == Role.LEADER:
-        raise PermissionDenied
-    return permissions.visible(request.user, JointCommittee.objects.filter(
-        dissolved_on__isnull=True))
-
-
-def warning_list(request: HttpRequest) -> HttpResponse:
-    committees = _reach(request)
-    if request.GET.get("town"):
-        committees = committees.filter(town__code=request.GET["town"])
-    rows = warnings.flagged_committees(committees, timezone.localdate())
-    return render(request, "twinning/advisor/warning_list.html", {
-        "page": paginate(request, rows), "total": len(rows),
-        "towns": permissions.visible(request.user, Town.objects.all()),
-        "can_set": permissions.can(request.user, "advise"),
-    })
-
-
-@require_http_methods(["GET", "POST"])
-def warning_settings(request: HttpRequest) -> HttpResponse:
-    _require_department(request)
-    form = WarningSettingsForm(request.POST or None, instance=warnings.warning_settings())
-    if request.method == "POST" and form.is_valid() and attempt(
-        form, services.warning_settings_update, settings=form.save(commit=False)
-    ):
-        messages.success(request, _("预警设置已保存。"))
-        return redirect("warning_list")
-    return render(request, "twinning/advisor/warning_settings.html", {"form": form})

@@ -56,8 +56,11 @@ GRANTS: dict[str, frozenset[str]] = {name: frozenset(roles) for name, roles in {
     # How many committees were inspected this month; the committees one is to inspect.
     "oversee_inspections": (DEPARTMENT, TOWN),
     "carry_out_inspections": (INSPECTOR,),
-    # Write and submit a committee's monthly update.
+    # Write and submit a committee's monthly update; enter its members' review ratings.
     "file": (SECRETARY,),
+    "enter_reviews": (SECRETARY,),
+    # Rectifications owed by one's committee, with their due dates.
+    "answer_rectifications": (SECRETARY,),
     # Lists narrowed by town (a secretary works in one committee).
     "pick_town": (DEPARTMENT, TOWN, INSPECTOR, LEADER),
     "import_data": (DEPARTMENT, TOWN),
@@ -345,12 +348,12 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     monthly updates `file` (the secretary writes and submits), `view_updates`, `review`
     (accept or return: department and town) and `grant_reopen` (the department only).
     """
+    if obj is None:
+        return role_of(user) in GRANTS.get(action, (DEPARTMENT,))
     scope = scope_of(user)
     role = scope.role
     if role is None:
         return False
-    if obj is None:
-        return role in GRANTS.get(action, (DEPARTMENT,))
     if action == "file":
         # A committee's monthly update is written by its secretary only: the department and
         # the town review it and never write what they review.

@@ -14,9 +14,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from branches import demo as branches_demo
-from evaluations import demo_assessments as assessments_demo
-from evaluations import demo_inspections as inspections_demo
-from evaluations import demo_reviews as reviews_demo
+from evaluations.assessments import demo as assessments_demo
+from evaluations.inspections import demo as inspections_demo
+from evaluations.reviews import demo as reviews_demo
 from twinning.aid import demo as aid_demo
 from twinning.committees import demo as twinning_demo
 from twinning.meetings import demo as meetings_demo

@@ -1,1 +1,0 @@
-"""Forms of this app, one module per sub-domain."""

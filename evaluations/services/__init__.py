@@ -1,1 +1,0 @@
-"""Writes of this app, one module per sub-domain."""

@@ -1,1 +1,0 @@
-"""Views of this app, one module per sub-domain."""

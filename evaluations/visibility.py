@@ -1,4 +1,0 @@
-from twinning.shared.permissions import GRANTS
-
-RANKING_ROLES = GRANTS["view_rankings"]
-DETAIL_ROLES = GRANTS["view_member_data"]
