@@ -60,8 +60,8 @@ def _scope(user: Any, before: set[int]) -> set[int]:
     """What the user may see after any write: what they saw before, and for town staff the
     members of branches in their own towns (they may register new ones there)."""
     towns = permissions.visible(user, Town.objects.all())
-    own = Member.objects.filter(branch__town__in=towns) if permissions.role_of(user) == "town" \
-        else Member.objects.none()
+    own = Member.objects.filter(branch__town__in=towns) \
+        if permissions.can(user, "list_own_towns") else Member.objects.none()
     return before | set(own.values_list("pk", flat=True))
 
 
