@@ -13,7 +13,7 @@ from evaluations.assessments.models import (
     AssessmentScore,
     Commendation,
 )
-from twinning.admin import ReadOnlyAdminMixin
+from twinning.shared.admin import ReadOnlyAdminMixin
 
 
 @admin.register(AssessmentCriterion)

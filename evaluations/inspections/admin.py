@@ -13,7 +13,7 @@ from evaluations.inspections.models import (
     InspectionScore,
     Rectification,
 )
-from twinning.admin import ReadOnlyAdminMixin
+from twinning.shared.admin import ReadOnlyAdminMixin
 
 
 @admin.register(InspectionCriterion)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from reports.bulletins.models import Bulletin, BulletinText, Notification, TypicalCase
-from twinning.admin import ReadOnlyAdminMixin
+from twinning.shared.admin import ReadOnlyAdminMixin
 
 
 @admin.register(Bulletin)
