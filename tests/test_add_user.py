@@ -129,7 +129,7 @@ def test_leader_reads_bulletins_and_changes_nothing(everything: list[JointCommit
 
     assert "已创建用户 boss（领导）" in out
     user = User.objects.get(username="boss")
-    assert can(user, "view_bulletins") and can(user, "view_dashboard")
+    assert can(user, "read_bulletins") and can(user, "view_dashboard")
     assert _committee_codes(user) == []
     assert not any(can(user, action, c) for c in everything for action in ("view", "change"))
     assert visible(user, Branch.objects.all()).count() == 0

@@ -70,7 +70,6 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         {
             **filtered_list(request, form, lambda f: selectors.inspection_list(user, f)),
             "can_create": selectors.inspectable_committees(user).exists(),
-            "can_edit_rubric": permissions.can(user, "admin"),
         },
     )
 
@@ -245,8 +244,7 @@ def rectification_file(request: HttpRequest, pk: int) -> FileResponse:
 @require_http_methods(["GET", "POST"])
 def rubric_edit(request: HttpRequest) -> HttpResponse:
     """The department's page for the inspection rubric."""
-    if not permissions.can(request.user, "admin"):
-        raise PermissionDenied
+    require(request, "edit_rubric")
     criteria = InspectionCriterion.objects.all()
     next_order = max((c.order for c in criteria), default=0) + 1
     formset = RubricFormSet(request.POST or None, queryset=criteria, prefix="criteria",

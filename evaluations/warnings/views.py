@@ -2,7 +2,6 @@
 thresholds (the department's)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,11 +16,6 @@ from twinning.committees.models import JointCommittee
 from twinning.shared import permissions
 from twinning.shared.lookups import paginate, require
 from twinning.shared.writes import attempt
-
-
-def _require_department(request: HttpRequest) -> None:
-    if not permissions.can(request.user, "advise"):
-        raise PermissionDenied
 
 
 def _reach(request: HttpRequest) -> QuerySet:
@@ -45,7 +39,7 @@ def warning_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def warning_settings(request: HttpRequest) -> HttpResponse:
-    _require_department(request)
+    require(request, "edit_warning_settings")
     form = WarningSettingsForm(request.POST or None, instance=selectors.warning_settings())
     if request.method == "POST" and form.is_valid() and attempt(
         form, services.warning_settings_update, settings=form.save(commit=False)

@@ -16,7 +16,7 @@ from twinning.shared.child_rows import ChildRow
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-DEFAULT_RUBRIC = importlib.import_module("evaluations.migrations.0002_default_rubric")
+DEFAULT_RUBRIC = importlib.import_module("evaluations.migrations.0002_default_criteria")
 SCORES = {"组织生活": "18", "互帮互助活动": "17.5", "帮扶项目进度": "15",
           "台账资料": "16", "群众满意度": "19"}
 
@@ -28,7 +28,7 @@ def rubric(transactional_db: None) -> list[InspectionCriterion]:
         rubric_save(rows=[
             ChildRow(values={"name": name, "description": text, "max_score": Decimal(20),
                              "order": order, "active": True})
-            for order, (name, text) in enumerate(DEFAULT_RUBRIC.DEFAULT_CRITERIA, start=1)
+            for order, (name, text) in enumerate(DEFAULT_RUBRIC.INSPECTION_CRITERIA, start=1)
         ])
     return list(InspectionCriterion.objects.filter(active=True))
 

@@ -1,7 +1,7 @@
 """The advisor's pages (the department only)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,18 +12,13 @@ from branches.models import Branch
 from twinning.advisor import selectors, services
 from twinning.advisor.forms import PairRuleForm, ProposalForm, WeightsForm
 from twinning.advisor.models import PairRule
-from twinning.shared import permissions
+from twinning.shared.lookups import require
 from twinning.shared.writes import attempt, press
-
-
-def _require_department(request: HttpRequest) -> None:
-    if not permissions.can(request.user, "advise"):
-        raise PermissionDenied
 
 
 @require_http_methods(["GET", "POST"])
 def advisor(request: HttpRequest) -> HttpResponse:
-    _require_department(request)
+    require(request, "advise")
     settings = selectors.advisor_settings()
     form = WeightsForm(request.POST or None, instance=settings)
     if request.method == "POST" and form.is_valid() and attempt(
@@ -40,7 +35,7 @@ def advisor(request: HttpRequest) -> HttpResponse:
 @require_POST
 def advisor_rules(request: HttpRequest) -> HttpResponse:
     """Add a lock or forbid rule, or (with `delete`) remove one."""
-    _require_department(request)
+    require(request, "advise")
     if "delete" in request.POST:
         rule = get_object_or_404(PairRule, pk=request.POST["delete"])
         press(request, services.pair_rule_delete, lambda _done: _("已删除配对规则。"), rule=rule)
@@ -79,7 +74,7 @@ def _proposal(request: HttpRequest) -> tuple[ProposalForm, Branch, list[Branch]]
 
 @require_POST
 def advisor_accept(request: HttpRequest) -> HttpResponse:
-    _require_department(request)
+    require(request, "advise")
     form, urban, villages = _proposal(request)
     committee = press(
         request, services.proposal_accept,
@@ -92,7 +87,7 @@ def advisor_accept(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def advisor_reject(request: HttpRequest) -> HttpResponse:
-    _require_department(request)
+    require(request, "advise")
     _form, urban, villages = _proposal(request)
     press(request, services.proposal_reject,
           lambda _rejection: _("已否决该推荐，今后不再推荐这一组合。"),

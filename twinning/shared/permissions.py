@@ -38,7 +38,6 @@ GRANTS: dict[str, frozenset[str]] = {name: frozenset(roles) for name, roles in {
     "view_completeness": (DEPARTMENT, TOWN),
     # Members' names, ratings and help cases; the scores behind an assessment.
     "view_member_data": (DEPARTMENT, TOWN, SECRETARY),
-    "view_bulletins": (DEPARTMENT, TOWN, LEADER),
     # Published bulletins are read by everyone with a role.
     "read_bulletins": (DEPARTMENT, TOWN, SECRETARY, INSPECTOR, LEADER),
     "view_dashboard": (DEPARTMENT, TOWN, LEADER),
@@ -70,6 +69,7 @@ GRANTS: dict[str, frozenset[str]] = {name: frozenset(roles) for name, roles in {
     "publish": (DEPARTMENT,),
     "admin": (DEPARTMENT,),
     "advise": (DEPARTMENT,),
+    "offer": (DEPARTMENT,),  # offer a city-level unit to towns as an urban side
     "grant_reopen": (DEPARTMENT,),
     "record_meetings": (DEPARTMENT,),
     "manage_rounds": (DEPARTMENT,),
