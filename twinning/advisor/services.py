@@ -11,19 +11,12 @@ from branches.models import Branch
 from twinning.advisor.models import AdvisorSettings, PairRule, ProposalRejection
 from twinning.committees.models import JointCommittee
 from twinning.committees.services import committee_create
-
-
-def _save_single_row(row: AdvisorSettings) -> None:
-    """Save a one-row settings model: the first save creates the row, later ones update it."""
-    row.pk = type(row).objects.values_list("pk", flat=True).first() or row.pk
-    row.full_clean()
-    row.save()
+from twinning.shared.writes import save_single_row
 
 
 def advisor_settings_update(*, settings: AdvisorSettings) -> AdvisorSettings:
     """Save the advisor's weights and limits."""
-    _save_single_row(settings)
-    return settings
+    return save_single_row(settings)
 
 
 def pair_rule_set(*, urban: Branch, village: Branch, kind: str) -> PairRule:

@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
@@ -95,3 +96,10 @@ def press(
     return outcome.result
 
 
+def save_single_row(row: Model) -> Model:
+    """Save a one-row settings model (the advisor's, the early warning's): the first save
+    creates the row, later ones update it."""
+    row.pk = type(row).objects.values_list("pk", flat=True).first() or row.pk
+    row.full_clean()
+    row.save()
+    return row
