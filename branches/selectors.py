@@ -7,6 +7,11 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Out
 from branches.models import Branch, Member, Town
 from twinning.shared import permissions
 
+# A membership that exists (not the empty row of an outer join) and has not ended; one filter()
+# call, so both conditions hold for the same membership.
+CURRENT_VILLAGE = {"committee_memberships__pk__isnull": False,
+                   "committee_memberships__left_on__isnull": True}
+
 
 def branch_list(user: Any, params: dict[str, str]) -> QuerySet:
     # `personal`: whether the user may read this branch's secretary (personal data).
@@ -21,8 +26,7 @@ def branch_list(user: Any, params: dict[str, str]) -> QuerySet:
         qs = qs.filter(kind=params["kind"])
     if params.get("town"):
         qs = qs.filter(town__code=params["town"])
-    qs = qs.annotate(joined=Exists(Branch.objects.filter(
-        pk=OuterRef("pk"), committee_memberships__left_on__isnull=True)))
+    qs = qs.annotate(joined=Exists(Branch.objects.filter(pk=OuterRef("pk"), **CURRENT_VILLAGE)))
     if params.get("weak") == "yes":
         qs = qs.filter(weak=True)
     if params.get("joined") == "yes":
@@ -67,8 +71,7 @@ def town_list(user: Any, params: dict[str, str]) -> QuerySet:
 
 def in_committees(branches: QuerySet) -> QuerySet:
     """Ids of these branches that are a current village of a committee."""
-    return branches.filter(committee_memberships__left_on__isnull=True).values_list(
-        "pk", flat=True).distinct()
+    return branches.filter(**CURRENT_VILLAGE).values_list("pk", flat=True).distinct()
 
 
 def leading_committees(branches: QuerySet) -> QuerySet:
