@@ -9,13 +9,13 @@ class BranchesConfig(AppConfig):
         """Register the towns, branches and members registers for spreadsheet exchange."""
         from django.utils.translation import gettext_lazy as _
 
-        from branches import resources, selectors
+        from branches import listings, resources, selectors
         from twinning.shared.exchange import Kind, register_kind
 
         register_kind(Kind("towns", _("镇街"), resources.TownResource, selectors.town_list,
                            imports="exchange_towns", exports="exchange_towns"))
         register_kind(Kind("branches", _("党组织"), resources.BranchResource,
-                           selectors.branch_list, personal=True))
+                           selectors.branch_list, personal=True, listing=listings.BRANCHES))
         register_kind(Kind("members", _("党员"), resources.MemberResource,
                            selectors.member_list, exports="view_member_data", personal=True,
-                           members=True))
+                           members=True, listing=listings.MEMBERS))

@@ -194,6 +194,9 @@ EXPECTED["export_committees"] = EXPECTED["committee_list"]
 # page, which the selector picks by the query); aid projects: like their list.
 EXPECTED["export_monthly_updates"] = {"own": {**STAFF_ONLY, "secretary": 200}}
 EXPECTED["export_aid_projects"] = EXPECTED["project_list"]
+# The same rows as a report to read answer exactly as the import-format export.
+for _kind in ("branches", "members", "committees", "monthly_updates", "aid_projects"):
+    EXPECTED[f"listing_{_kind}"] = EXPECTED[f"export_{_kind}"]
 
 # The pairing advisor is the department's: it assigns pairs (定对). Its writes are POST only.
 EXPECTED["advisor"] = {"own": {**dict.fromkeys(ROLES, 403), "department": 200}}

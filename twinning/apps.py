@@ -10,6 +10,7 @@ class TwinningConfig(AppConfig):
         and who sees each concept's rows, the to-do sources, and the kept figures' signals."""
         from django.utils.translation import gettext_lazy as _
 
+        from twinning.aid import listings as aid_listings
         from twinning.aid import record_kinds
         from twinning.aid.resources import AidProjectResource
         from twinning.aid.selectors import project_list
@@ -18,6 +19,7 @@ class TwinningConfig(AppConfig):
         from twinning.committees.selectors import committee_list
         from twinning.meetings.models import ActionItem, JointMeeting
         from twinning.monthly import owed
+        from twinning.monthly.listings import UPDATES
         from twinning.monthly.models import MonthlyAttachment, MonthlyUpdate, ReopenRequest
         from twinning.monthly.resources import MonthlyUpdateResource
         from twinning.monthly.selectors import update_export
@@ -35,9 +37,11 @@ class TwinningConfig(AppConfig):
         register_visibility(JointMeeting, readers="read_meetings", committee=None)
         register_visibility(ActionItem, readers="read_meetings", committee=None)
         record_kinds.connect()
-        register_kind(Kind("committees", _("联合党组织"), CommitteeResource, committee_list))
+        register_kind(Kind("committees", _("联合党组织"), CommitteeResource, committee_list,
+                           listing=aid_listings.COMMITTEES))
         register_kind(Kind("monthly_updates", _("月度工作报告"), MonthlyUpdateResource,
-                           update_export, exports="view_updates"))
-        register_kind(Kind("aid_projects", _("帮扶项目"), AidProjectResource, project_list))
+                           update_export, exports="view_updates", listing=UPDATES))
+        register_kind(Kind("aid_projects", _("帮扶项目"), AidProjectResource, project_list,
+                           listing=aid_listings.PROJECTS))
         owed.register()
         kept_figures.connect()

@@ -37,6 +37,7 @@ from twinning.shared.exchange.files import (
     unescape_formula,
     write_table,
 )
+from twinning.shared.exchange.listings import Listing
 from twinning.shared.exchange.resources import ExchangeResource
 from twinning.shared.models import ImportRecord
 
@@ -64,6 +65,8 @@ class Kind:
     # says whether its rows are the members themselves (their ids go into the record).
     personal: bool = False
     members: bool = False
+    # The export that reads as a report (names, figures, a title row), beside the import file.
+    listing: Listing | None = None
 
     @property
     def resource_class(self) -> type[ExchangeResource]:

@@ -21,4 +21,10 @@ urlpatterns = [
              name=f"export_{key}")
         for key in KINDS
     ),
+    # The same rows as a report to read (names, figures, a title row): XLSX only.
+    *(
+        path(f"exchange/listing/{key}.xlsx", views.listing, {"kind": key},
+             name=f"listing_{key}")
+        for key, kind in KINDS.items() if kind.listing is not None
+    ),
 ]

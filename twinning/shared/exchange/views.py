@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from twinning.shared import exchange, permissions
 from twinning.shared.audit import personal_data_read
 from twinning.shared.exchange import jobs
 from twinning.shared.exchange.forms import ImportForm
+from twinning.shared.exchange.listings import listing_file
 from twinning.shared.lookups import paginate
 from twinning.shared.models import ImportRecord
 
@@ -189,14 +191,32 @@ def template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     return _file(exchange.template_file(kind, fmt), f"{kind}-template", fmt)
 
 
-def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
-    """The kind's list page as filtered, as a file: the list's own selector, so never more."""
-    found = _kind(kind, fmt)
+def _exported(request: HttpRequest, found: exchange.Kind) -> QuerySet:
+    """The rows of the kind's list page as filtered (its own selector, so never more), with
+    the read of personal data recorded as the list page records it."""
     if not found.may_export(request.user):
         raise PermissionDenied
     queryset = found.export_queryset(request.user, request.GET)
     if found.personal:
         personal_data_read(request, _("%(kind)s导出") % {"kind": found.label},
                            queryset if found.members else [])
+    return queryset
+
+
+def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    """The kind's list page as filtered, as a file that imports back unchanged."""
+    found = _kind(kind, fmt)
+    queryset = _exported(request, found)
     name = f"{kind}-{timezone.localdate().isoformat()}"
     return _file(exchange.export_file(kind, queryset, fmt), name, fmt)
+
+
+def listing(request: HttpRequest, kind: str) -> HttpResponse:
+    """The kind's list page as filtered, as a report to read: names, figures, a title row."""
+    found = _kind(kind, "xlsx")
+    if found.listing is None:
+        raise Http404
+    queryset = _exported(request, found)
+    today = timezone.localdate()
+    content = listing_file(found.listing, queryset, request.GET, today=today)
+    return _file(content, f"{kind}-report-{today.isoformat()}", "xlsx")
