@@ -23,7 +23,7 @@ class TownResource(ExchangeResource):
     name = Column("name", "名称", required=True)
     kind = Column("kind", "类型", ChoiceWidget(Town.Kind), required=True)
 
-    example = (("code", "370782001"), ("name", "密州街道"), ("kind", "街道"))
+    example = (("code", "示例-T01"), ("name", "示例镇"), ("kind", "镇"))
 
     class Meta:
         model = Town
@@ -45,10 +45,11 @@ class BranchResource(ExchangeResource):
 
     scope_column = "town"
     example = (
-        ("code", "370782001-V001"), ("name", "北朱解村"), ("kind", "村"),
-        ("town", "370782001"), ("secretary", "张建国"), ("industries", "建筑劳务;蔬菜种植"),
+        ("code", "示例-T01-V01"), ("name", "示例村"), ("kind", "村"),
+        ("town", "示例-T01"), ("secretary", "王示例"), ("industries", "建筑劳务;蔬菜种植"),
         ("weak", "是"),
     )
+    watched = ("name", "secretary")
 
     class Meta:
         model = Branch
@@ -100,8 +101,9 @@ class MemberResource(ExchangeResource):
     phone = Column("phone", "联系电话")
 
     scope_column = "branch"
+    watched = ("role",)
     example = (
-        ("branch", "370782001-V001"), ("name", "张建国"), ("role", "书记"),
+        ("branch", "示例-T01-V01"), ("name", "王示例"), ("role", "书记"),
         ("joined_on", "1998-07-01"), ("phone", "13800000000"),
     )
 

@@ -57,8 +57,8 @@ class AidProjectResource(ExchangeResource):
 
     scope_column = "committee"
     example = (
-        ("committee", "CJ001"), ("title", "蔬菜大棚"), ("category", "产业"),
-        ("funder", "370782001-R01"), ("investment_yuan", "870000.00"), ("jobs", "12"),
+        ("committee", "示例-CJ01"), ("title", "示例蔬菜大棚"), ("category", "产业"),
+        ("funder", "示例-T01-R01"), ("investment_yuan", "870000.00"), ("jobs", "12"),
         ("households", "45"), ("status", "进行中"), ("started_on", "2024-03-01"),
         ("finished_on", ""),
     )

@@ -41,10 +41,13 @@ class CommitteeResource(ExchangeResource):
     established_on = Column("established_on", "成立日期", DateWidget(), required=True)
 
     example = (
-        ("code", "CJ001"), ("name", "后黄疃居委会联合党总支"), ("urban", "370782001-R01"),
-        ("villages", "370782001-V001;370782001-V002"), ("formation", "结对"),
+        ("code", "示例-CJ01"), ("name", "示例居委会联合党总支"), ("urban", "示例-T01-R01"),
+        ("villages", "示例-T01-V01;示例-T01-V02"), ("formation", "结对"),
         ("established_on", "2019-03-01"),
     )
+
+    # The urban side's secretary is the committee's: a new urban side is a new secretary.
+    watched = ("name", "urban")
 
     class Meta:
         model = JointCommittee

@@ -54,7 +54,7 @@ class MonthlyUpdateResource(ExchangeResource):
 
     scope_column = "committee"
     example = (
-        ("committee", "CJ001"), ("period", "2024-03"), ("meeting_held", "是"),
+        ("committee", "示例-CJ01"), ("period", "2024-03"), ("meeting_held", "是"),
         ("activities", "2"), ("trainings", "1"), ("secondments", "1"), ("pairings", "3"),
         ("problems_solved", "4"), ("investment_yuan", "50000.00"), ("jobs_created", "6"),
         ("summary", "召开联席会议一次，协调解决村内道路硬化资金。"),

@@ -34,6 +34,13 @@ IN_BATCH = 1000
 PROGRESS_EVERY = 500
 EXPORT_CHUNK = 2000
 EMPTY = ("", None)
+# Codes in the templates' example rows begin with this, so an example matches no real record
+# and an import refuses the row if it is uploaded unchanged.
+EXAMPLE_PREFIX = "示例"
+
+
+def is_example(code: str) -> bool:
+    return code.startswith(EXAMPLE_PREFIX)
 
 
 def _text(value: Any) -> str:
@@ -318,8 +325,11 @@ class ExchangeResource(ModelResource):
 
     # Where "不属于您的镇街" is reported for a row outside the user's towns.
     scope_column = "code"
-    # One row of the downloadable template, as (key, value in the label form) pairs.
+    # One row of the downloadable template, as (key, value in the label form) pairs: codes
+    # begin with EXAMPLE_PREFIX and names are made up, so the row matches no real record.
     example: tuple[tuple[str, str], ...] = ()
+    # Columns whose change on a stored record the import preview points out (old → new).
+    watched: tuple[str, ...] = ("name",)
 
     class Meta:
         skip_unchanged = True

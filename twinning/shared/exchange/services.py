@@ -24,6 +24,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from import_export.results import RowResult
 
 from twinning.shared import permissions
@@ -38,7 +39,12 @@ from twinning.shared.exchange.files import (
     write_table,
 )
 from twinning.shared.exchange.listings import Listing
-from twinning.shared.exchange.resources import ExchangeResource
+from twinning.shared.exchange.resources import (
+    EXAMPLE_PREFIX,
+    CodeWidget,
+    ExchangeResource,
+    is_example,
+)
 from twinning.shared.models import ImportRecord
 
 logger = logging.getLogger(__name__)
@@ -47,6 +53,8 @@ logger = logging.getLogger(__name__)
 SHOWN_CHANGES = 200
 SHOWN_PROBLEMS = 500
 RECORDED_PROBLEMS = 50
+EXAMPLE_ROW = _lazy("这是模板中的示例行（编码以“%(prefix)s”开头，不对应任何真实记录），"
+                    "请删除这一行或改成真实数据后再导入。")
 
 
 @dataclass(frozen=True)
@@ -153,6 +161,8 @@ class Report:
     changes: list[RowChange] = field(default_factory=list)
     # What to check before confirming, though nothing is wrong (a guessed encoding).
     notes: list[str] = field(default_factory=list)
+    # Changes to check before confirming: a stored record's name or secretary replaced.
+    alerts: list[str] = field(default_factory=list)
     # All the problems found, when `problems` holds only the first (a stored report).
     problem_total: int | None = None
     written: bool = False
@@ -314,9 +324,15 @@ def _check(resource: ExchangeResource, plan: _Plan, report: Report) -> list[tupl
         message = _("检查文件时出错：%(error)s") % {"error": error.error}
         report.problems.append(Problem(None, message))
     planned = []
+    examples = _example_rows(resource, plan)
     for number, row_result in zip(plan.table.row_numbers, result.rows, strict=True):
         kind = row_result.import_type
-        if kind == RowResult.IMPORT_TYPE_INVALID:
+        if number in examples:
+            # The template's example row, uploaded as it was: whatever else it would say.
+            letter, header = examples[number]
+            report.problems.append(Problem(number, EXAMPLE_ROW % {"prefix": EXAMPLE_PREFIX},
+                                           letter, header))
+        elif kind == RowResult.IMPORT_TYPE_INVALID:
             report.problems.extend(_row_problems(number, row_result.validation_error, plan))
         elif kind == RowResult.IMPORT_TYPE_ERROR:
             for error in row_result.errors:
@@ -328,10 +344,44 @@ def _check(resource: ExchangeResource, plan: _Plan, report: Report) -> list[tupl
             created = kind == RowResult.IMPORT_TYPE_NEW
             report.created += created
             report.changed += not created
-            report.changes.append(_row_change(resource, number, row_result, plan))
+            change = _row_change(resource, number, row_result, plan)
+            report.changes.append(change)
+            report.alerts.extend(_alerts(resource, change))
             planned.append((number, row_result))
     report.problems.sort(key=lambda p: (p.row or 0, p.letter))
     return planned
+
+
+def _example_rows(resource: ExchangeResource, plan: _Plan) -> dict[int, tuple[str, str]]:
+    """Rows naming a record by a code with the templates' reserved prefix, by row number,
+    with the column (letter, header) where the code stands."""
+    coded = [column.column_name for column in resource.columns()
+             if column.column_name in plan.where
+             and (column.column_name in resource.get_import_id_fields()
+                  or isinstance(column.widget, CodeWidget))]
+    found = {}
+    for number, row in zip(plan.table.row_numbers, plan.dataset.dict, strict=True):
+        for key in coded:
+            if is_example(unescape_formula(str(row[key]).strip())):
+                found[number] = plan.where[key]
+                break
+    return found
+
+
+def _alerts(resource: ExchangeResource, change: RowChange) -> list[str]:
+    """What a clerk must see before confirming: a stored record's name or secretary replaced
+    (a wrong code in the file would otherwise overwrite someone else's record quietly)."""
+    if change.created:
+        return []
+    watched = {str(resource.fields[key].label) for key in resource.watched
+               if key in resource.fields}
+    return [
+        _("第%(row)s行将把「%(subject)s」的%(label)s由「%(before)s」改为「%(after)s」，"
+          "请确认编码无误。") % {"row": change.row, "subject": change.subject, "label": label,
+                          "before": before, "after": after}
+        for label, before, after in change.cells
+        if str(label) in watched and before
+    ]
 
 
 def _row_problems(number: int, error: ValidationError, plan: _Plan) -> list[Problem]:
@@ -431,6 +481,7 @@ def _result(report: Report) -> dict[str, Any]:
             for c in report.shown_changes
         ],
         "notes": [str(note) for note in report.notes],
+        "alerts": [str(alert) for alert in report.alerts[:SHOWN_CHANGES]],
     }
 
 
@@ -447,7 +498,8 @@ def report_of(record: ImportRecord) -> Report:
                  for c in result.get("changes", [])],
         written=record.status == ImportRecord.Status.OK and not record.dry_run,
         failure=record.last_error if record.status == ImportRecord.Status.FAILED else "",
-        notes=result.get("notes", []), problem_total=record.errors, record=record,
+        notes=result.get("notes", []), alerts=result.get("alerts", []),
+        problem_total=record.errors, record=record,
     )
 
 
