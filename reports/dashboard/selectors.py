@@ -3,10 +3,12 @@ reshaped for its charts."""
 
 import datetime
 import functools
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from reports.bulletins.selectors import BulletinData, bulletin_data
 from twinning.shared import kept_figures
@@ -49,3 +51,43 @@ def dashboard_payload(data: BulletinData) -> dict[str, Any]:
                   "committees": [p.committees for p in data.trend],
                   "villages": [p.villages for p in data.trend]},
     }
+
+
+@dataclass
+class MonthChange:
+    """One figure of the last month beside the month before."""
+
+    label: str
+    now: int | float | Decimal
+    before: int | float | Decimal | None
+    unit: str = ""
+
+    @property
+    def delta(self) -> int | float | Decimal | None:
+        if self.before is None:
+            return None
+        change = self.now - self.before
+        return round(change, 1) if isinstance(change, float) else change
+
+
+def month_changes(data: BulletinData) -> list[MonthChange]:
+    """What changed since the month before, from the dashboard's own figures: committees,
+    villages joined (at each month's end), the filing rate and the money invested."""
+    trend, filing, aid = data.trend, data.filing.trend, data.aid.trend
+
+    def pair(points: list, name: str) -> tuple[Any, Any]:
+        now = getattr(points[-1], name) if points else 0
+        before = getattr(points[-2], name) if len(points) > 1 else None
+        return now, before
+
+    invest_now, invest_before = pair(aid, "investment")
+    wan = Decimal("10000")
+    return [
+        MonthChange(gettext_lazy("联合党组织"), *pair(trend, "committees"), gettext_lazy("个")),
+        MonthChange(gettext_lazy("联建村"), *pair(trend, "villages"), gettext_lazy("个")),
+        MonthChange(gettext_lazy("月度报告报送率"), *pair(filing, "rate"), "%"),
+        MonthChange(gettext_lazy("当月帮扶投入"), (invest_now / wan).quantize(Decimal("0.01")),
+                    None if invest_before is None
+                    else (invest_before / wan).quantize(Decimal("0.01")),
+                    gettext_lazy("万元")),
+    ]

@@ -45,6 +45,8 @@ GRANTS: dict[str, frozenset[str]] = {name: frozenset(roles) for name, roles in {
     # without reaching any committee's own pages.
     "view_city_figures": (DEPARTMENT, LEADER),
     "view_headline": (DEPARTMENT, TOWN, LEADER),
+    # The home page compares the last month with the one before (the leader's summary).
+    "follow_month_changes": (LEADER,),
     # The home page lists the committees one works with.
     "list_own_committees": (TOWN, SECRETARY, INSPECTOR),
     "list_own_towns": (TOWN,),

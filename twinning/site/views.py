@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from branches.models import Branch, Town
 from reports.bulletins.selectors import latest_published_bulletin
+from reports.dashboard.selectors import dashboard_data, month_changes
 from twinning.committees import selectors
 from twinning.committees.models import JointCommittee
 from twinning.monthly import rules
@@ -12,6 +13,7 @@ from twinning.monthly import selectors as monthly_selectors
 from twinning.shared import kept_figures, permissions, reminders
 from twinning.shared.audit import personal_data_reads
 from twinning.shared.lookups import filtered_list
+from twinning.shared.periods import previous_month
 from twinning.site.forms import AccessLogFilterForm
 
 
@@ -24,7 +26,15 @@ def home(request: HttpRequest) -> HttpResponse:
     else:
         committees = permissions.visible(user, JointCommittee.objects.all())
         villages = permissions.visible(user, Branch.objects.all())
-    if may["view_headline"]:
+    today = timezone.localdate()
+    if may["follow_month_changes"]:
+        # The dashboard's figures of the last month (the same kept figures it shows).
+        period = previous_month(today)
+        data = dashboard_data(period, committees, villages.filter(kind=Branch.Kind.VILLAGE))
+        context["headline"] = data.overview.headline
+        context["changes"] = {"period": period, "before": previous_month(period),
+                              "rows": month_changes(data)}
+    elif may["view_headline"]:
         context["headline"] = kept_figures.remember(
             "headline", selectors.headline_figures, committees, villages
         )
@@ -37,7 +47,6 @@ def home(request: HttpRequest) -> HttpResponse:
     if may["list_own_towns"]:
         context["my_towns"] = list(permissions.visible(user, Town.objects.all()))
     context["latest_bulletin"] = latest_published_bulletin()
-    today = timezone.localdate()
     context["todo"] = reminders.todo_for(user, today)
     if may["file"]:
         context["due_months"] = monthly_selectors.due_months_for_secretary(user, today)

@@ -24,11 +24,11 @@ from django.db import DatabaseError, transaction
 from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from import_export.results import RowResult
 
 from twinning.shared import permissions
 from twinning.shared.audit import acting_as
+from twinning.shared.exchange.examples import EXAMPLE_ROW, alerts, example_rows
 from twinning.shared.exchange.files import (
     FileProblem,
     Table,
@@ -39,12 +39,7 @@ from twinning.shared.exchange.files import (
     write_table,
 )
 from twinning.shared.exchange.listings import Listing
-from twinning.shared.exchange.resources import (
-    EXAMPLE_PREFIX,
-    CodeWidget,
-    ExchangeResource,
-    is_example,
-)
+from twinning.shared.exchange.resources import EXAMPLE_PREFIX, ExchangeResource
 from twinning.shared.models import ImportRecord
 
 logger = logging.getLogger(__name__)
@@ -53,8 +48,6 @@ logger = logging.getLogger(__name__)
 SHOWN_CHANGES = 200
 SHOWN_PROBLEMS = 500
 RECORDED_PROBLEMS = 50
-EXAMPLE_ROW = _lazy("这是模板中的示例行（编码以“%(prefix)s”开头，不对应任何真实记录），"
-                    "请删除这一行或改成真实数据后再导入。")
 
 
 @dataclass(frozen=True)
@@ -324,7 +317,7 @@ def _check(resource: ExchangeResource, plan: _Plan, report: Report) -> list[tupl
         message = _("检查文件时出错：%(error)s") % {"error": error.error}
         report.problems.append(Problem(None, message))
     planned = []
-    examples = _example_rows(resource, plan)
+    examples = example_rows(resource, plan.table.row_numbers, plan.dataset, plan.where)
     for number, row_result in zip(plan.table.row_numbers, result.rows, strict=True):
         kind = row_result.import_type
         if number in examples:
@@ -346,42 +339,10 @@ def _check(resource: ExchangeResource, plan: _Plan, report: Report) -> list[tupl
             report.changed += not created
             change = _row_change(resource, number, row_result, plan)
             report.changes.append(change)
-            report.alerts.extend(_alerts(resource, change))
+            report.alerts.extend(alerts(resource, change))
             planned.append((number, row_result))
     report.problems.sort(key=lambda p: (p.row or 0, p.letter))
     return planned
-
-
-def _example_rows(resource: ExchangeResource, plan: _Plan) -> dict[int, tuple[str, str]]:
-    """Rows naming a record by a code with the templates' reserved prefix, by row number,
-    with the column (letter, header) where the code stands."""
-    coded = [column.column_name for column in resource.columns()
-             if column.column_name in plan.where
-             and (column.column_name in resource.get_import_id_fields()
-                  or isinstance(column.widget, CodeWidget))]
-    found = {}
-    for number, row in zip(plan.table.row_numbers, plan.dataset.dict, strict=True):
-        for key in coded:
-            if is_example(unescape_formula(str(row[key]).strip())):
-                found[number] = plan.where[key]
-                break
-    return found
-
-
-def _alerts(resource: ExchangeResource, change: RowChange) -> list[str]:
-    """What a clerk must see before confirming: a stored record's name or secretary replaced
-    (a wrong code in the file would otherwise overwrite someone else's record quietly)."""
-    if change.created:
-        return []
-    watched = {str(resource.fields[key].label) for key in resource.watched
-               if key in resource.fields}
-    return [
-        _("第%(row)s行将把「%(subject)s」的%(label)s由「%(before)s」改为「%(after)s」，"
-          "请确认编码无误。") % {"row": change.row, "subject": change.subject, "label": label,
-                          "before": before, "after": after}
-        for label, before, after in change.cells
-        if str(label) in watched and before
-    ]
 
 
 def _row_problems(number: int, error: ValidationError, plan: _Plan) -> list[Problem]:
