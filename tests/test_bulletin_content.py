@@ -109,6 +109,7 @@ def test_axes_tick_on_round_numbers_and_whole_ones_for_counts() -> None:
     svg = charts.line_chart(["a", "b"], [("n", [0, 1])], title="t")
     assert re.findall(r">(\d+(?:\.\d+)?)</text>", svg) == ["0", "1"]
     assert "62.5" not in charts.bar_chart(["a"], [("n", [250])], title="t")
+    assert ">80.0%</text>" in charts.hbar_chart(["镇"], [80.0], title="t", unit="%")
 
 
 def test_chart_colours_are_the_dashboards(city) -> None:

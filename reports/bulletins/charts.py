@@ -44,8 +44,10 @@ def _whole(series: Sequence[Sequence[Number | None]]) -> bool:
     return all(isinstance(v, int) for vs in series for v in vs if v is not None)
 
 
-def _fmt(value: Number) -> str:
+def _fmt(value: Number, unit: str = "") -> str:
     value = float(value)
+    if unit == "%":  # every percentage with one decimal, as in the tables
+        return f"{value:,.1f}"
     return f"{value:,.0f}" if value == int(value) or abs(value) >= 100 else f"{value:,.1f}"
 
 
@@ -89,7 +91,7 @@ def hbar_chart(
         body.append(f'<rect x="{left}" y="{y}" width="{length:.1f}" height="{bar}" '
                     f'fill="{colours[i % len(colours)]}"/>')
         body.append(f'<text x="{left + length + 4:.1f}" y="{y + bar - 4}">'
-                    f"{_fmt(value)}{escape(unit)}</text>")
+                    f"{_fmt(value, unit)}{escape(unit)}</text>")
     return _svg(width, height, body, title)
 
 
