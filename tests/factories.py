@@ -138,6 +138,8 @@ class BulletinFactory(DjangoModelFactory):
     version = factory.Sequence(lambda n: n + 1)
     state = Bulletin.State.READY
     pdf = factory.django.FileField(filename="bulletin.pdf", data=b"%PDF-1.4 stand-in")
+    annex = factory.django.FileField(filename="annex.xlsx", data=b"PK stand-in")
+    annex_rows = 1
     page_count = 1
 class MonthlyUpdateFactory(DjangoModelFactory):
     """A submitted update of the month before this one, unless told otherwise."""

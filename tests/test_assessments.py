@@ -341,7 +341,7 @@ def test_bulletin_partial_prints_the_ranking_and_outstanding(closed_round, half_
         "section": {"anchor": "s6", "title": "六、民主评议与考核"},
     })
     assert "（二）联合党组织考核" in html and "六、民主评议与考核" in html
-    assert "共考核联合党组织3个" in html and "评为优秀的1个，占33%" in html
+    assert "共考核联合党组织3个" in html and "评为优秀的1个，占33.3%" in html
     assert a.name in html and "王书记" in html and "通报表扬" in html
 
 

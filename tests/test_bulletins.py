@@ -217,9 +217,9 @@ def test_pdf_has_every_section_real_figures_and_an_embedded_cjk_font(
     text = subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True,
                           text=True, check=True).stdout
     for title in ("一、总体情况", "二、月度报告报送", "三、督查情况", "四、帮扶成效",
-                  "五、典型案例", "七、下步工作", "目", "建筑队带富", "继续推进联建工作"):
+                  "五、典型案例", "六、下步工作", "目", "建筑队带富", "继续推进联建工作"):
         assert title in text
-    # No review round or assessment closed this month: no section 六.
+    # No review round or assessment closed this month: no 民主评议与考核, and 下步工作 is 六.
     assert "六、民主评议与考核" not in text
     assert "共建立城乡联合党组织3个" in text
     assert "联建村9个" in text

@@ -123,7 +123,8 @@ def test_thresholds_are_the_departments(committee, client, department_user) -> N
     client.force_login(department_user)
     client.post(reverse("warning_settings"), {
         "months_running": 2, "score_floor": 90, "falling_inspections": 3,
-        "overdue_rectifications": 1, "stalled_months": 3, "leaving_months": 6})
+        "falling_drop": 10, "falling_below": 85, "overdue_rectifications": 1,
+        "stalled_months": 3, "leaving_months": 6})
     assert WarningSettings.objects.get().score_floor == 90
     assert "low_score" in _rules(committee, datetime.date(2025, 6, 30))
 
@@ -165,10 +166,13 @@ def test_warning_list_queries_do_not_grow(client, department_user, count,
 def test_bulletin_annex_lists_each_flag_with_its_date(committee) -> None:
     from django.template.loader import render_to_string
 
+    from reports.bulletins.condense import first
+
     AidProjectFactory(committee=committee, title="蔬菜大棚", started_on=datetime.date(2025, 1, 1))
     summary = warnings_summary(datetime.date(2025, 6, 1), JointCommittee.objects.all())
     html = render_to_string("reports/bulletins/sections/s3_warnings.html",
-                            {"data": {"inspections": {"warnings": summary}}})
+                            {"data": {"inspections": {"warnings": summary}},
+                             "x": {"warnings": first(summary["serious"])}})
     assert "截至2025年6月30日" in html
     assert "进行中的帮扶项目3个月以上无进展：蔬菜大棚" in html
     assert committee.name in html and "2025-01-01" in html

@@ -273,6 +273,12 @@ BULLETIN_LEASE_SECONDS = envint("BULLETIN_LEASE_SECONDS", 60)
 BULLETIN_BUILD_TIMEOUT = envint("BULLETIN_BUILD_TIMEOUT", 600)
 # A version whose workers died this many times is failed rather than tried again.
 BULLETIN_MAX_ATTEMPTS = envint("BULLETIN_MAX_ATTEMPTS", 3)
+# A bulletin stays readable at any city size: a table by town prints every town up to this
+# many, and beyond it the first and last half of them (the most telling); a list of names
+# (committees not filed, serious warnings) prints up to BULLETIN_LIST_ROWS. The full lists
+# go to the bulletin's spreadsheet annex.
+BULLETIN_TOWN_ROWS = envint("BULLETIN_TOWN_ROWS", 20)
+BULLETIN_LIST_ROWS = envint("BULLETIN_LIST_ROWS", 30)
 # Tasks are acknowledged when they end (CELERY_TASK_ACKS_LATE): a task whose worker was
 # killed stays unacknowledged in Redis, and a live worker puts it back on the queue once it
 # is older than the visibility timeout, checking every 10 s. The timeout is longer than a

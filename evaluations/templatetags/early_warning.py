@@ -30,7 +30,7 @@ def warnings_in_reach(user: Any) -> dict:
         committees = permissions.visible(user, committees)
     today = timezone.localdate()
     rows, total = kept_figures.remember("warnings", _first_flagged, committees, today)
-    return {"rows": rows, "total": total, "links": links}
+    return {"rows": rows, "total": total, "links": links, "as_of": today}
 
 
 def _first_flagged(committees: QuerySet, as_of: datetime.date) -> tuple[list[dict], int]:

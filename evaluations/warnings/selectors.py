@@ -2,12 +2,17 @@
 
 Rules (thresholds in `WarningSettings`, set by the department):
 - `filing`: the monthly update missing, late or returned for the last N due months running;
-- `falling`: the last K inspections' scores strictly falling, oldest to newest;
+- `falling`: the last K inspections' scores strictly falling, oldest to newest, by at least
+  `falling_drop` points of the maximum in all, to below `falling_below` % of it (a trivial
+  change, 98.5 → 95 → 94, is not a risk);
 - `low_score`: the latest inspection scored below the floor (% of its maximum);
 - `rectifications`: at least M rectification items past their due date and not closed;
 - `unqualified`: a member rated 不合格 with no designated helper;
 - `stalled`: an active aid project with no progress report for N months;
 - `leaving`: villages that left the committee in the last N months.
+
+Flags are graded: `SERIOUS_RULES` (or two flags or more) make a committee serious, printed by
+name in the bulletin; the others are listed in its spreadsheet annex.
 
 Everything is judged as of a date, so a bulletin can show the flags as they stood at the end
 of its month. `committee_flags` reads all committees in a fixed number of queries.
@@ -32,6 +37,7 @@ from twinning.shared.periods import add_months, month_end
 
 LOOK_BACK_MONTHS = 12
 BAD_FILINGS = (rules.Filing.MISSING, rules.Filing.LATE, rules.Filing.RETURNED)
+SERIOUS_RULES = frozenset({"filing", "low_score", "rectifications", "unqualified"})
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,15 @@ class Flag:
     rule: str
     reason: str
     since: datetime.date
+
+    @property
+    def serious(self) -> bool:
+        return self.rule in SERIOUS_RULES
+
+
+def is_serious(flags: list[Flag]) -> bool:
+    """A committee needs the leaders' attention: a serious flag, or two flags or more."""
+    return len(flags) >= 2 or any(f.serious for f in flags)
 
 
 def warning_settings() -> WarningSettings:
@@ -115,11 +130,21 @@ def _inspections(active, ids, as_of, settings):
         recent = rows[:k]
         if k >= 2 and len(recent) == k and all(
             recent[i]["total"] < recent[i + 1]["total"] for i in range(k - 1)
-        ):
+        ) and _meaningful_fall(recent[-1], latest, settings):
             yield committee_id, Flag(
                 "falling", _("最近%(k)s次督查得分逐次下降：%(scores)s")
                 % {"k": k, "scores": " → ".join(str(r["total"]) for r in reversed(recent))},
                 recent[-1]["visited_on"])
+
+
+def _meaningful_fall(oldest: dict, latest: dict, settings: WarningSettings) -> bool:
+    """The fall from `oldest` to `latest` is at least `falling_drop` points of the maximum,
+    to below `falling_below` % of it."""
+    if not (oldest["max_total"] and latest["max_total"]):
+        return False
+    before = oldest["total"] * 100 / oldest["max_total"]
+    now = latest["total"] * 100 / latest["max_total"]
+    return before - now >= settings.falling_drop and now < settings.falling_below
 
 
 def _rectifications(active, ids, as_of, settings):
@@ -196,6 +221,9 @@ def warnings_summary(period: datetime.date, committees: QuerySet) -> dict:
     rows = flagged_committees(committees, as_of)
     counts: dict[str, int] = defaultdict(int)
     for row in rows:
+        row["serious"] = is_serious(row["flags"])
         for flag in row["flags"]:
             counts[flag.rule] += 1
-    return {"as_of": as_of, "rows": rows, "total": len(rows), "by_rule": dict(counts)}
+    serious = [row for row in rows if row["serious"]]
+    return {"as_of": as_of, "rows": rows, "total": len(rows), "by_rule": dict(counts),
+            "serious": serious, "others": len(rows) - len(serious)}

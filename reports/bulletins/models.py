@@ -30,6 +30,9 @@ class Bulletin(models.Model):
     progress_note = models.CharField(_("进度说明"), max_length=64, blank=True)
     pdf = models.FileField(_("PDF文件"), upload_to="bulletins/", blank=True)
     checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    # The spreadsheet annex (附件): every row the PDF leaves out, built with it.
+    annex = models.FileField(_("附件（XLSX）"), upload_to="bulletins/", blank=True)
+    annex_rows = models.PositiveIntegerField(_("附件行数"), null=True, blank=True)
     page_count = models.PositiveIntegerField(_("页数"), null=True, blank=True)
     size_bytes = models.PositiveIntegerField(_("文件大小"), null=True, blank=True)
     requested_by = models.ForeignKey(
@@ -75,6 +78,11 @@ class Bulletin(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("bulletin_detail", args=[self.pk])
+
+    @property
+    def annex_filename(self) -> str:
+        """The annex's name as the bulletin cites it and a download saves it."""
+        return f"{self.period:%Y年%m月}通报附件（第{self.version}版）.xlsx"
 
     @property
     def is_in_flight(self) -> bool:

@@ -27,6 +27,7 @@ from twinning.aid.models import ProjectProgress
 from twinning.aid.time_scope import TimeScope
 from twinning.committees import selectors as committee_selectors
 from twinning.committees.models import CommitteeVillage, JointCommittee
+from twinning.monthly import rules
 from twinning.monthly import selectors as monthly_selectors
 from twinning.monthly.rules import Filing as FilingStatus
 from twinning.shared.periods import add_months, month_end
@@ -64,10 +65,15 @@ class FilingMonth:
     period: datetime.date
     owed: int
     filed: int
+    # Still being filed (its deadline has not passed): its share is not a rate yet.
+    open: bool = False
 
     @property
-    def rate(self) -> float:
-        """Share of committees that filed (on time or late), in percent, one decimal."""
+    def rate(self) -> float | None:
+        """Share of committees that filed (on time or late), in percent, one decimal; None
+        while the month is still being filed, so a chart shows no fall that is not one."""
+        if self.open:
+            return None
         return round(self.filed * 100 / self.owed, 1) if self.owed else 0.0
 
 
@@ -77,6 +83,24 @@ class Filing:
 
     completeness: monthly_selectors.Completeness
     trend: list[FilingMonth]
+    as_of: datetime.date
+    deadline: datetime.date
+
+    @property
+    def open(self) -> bool:
+        """The month's deadline has not passed on the day the figures were read."""
+        return self.as_of <= self.deadline
+
+    @property
+    def not_yet(self) -> int:
+        """Not filed yet while the deadline has not passed (a draft or nothing): with on time,
+        late, returned and missing, the parts add up to the committees due."""
+        return self.completeness.get(FilingStatus.DRAFT) + self.completeness.get(
+            FilingStatus.PENDING)
+
+    @property
+    def filed(self) -> int:
+        return self.on_time + self.late
 
     @property
     def on_time(self) -> int:
@@ -96,7 +120,9 @@ class Filing:
 
     @property
     def rate(self) -> float:
-        return self.trend[-1].rate if self.trend else 0.0
+        """The share filed so far (on time or late), in percent, one decimal."""
+        total = self.completeness.total
+        return round(self.filed * 100 / total, 1) if total else 0.0
 
 
 @dataclass
@@ -230,9 +256,9 @@ def filing(period: datetime.date, committees: QuerySet, today: datetime.date) ->
     for i in range(11, -1, -1):
         month = add_months(period, -i)
         owed, filed = monthly_selectors.filed_share(committees, month, today)
-        trend.append(FilingMonth(month, owed, filed))
+        trend.append(FilingMonth(month, owed, filed, open=today <= rules.deadline(month)))
     return Filing(completeness=monthly_selectors.filing_counts(committees, period, today),
-                  trend=trend)
+                  trend=trend, as_of=today, deadline=rules.deadline(period))
 
 
 def inspections(period: datetime.date, committees: QuerySet, today: datetime.date,

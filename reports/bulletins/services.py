@@ -15,7 +15,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -29,7 +29,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from reports.bulletins import charts
+from reports.bulletins import charts, condense
+from reports.bulletins.annex import Annex, annex_workbook
 from reports.bulletins.models import Bulletin, Notification
 from reports.bulletins.pdf import render_pdf
 from reports.bulletins.selectors import BulletinData, bulletin_data
@@ -130,71 +131,91 @@ def _progress(bulletin_id: int, attempt: int) -> Progress:
 @dataclass(frozen=True)
 class Section:
     anchor: str
-    title: str
+    name: str
     template: str
     key: str | None = None  # printed only when this attribute of the data is not empty
+    number: str = ""
+
+    @property
+    def title(self) -> str:
+        """The heading as printed: the section's place among those printed this month."""
+        return f"{self.number}、{self.name}"
 
 
 SECTIONS = (
-    Section("s1", "一、总体情况", "reports/bulletins/sections/s1_overview.html"),
-    Section("s2", "二、月度报告报送", "reports/bulletins/sections/s2_filing.html"),
-    Section("s3", "三、督查情况", "reports/bulletins/sections/s3_inspections.html"),
-    Section("s4", "四、帮扶成效", "reports/bulletins/sections/s4_aid.html"),
-    Section("s5", "五、典型案例", "reports/bulletins/sections/s5_cases.html"),
-    Section("s6", "六、民主评议与考核", "reports/bulletins/sections/s6_evaluations.html",
+    Section("s1", "总体情况", "reports/bulletins/sections/s1_overview.html"),
+    Section("s2", "月度报告报送", "reports/bulletins/sections/s2_filing.html"),
+    Section("s3", "督查情况", "reports/bulletins/sections/s3_inspections.html"),
+    Section("s4", "帮扶成效", "reports/bulletins/sections/s4_aid.html"),
+    Section("s5", "典型案例", "reports/bulletins/sections/s5_cases.html"),
+    Section("s6", "民主评议与考核", "reports/bulletins/sections/s6_evaluations.html",
             "evaluations"),
-    Section("s7", "七、下步工作", "reports/bulletins/sections/s7_next_steps.html"),
+    Section("s7", "下步工作", "reports/bulletins/sections/s7_next_steps.html"),
 )
+NUMERALS = "一二三四五六七八九十"
 
 
 def bulletin_sections(data: BulletinData) -> list[Section]:
-    """The sections this month's bulletin prints, in DESIGN §4 order."""
-    return [s for s in SECTIONS if s.key is None or getattr(data, s.key, None)]
+    """The sections this month's bulletin prints, in DESIGN §4 order, numbered without gaps:
+    a section that does not apply this month is left out and the rest renumbered."""
+    printed = [s for s in SECTIONS if s.key is None or getattr(data, s.key, None)]
+    return [replace(s, number=NUMERALS[i]) for i, s in enumerate(printed)]
 
 
-def bulletin_html(period: datetime.date, version: int | None = None) -> str:
-    """The bulletin as a self-contained HTML document (what the PDF is rendered from)."""
-    data = bulletin_data(period)
+def bulletin_html(period: datetime.date, version: int | None = None,
+                  data: BulletinData | None = None, annex: Annex | None = None) -> str:
+    """The bulletin as a self-contained HTML document (what the PDF is rendered from).
+
+    With `annex`, the bulletin names its spreadsheet annex and how many rows it holds.
+    """
+    data = data or bulletin_data(period)
+    excerpts = condense.bulletin_excerpts(data)
+    annex_name = Bulletin(period=period, version=version or 0).annex_filename if annex else ""
     return render_to_string(
         "reports/bulletins/bulletin_pdf.html",
-        {"data": data, "version": version, "charts": bulletin_charts(data),
-         "sections": bulletin_sections(data), "period_label": chinese_period(period)},
+        {"data": data, "version": version, "charts": bulletin_charts(data, excerpts),
+         "sections": bulletin_sections(data), "period_label": chinese_period(period),
+         "x": excerpts, "annex": annex, "annex_name": annex_name},
     )
 
 
-def bulletin_charts(data: BulletinData) -> dict[str, str]:
-    """The SVG charts of a bulletin, keyed by where the template places them."""
-    towns = data.overview.by_town
+def bulletin_charts(data: BulletinData,
+                    excerpts: dict[str, condense.Excerpt] | None = None) -> dict[str, str]:
+    """The SVG charts of a bulletin, keyed by where the template places them. Charts by town
+    draw the towns the tables print (`condense`); colours are the dashboard's."""
+    x = excerpts or condense.bulletin_excerpts(data)
+    towns = x["towns"].rows
+    filing_towns = x["filing_towns"].rows
+    scored = [t for t in x["score_towns"].rows if t.average is not None]
     return {
         "coverage_by_town": charts.hbar_chart(
             [t.name for t in towns], [t.villages for t in towns],
             title="各镇街联建村数量", unit="个",
         ),
         "filing_by_town": charts.hbar_chart(
-            [t.town.name for t in data.filing.completeness.by_town],
-            [_percent(t.get("on_time") + t.get("late"), t.total)
-             for t in data.filing.completeness.by_town],
+            [t.town.name for t in filing_towns],
+            [_percent(t.get("on_time") + t.get("late"), t.total) for t in filing_towns],
             title="各镇街月度报告报送率", unit="%",
         ),
         "filing_trend": charts.line_chart(
             [f"{m.period:%y.%m}" for m in data.filing.trend],
             [("报送率", [m.rate for m in data.filing.trend])],
-            title="近12个月月度报告报送率", unit="%",
+            title="近12个月月度报告报送率", unit="%", top=100,
         ),
         "scores_by_town": charts.hbar_chart(
-            [t.town for t in data.inspections.scores.by_town if t.average is not None],
-            [t.average for t in data.inspections.scores.by_town if t.average is not None],
+            [t.town for t in scored], [t.average for t in scored],
             title="各镇街督查平均得分", unit="分",
         ),
         "scores_trend": charts.line_chart(
             [f"{m.period:%y.%m}" for m in data.inspections.trend],
-            [("平均得分", [m.average or 0 for m in data.inspections.trend])],
+            [("平均得分", [m.average for m in data.inspections.trend])],
             title="近12个月督查平均得分", unit="",
         ),
         "aid_by_mechanism": charts.hbar_chart(
             [str(r.label) for r in data.aid.cumulative.by_mechanism],
             [r.investment / WAN for r in data.aid.cumulative.by_mechanism],
             title="按帮扶机制的累计投入（万元）", unit="万元",
+            colours=(charts.RED, charts.BLUE, charts.YELLOW),
         ),
         "aid_investment_trend": charts.bar_chart(
             [f"{m.period:%y.%m}" for m in data.aid.trend],
@@ -204,13 +225,14 @@ def bulletin_charts(data: BulletinData) -> dict[str, str]:
         "aid_jobs_trend": charts.line_chart(
             [f"{m.period:%y.%m}" for m in data.aid.trend],
             [("新增就业（人）", [m.jobs for m in data.aid.trend])],
-            title="近12个月新增就业（人）",
+            title="近12个月新增就业（人）", colours=(charts.BLUE,),
         ),
         "coverage_trend": charts.line_chart(
             [f"{p.period:%y.%m}" for p in data.trend],
             [("联合党组织", [p.committees for p in data.trend]),
              ("联建村", [p.villages for p in data.trend])],
             title="近12个月联合党组织与联建村数量", unit="",
+            colours=(charts.BLUE, charts.RED),
         ),
     }
 
@@ -239,11 +261,14 @@ def _build(bulletin_id: int) -> str:
     report = _progress(bulletin_id, attempt)
     try:
         report(10, _("汇总数据"))
-        html = bulletin_html(bulletin.period, bulletin.version)
+        data = bulletin_data(bulletin.period)
+        report(30, _("生成附件"))
+        annex = annex_workbook(data)
+        html = bulletin_html(bulletin.period, bulletin.version, data, annex)
         report(40, _("排版PDF"))
         rendered = render_pdf(html)
         report(90, _("保存文件"))
-        return _store(bulletin, attempt, rendered.content, rendered.page_count)
+        return _store(bulletin, attempt, rendered.content, rendered.page_count, annex)
     except OperationalError:
         # Transient (connection lost, deadlock, lock or statement timeout): the task retries,
         # and takes the version over once the lease passes. Other database errors (an
@@ -257,11 +282,7 @@ def _build(bulletin_id: int) -> str:
         raise
 
 
-def _store(bulletin: Bulletin, attempt: int, content: bytes, page_count: int) -> str:
-    # A retry writes its own file: a first attempt that wakes up late can never overwrite
-    # or delete the file of the attempt that took over from it.
-    suffix = "" if attempt == 1 else f"-r{attempt}"
-    name = f"bulletins/{bulletin.period:%Y-%m}-v{bulletin.version}{suffix}.pdf"
+def _write(name: str, content: bytes) -> Path:
     final = Path(settings.MEDIA_ROOT) / name
     final.parent.mkdir(parents=True, exist_ok=True)
     # Write beside the final path, then rename: a reader never sees a half-written file.
@@ -275,9 +296,26 @@ def _store(bulletin: Bulletin, attempt: int, content: bytes, page_count: int) ->
     except BaseException:
         Path(scratch).unlink(missing_ok=True)
         raise
+    return final
+
+
+def _store(bulletin: Bulletin, attempt: int, content: bytes, page_count: int,
+           annex: Annex) -> str:
+    # A retry writes its own files: a first attempt that wakes up late can never overwrite
+    # or delete the files of the attempt that took over from it.
+    suffix = "" if attempt == 1 else f"-r{attempt}"
+    stem = f"bulletins/{bulletin.period:%Y-%m}-v{bulletin.version}{suffix}"
+    name, annex_name = f"{stem}.pdf", f"{stem}-annex.xlsx"
+    final = _write(name, content)
+    try:
+        annex_file = _write(annex_name, annex.content)
+    except BaseException:
+        final.unlink(missing_ok=True)
+        raise
     with transaction.atomic():
         updated = Bulletin.objects.filter(_ours(bulletin.pk, attempt)).update(
             state=Bulletin.State.READY, pdf=name, checksum=hashlib.sha256(content).hexdigest(),
+            annex=annex_name, annex_rows=annex.total,
             page_count=page_count, size_bytes=len(content), progress=100,
             progress_note=_("已完成"), built_at=timezone.now(), heartbeat_at=timezone.now(),
             lease_until=None,
@@ -285,6 +323,7 @@ def _store(bulletin: Bulletin, attempt: int, content: bytes, page_count: int) ->
     if not updated:
         # The version was taken from us (failed, or another attempt holds it): no orphan file.
         final.unlink(missing_ok=True)
+        annex_file.unlink(missing_ok=True)
         return Bulletin.objects.get(pk=bulletin.pk).state
     return Bulletin.State.READY
 

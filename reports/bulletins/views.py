@@ -87,6 +87,17 @@ def bulletin_pdf(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
+def bulletin_annex(request: HttpRequest, pk: int) -> FileResponse:
+    """The version's spreadsheet annex: every row its PDF leaves out."""
+    bulletin = _get_bulletin(request, pk)
+    if not bulletin.annex:
+        raise Http404
+    return FileResponse(
+        bulletin.annex.open("rb"), as_attachment=True, filename=bulletin.annex_filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def bulletin_publish(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = _get_bulletin(request, pk, "publish")

@@ -107,7 +107,15 @@ class WarningSettings(models.Model):
     )
     falling_inspections = models.PositiveSmallIntegerField(
         _("督查得分连续下降次数"), default=3,
-        help_text=_("最近这么多次督查的得分逐次下降即预警。"),
+        help_text=_("最近这么多次督查的得分逐次下降，且下降明显（见下两项）即预警。"),
+    )
+    # A fall is a risk only when it is meaningful: 98.5 → 95 → 94 is not one.
+    falling_drop = models.PositiveSmallIntegerField(
+        _("得分率累计下降至少（百分点）"), default=10,
+        help_text=_("这几次督查中，最早一次与最近一次的得分率相差至少这么多个百分点。"),
+    )
+    falling_below = models.PositiveSmallIntegerField(
+        _("且最近一次得分率低于（%）"), default=85,
     )
     overdue_rectifications = models.PositiveSmallIntegerField(
         _("逾期整改事项数"), default=1

@@ -275,6 +275,11 @@ class Outcomes:
     def columns() -> list[str]:
         return [str(m.label) for m in TABLE_MEASURES]
 
+    @staticmethod
+    def column_units() -> list[str]:
+        """Each column's one unit: money in 万元 (a bulletin's tables), else the count's."""
+        return ["万元" if m.money else str(m.unit) for m in TABLE_MEASURES]
+
     def town_rows(self) -> list[Row]:
         return _rows((town.name, figures) for town, figures in self.by_town)
 

@@ -61,3 +61,42 @@ def figure(cell: Any) -> str:
     if cell.money:
         return yuan(cell.value)
     return f"{qty(cell.value)}{cell.unit}"
+
+
+YI = Decimal(100_000_000)
+
+
+@register.filter
+def wan(value: Any) -> str:
+    """Money for a table column headed 万元: always in 万元 with two decimals and thousands
+    separators, whatever its size (`0.00`, `0.46`, `51,200.00`), so a column has one unit."""
+    if value is None or value == "":
+        return "—"
+    return f"{(_decimal(value) / WAN).quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
+
+
+@register.filter
+def money(value: Any) -> str:
+    """Money in running text: 亿元 from 1亿 on (`5.12亿元`), else as `yuan` (万元 from 1万)."""
+    if value is None or value == "":
+        return "—"
+    exact = _decimal(value)
+    if abs(exact) >= YI and (get_language() or "zh").startswith("zh"):
+        return f"{(exact / YI).quantize(CENT, rounding=ROUND_HALF_UP):,.2f}亿元"
+    return yuan(exact)
+
+
+@register.filter
+def pct(value: Any) -> str:
+    """A percentage with one decimal (`70.0%`, `56.2%`); `—` when there is none."""
+    if value is None or value == "":
+        return "—"
+    return f"{_decimal(value).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+@register.filter
+def percent_of(part: Any, whole: Any) -> str:
+    """`part` as a share of `whole`, one decimal (`{{ 367|percent_of:941 }}` → `39.0%`)."""
+    if not whole:
+        return "—"
+    return pct(_decimal(part) * 100 / _decimal(whole))
