@@ -22,6 +22,8 @@
       hidePlaceholder: true,
       placeholder: select.dataset.placeholder,
       score: function () { return function () { return 1; }; },
+      // After a choice the typed text goes, so the next name can be typed straight away.
+      onItemAdd: function () { this.setTextboxValue(""); },
       firstUrl: first,
       load: function (query, callback) {
         var picker = this;
