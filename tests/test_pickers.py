@@ -128,3 +128,16 @@ def test_committee_form_renders_only_the_chosen_options_with_the_endpoint(
     committee = JointCommitteeFactory(town=town, villages=2)
     body = client.get(reverse("committee_edit", args=[committee.code])).content.decode()
     assert f'<option value="{committee.urban_id}" selected>' in body
+
+
+def test_picker_assets_are_our_static_files_and_load_nothing_from_outside() -> None:
+    from django.contrib.staticfiles import finders
+
+    from twinning.shared.pickers import MEDIA
+
+    paths = [*MEDIA._js, *(p for group in MEDIA._css.values() for p in group)]
+    for path in paths:
+        found = finders.find(path)
+        assert found, path
+        text = open(found, encoding="utf-8").read()
+        assert "http://" not in text and "https://" not in text and "//cdn" not in text, path
