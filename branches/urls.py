@@ -1,9 +1,11 @@
 from django.urls import path
 
 from branches import views
+from branches.pickers import UrbanPicker
 
 urlpatterns = [
     path("branches/", views.branch_list, name="branch_list"),
+    path("branches/pick-urban/", UrbanPicker.as_view(), name="pick_urban_branch"),
     path("branches/new/", views.branch_edit, name="branch_create"),
     path("branches/<str:code>/", views.branch_detail, name="branch_detail"),
     path("branches/<str:code>/edit/", views.branch_edit, name="branch_edit"),

@@ -11,6 +11,7 @@ from branches.models import Branch, Member, Town
 from twinning.shared import permissions
 from twinning.shared.audit import audit_trail, personal_data_read
 from twinning.shared.lookups import get_visible, paginate, require
+from twinning.shared.sorting import Sorting
 from twinning.shared.writes import attempt
 
 
@@ -18,9 +19,18 @@ def _writable_towns(request: HttpRequest):
     return permissions.visible(request.user, Town.objects.all())
 
 
+# Sortable columns of the branch and member lists (whitelists: key -> fields).
+BRANCH_SORTS = {"name": ("name", "code"), "kind": ("kind", "code"),
+                "town": ("town__code", "code"), "members": ("member_count", "code")}
+MEMBER_SORTS = {"name": ("name",), "role": ("role", "name"), "branch": ("branch__name", "name"),
+                "town": ("branch__town__code", "branch__code", "name"),
+                "joined_on": ("joined_on", "name")}
+
+
 def branch_list(request: HttpRequest) -> HttpResponse:
     require(request, "view")
-    page = paginate(request, selectors.branch_list(request.user, request.GET))
+    sorting = Sorting(request, BRANCH_SORTS)
+    page = paginate(request, sorting.apply(selectors.branch_list(request.user, request.GET)))
     if any(branch.personal and branch.secretary for branch in page.object_list):
         personal_data_read(request, _("党组织书记姓名"), [])
     return render(
@@ -28,6 +38,7 @@ def branch_list(request: HttpRequest) -> HttpResponse:
         "branches/branch_list.html",
         {
             "page": page,
+            "sorting": sorting,
             "params": request.GET,
             "kinds": Branch.Kind.choices,
             "towns": _writable_towns(request),
@@ -74,13 +85,15 @@ def branch_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
 
 def member_list(request: HttpRequest) -> HttpResponse:
     require(request, "view_member_data")
-    page = paginate(request, selectors.member_list(request.user, request.GET))
+    sorting = Sorting(request, MEMBER_SORTS)
+    page = paginate(request, sorting.apply(selectors.member_list(request.user, request.GET)))
     personal_data_read(request, _("党员名册"), [m.pk for m in page.object_list])
     return render(
         request,
         "branches/member_list.html",
         {
             "page": page,
+            "sorting": sorting,
             "params": request.GET,
             "roles": Member.Role.choices,
             "can_create": permissions.can(request.user, "create"),

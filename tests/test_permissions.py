@@ -64,6 +64,10 @@ for _name in ("committee_edit", "committee_add_village", "committee_remove_villa
               "committee_dissolve", "branch_edit"):
     EXPECTED[_name] = {"own": CHANGE, "other": CHANGE_OTHER}
 EXPECTED["member_edit"] = {"own": MEMBER_CHANGE, "other": CHANGE_OTHER}
+# The committee form's pickers answer whoever may create a committee (choices: tests/test_pickers).
+EXPECTED["pick_village"] = EXPECTED["pick_urban_branch"] = {
+    "own": {"department": 200, "town": 200, "secretary": 403, "inspector": 403, "leader": 403},
+}
 # Bulletins: "own" is a published version (all may read it), "other" an unpublished one.
 DEPARTMENT_ONLY = {**dict.fromkeys(ROLES, 404), "department": 200}
 READ_PUBLISHED = {"own": ALL_OK, "other": DEPARTMENT_ONLY}
@@ -158,6 +162,8 @@ EXPECTED.update({
     "inspection_list": {"own": NOT_LEADERS},
     "inspection_create": {"own": {**INSPECT, "leader": 403}},
     "inspection_rubric": {"own": DEPARTMENT_ONLY},
+    # The inspection form's committee picker answers whoever may open the form.
+    "pick_inspection_committee": {"own": {**INSPECT, "leader": 403}},
     "inspection_detail": SEEN,
     "inspection_edit": {"own": INSPECT, "other": CHANGE_OTHER},
     "rectification_list": {"own": NOT_LEADERS},

@@ -203,6 +203,7 @@ NO_WRITES = {
     "help_list", "inspection_list", "inspection_detail", "rectification_list",
     "rectification_detail", "rectification_file", "bulletin_list", "bulletin_detail",
     "bulletin_status", "bulletin_pdf", "dashboard", "personal_data_log",
+    "pick_village", "pick_urban_branch", "pick_inspection_committee",
 }
 UNCOUNTED_TABLES = ("django_session", "twinning_personaldataaccess")
 WRITE_STATEMENT = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "django_celery_beat",
+    "django_tomselect",
     "branches",
     "twinning",
     "evaluations",

@@ -14,6 +14,7 @@ from evaluations.inspections.validators import EVIDENCE_SIGNATURES, validate_evi
 from twinning.committees.models import JointCommittee
 from twinning.shared.child_rows import ChildRowForm
 from twinning.shared.forms import DateInput, MonthField, search_field
+from twinning.shared.pickers import PickerSelect
 
 TEXTAREA = {"rows": 3}
 
@@ -29,7 +30,10 @@ class InspectionForm(forms.Form):
     The rectification items come with it in `RectificationFormSet`.
     """
 
-    committee = CommitteeChoiceField(label=_("联合党组织"), queryset=JointCommittee.objects.none())
+    committee = CommitteeChoiceField(
+        label=_("联合党组织"), queryset=JointCommittee.objects.none(),
+        widget=PickerSelect("pick_inspection_committee"),
+    )
     visited_on = forms.DateField(label=_("督查日期"), widget=DateInput)
     team = forms.CharField(
         label=_("督查组成员"), max_length=255,

@@ -44,12 +44,17 @@ def test_inspector_records_an_inspection_with_a_rectification_item(
     navigate(page, "督查")
     page.get_by_role("link", name="录入督查").click()
 
-    # Only the committees assigned to this inspector are offered.
-    choice = page.get_by_label("联合党组织")
-    expect(choice.locator("option")).to_have_text(
-        ["---------", f"测试密州街道 · {committee.name}", f"测试密州街道 · {second_committee.name}"]
+    # Only the committees assigned to this inspector are offered, in the type-ahead picker.
+    choice = page.locator("#id_committee-ts-control")
+    choice.click()
+    expect(page.locator(".ts-dropdown .option")).to_have_text(
+        [f"测试密州街道 · {committee.name}", f"测试密州街道 · {second_committee.name}"]
     )
-    choice.select_option(label=f"测试密州街道 · {second_committee.name}")
+    choice.press_sequentially("五里堡")
+    expect(page.locator(".ts-dropdown .option")).to_have_text(
+        [f"测试密州街道 · {second_committee.name}"])
+    choice.press("Enter")
+    expect(page.locator("#id_committee")).to_have_value(str(second_committee.pk))
     expect(page.get_by_label("督查日期")).to_have_value(today.isoformat())
     page.get_by_label("督查组成员").fill("张督查、李督查")
     for name, score in SCORES.items():

@@ -6,6 +6,7 @@ from branches.models import Branch
 from twinning.committees.models import JointCommittee
 from twinning.shared import permissions
 from twinning.shared.forms import DateInput
+from twinning.shared.pickers import PickerSelect, PickerSelectMultiple
 
 
 class BranchChoiceField(forms.ModelChoiceField):
@@ -24,13 +25,14 @@ class CommitteeForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=128)
     urban = BranchChoiceField(
         label=_("城市党组织"), queryset=Branch.objects.none(),
+        widget=PickerSelect("pick_urban_branch"),
         error_messages={"invalid_choice": permissions.URBAN_OUT_OF_REACH},
     )
     villages = BranchMultipleChoiceField(
         label=_("联建村"),
         queryset=Branch.objects.none(),
         help_text=_("选择2至4个同一镇街、尚未加入其他联合党组织的村。"),
-        widget=forms.SelectMultiple(attrs={"size": 10}),
+        widget=PickerSelectMultiple("pick_village"),
     )
     formation = forms.ChoiceField(label=_("结对方式"), choices=JointCommittee.Formation.choices)
     established_on = forms.DateField(label=_("成立日期"), widget=DateInput)

@@ -1,9 +1,11 @@
 from django.urls import path
 
 from twinning.committees import views
+from twinning.committees.pickers import VillagePicker
 
 urlpatterns = [
     path("committees/", views.committee_list, name="committee_list"),
+    path("committees/pick-village/", VillagePicker.as_view(), name="pick_village"),
     path("committees/new/", views.committee_create, name="committee_create"),
     path("committees/<str:code>/", views.committee_detail, name="committee_detail"),
     path("committees/<str:code>/edit/", views.committee_edit, name="committee_edit"),

@@ -11,6 +11,7 @@ from twinning.committees.models import CommitteeVillage, JointCommittee
 from twinning.shared import permissions
 from twinning.shared.audit import audit_trail, personal_data_read
 from twinning.shared.lookups import get_visible, paginate, require
+from twinning.shared.sorting import Sorting
 from twinning.shared.writes import attempt
 
 FORM = "twinning/committees/committee_form.html"
@@ -24,14 +25,22 @@ def _get_committee(request: HttpRequest, code: str, action: str = "view") -> Joi
     )
 
 
+# Sortable columns of the committee list (a whitelist: key -> fields).
+COMMITTEE_SORTS = {"name": ("name", "code"), "town": ("town__code", "code"),
+                   "urban": ("urban__name", "code"), "form": ("form", "code"),
+                   "formation": ("formation", "code")}
+
+
 def committee_list(request: HttpRequest) -> HttpResponse:
     require(request, "view")
-    page = paginate(request, selectors.committee_list(request.user, request.GET))
+    sorting = Sorting(request, COMMITTEE_SORTS)
+    page = paginate(request, sorting.apply(selectors.committee_list(request.user, request.GET)))
     return render(
         request,
         "twinning/committees/committee_list.html",
         {
             "page": page,
+            "sorting": sorting,
             "towns": permissions.visible(request.user, Town.objects.all()),
             "forms": JointCommittee.Form.choices,
             "formations": JointCommittee.Formation.choices,

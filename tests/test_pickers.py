@@ -1,0 +1,143 @@
+"""Type-ahead pickers (twinning/shared/pickers.py): each endpoint answers only what the form
+it serves would accept for that user, searches Chinese names and codes, and answers nobody
+who is not logged in."""
+
+import pytest
+from django.urls import reverse
+
+from branches.models import Branch
+from tests.factories import (
+    DepartmentFactory,
+    EnterpriseFactory,
+    JointCommitteeFactory,
+    ResidentsFactory,
+    VillageFactory,
+)
+from twinning.committees.forms import CommitteeForm
+from twinning.shared import permissions
+
+
+def _labels(client, name: str, **params) -> list[str]:
+    response = client.get(reverse(name), params)
+    assert response.status_code == 200, response.status_code
+    return [row["label"] for row in response.json()["results"]]
+
+
+@pytest.mark.parametrize("name", ["pick_village", "pick_urban_branch",
+                                  "pick_inspection_committee"])
+def test_anonymous_visitors_are_sent_to_log_in(client, db, name) -> None:
+    response = client.get(reverse(name), {"q": "村"})
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_village_picker_offers_a_town_user_only_free_villages_of_their_town(
+    client, town_user, town, committee, other_town
+) -> None:
+    free = VillageFactory(town=town, name="测试北朱解村", code="V-BZJ")
+    VillageFactory(town=other_town, name="测试北朱解二村", code="V-BZJ2")
+    taken = committee.memberships.first().village
+    client.force_login(town_user)
+    labels = _labels(client, "pick_village")
+    assert labels == [f"{town.name} · {free.name} · {free.code}"]
+    assert not any(taken.name in label for label in labels)
+
+
+def test_village_picker_finds_a_village_by_a_chinese_fragment_or_its_code(
+    client, department_user, town
+) -> None:
+    VillageFactory(town=town, name="测试王家我乐村", code="V-WJWL")
+    VillageFactory(town=town, name="测试小庄家河岔村", code="V-XZ")
+    client.force_login(department_user)
+    assert _labels(client, "pick_village", q="我乐") == [f"{town.name} · 测试王家我乐村 · V-WJWL"]
+    assert _labels(client, "pick_village", q="v-xz") == [f"{town.name} · 测试小庄家河岔村 · V-XZ"]
+    assert _labels(client, "pick_village", q="不存在") == []
+
+
+def test_village_picker_pages_long_answers(client, department_user, town) -> None:
+    VillageFactory.create_batch(25, town=town)
+    client.force_login(department_user)
+    first = client.get(reverse("pick_village")).json()
+    second = client.get(reverse("pick_village"), {"p": 2}).json()
+    assert (len(first["results"]), first["has_more"]) == (20, True)
+    assert (len(second["results"]), second["has_more"]) == (5, False)
+    assert {r["id"] for r in first["results"]}.isdisjoint(r["id"] for r in second["results"])
+
+
+def test_picker_ignores_filters_and_ordering_sent_by_the_client(
+    client, town_user, town, other_town
+) -> None:
+    VillageFactory(town=other_town, name="测试外镇村", code="V-OUT")
+    client.force_login(town_user)
+    for params in ({"f": "town__code=T-LD"}, {"e": "town__code=T-MZ"},
+                   {"ordering": "-secretary"}, {"f": "__const__town__code=T-LD"}):
+        assert not any("外镇" in label for label in _labels(client, "pick_village", **params))
+
+
+def test_urban_picker_offers_exactly_the_policy_choices(
+    client, town_user, town, other_town
+) -> None:
+    from branches.models import UnitOffer
+
+    own = ResidentsFactory(town=town, name="测试杨春居委会", code="R-YC")
+    ResidentsFactory(town=other_town, name="测试外镇居委会", code="R-OUT")
+    offered = DepartmentFactory(name="测试市农业局", code="D-NY")
+    EnterpriseFactory(name="测试益欣食品有限公司", code="E-YX")  # not offered to the town
+    UnitOffer.objects.create(branch=offered, town=town)
+    client.force_login(town_user)
+    labels = _labels(client, "pick_urban_branch")
+    names = {label.split("（")[0].split(" · ")[0] for label in labels}
+    assert {own.name, offered.name} <= names
+    assert "测试外镇居委会" not in names and "测试益欣食品有限公司" not in names
+    assert _labels(client, "pick_urban_branch", q="农业") == ["测试市农业局 · D-NY"]
+    form = CommitteeForm(urban_qs=permissions.urban_choices(town_user),
+                         village_qs=Branch.objects.none())
+    assert {b.name for b in form.fields["urban"].queryset} == names
+
+
+@pytest.mark.parametrize("role", ["secretary", "leader"])
+def test_urban_and_village_pickers_refuse_roles_that_cannot_create(
+    client, personas, role
+) -> None:
+    client.force_login(personas[role])
+    assert client.get(reverse("pick_urban_branch")).status_code == 403
+    assert client.get(reverse("pick_village")).status_code == 403
+
+
+def test_inspection_picker_offers_an_inspector_only_assigned_committees(
+    client, inspector_user, committee, second_committee, other_committee
+) -> None:
+    client.force_login(inspector_user)
+    labels = _labels(client, "pick_inspection_committee")
+    assert labels == [f"{c.town.name} · {c.name}" for c in (committee, second_committee)]
+    assert _labels(client, "pick_inspection_committee", q="五里堡") == [
+        f"{second_committee.town.name} · {second_committee.name}"]
+
+
+def test_committee_form_renders_only_the_chosen_options_with_the_endpoint(
+    client, department_user, town
+) -> None:
+    villages = VillageFactory.create_batch(30, town=town)
+    client.force_login(department_user)
+    body = client.get(reverse("committee_create")).content.decode()
+    assert f'data-picker="{reverse("pick_village")}"' in body
+    assert f'data-picker="{reverse("pick_urban_branch")}"' in body
+    assert not any(f'value="{v.pk}"' in body for v in villages)
+    assert "django_tomselect/js/django-tomselect.min.js" in body and "js/pickers.js" in body
+
+    committee = JointCommitteeFactory(town=town, villages=2)
+    body = client.get(reverse("committee_edit", args=[committee.code])).content.decode()
+    assert f'<option value="{committee.urban_id}" selected>' in body
+
+
+def test_picker_assets_are_our_static_files_and_load_nothing_from_outside() -> None:
+    from django.contrib.staticfiles import finders
+
+    from twinning.shared.pickers import MEDIA
+
+    paths = [*MEDIA._js, *(p for group in MEDIA._css.values() for p in group)]
+    for path in paths:
+        found = finders.find(path)
+        assert found, path
+        text = open(found, encoding="utf-8").read()
+        assert "http://" not in text and "https://" not in text and "//cdn" not in text, path
