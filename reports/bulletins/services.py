@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -29,7 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from reports.bulletins import charts
+from reports.bulletins import charts, editions, web_charts
 from reports.bulletins.models import Bulletin, Notification
 from reports.bulletins.pdf import render_pdf
 from reports.bulletins.selectors import BulletinData, bulletin_data
@@ -152,9 +153,11 @@ def bulletin_sections(data: BulletinData) -> list[Section]:
     return [s for s in SECTIONS if s.key is None or getattr(data, s.key, None)]
 
 
-def bulletin_html(period: datetime.date, version: int | None = None) -> str:
+def bulletin_html(
+    period: datetime.date, version: int | None = None, data: BulletinData | None = None
+) -> str:
     """The bulletin as a self-contained HTML document (what the PDF is rendered from)."""
-    data = bulletin_data(period)
+    data = data or bulletin_data(period)
     return render_to_string(
         "reports/bulletins/bulletin_pdf.html",
         {"data": data, "version": version, "charts": bulletin_charts(data),
@@ -162,51 +165,52 @@ def bulletin_html(period: datetime.date, version: int | None = None) -> str:
     )
 
 
-def bulletin_charts(data: BulletinData) -> dict[str, str]:
-    """The SVG charts of a bulletin, keyed by where the template places them."""
+def bulletin_charts(data: BulletinData, draw: Any = charts) -> dict[str, str]:
+    """The charts of a bulletin, keyed by where the template places them: SVG for the PDF,
+    or whatever `draw` makes of the same figures (web_charts: Chart.js canvases)."""
     towns = data.overview.by_town
     return {
-        "coverage_by_town": charts.hbar_chart(
+        "coverage_by_town": draw.hbar_chart(
             [t.name for t in towns], [t.villages for t in towns],
             title="各镇街联建村数量", unit="个",
         ),
-        "filing_by_town": charts.hbar_chart(
+        "filing_by_town": draw.hbar_chart(
             [t.town.name for t in data.filing.completeness.by_town],
             [_percent(t.get("on_time") + t.get("late"), t.total)
              for t in data.filing.completeness.by_town],
             title="各镇街月度报告报送率", unit="%",
         ),
-        "filing_trend": charts.line_chart(
+        "filing_trend": draw.line_chart(
             [f"{m.period:%y.%m}" for m in data.filing.trend],
             [("报送率", [m.rate for m in data.filing.trend])],
             title="近12个月月度报告报送率", unit="%",
         ),
-        "scores_by_town": charts.hbar_chart(
+        "scores_by_town": draw.hbar_chart(
             [t.town for t in data.inspections.scores.by_town if t.average is not None],
             [t.average for t in data.inspections.scores.by_town if t.average is not None],
             title="各镇街督查平均得分", unit="分",
         ),
-        "scores_trend": charts.line_chart(
+        "scores_trend": draw.line_chart(
             [f"{m.period:%y.%m}" for m in data.inspections.trend],
             [("平均得分", [m.average or 0 for m in data.inspections.trend])],
             title="近12个月督查平均得分", unit="",
         ),
-        "aid_by_mechanism": charts.hbar_chart(
+        "aid_by_mechanism": draw.hbar_chart(
             [str(r.label) for r in data.aid.cumulative.by_mechanism],
             [r.investment / WAN for r in data.aid.cumulative.by_mechanism],
             title="按帮扶机制的累计投入（万元）", unit="万元",
         ),
-        "aid_investment_trend": charts.bar_chart(
+        "aid_investment_trend": draw.bar_chart(
             [f"{m.period:%y.%m}" for m in data.aid.trend],
             [("投入（万元）", [m.investment / WAN for m in data.aid.trend])],
             title="近12个月帮扶投入（万元）",
         ),
-        "aid_jobs_trend": charts.line_chart(
+        "aid_jobs_trend": draw.line_chart(
             [f"{m.period:%y.%m}" for m in data.aid.trend],
             [("新增就业（人）", [m.jobs for m in data.aid.trend])],
             title="近12个月新增就业（人）",
         ),
-        "coverage_trend": charts.line_chart(
+        "coverage_trend": draw.line_chart(
             [f"{p.period:%y.%m}" for p in data.trend],
             [("联合党组织", [p.committees for p in data.trend]),
              ("联建村", [p.villages for p in data.trend])],
@@ -239,11 +243,22 @@ def _build(bulletin_id: int) -> str:
     report = _progress(bulletin_id, attempt)
     try:
         report(10, _("汇总数据"))
-        html = bulletin_html(bulletin.period, bulletin.version)
+        data = bulletin_data(bulletin.period)
+        html = bulletin_html(bulletin.period, bulletin.version, data=data)
         report(40, _("排版PDF"))
         rendered = render_pdf(html)
+        report(80, _("生成Word版和手机版"))
+        files = {
+            "pdf": rendered.content,
+            "docx": editions.word_edition(html),
+            "web": editions.phone_edition(
+                data=data, sections=bulletin_sections(data),
+                charts=bulletin_charts(data, draw=web_charts),
+                period_label=chinese_period(bulletin.period),
+            ),
+        }
         report(90, _("保存文件"))
-        return _store(bulletin, attempt, rendered.content, rendered.page_count)
+        return _store(bulletin, attempt, files, rendered.page_count)
     except OperationalError:
         # Transient (connection lost, deadlock, lock or statement timeout): the task retries,
         # and takes the version over once the lease passes. Other database errors (an
@@ -257,12 +272,41 @@ def _build(bulletin_id: int) -> str:
         raise
 
 
-def _store(bulletin: Bulletin, attempt: int, content: bytes, page_count: int) -> str:
-    # A retry writes its own file: a first attempt that wakes up late can never overwrite
-    # or delete the file of the attempt that took over from it.
+EXTENSIONS = {"pdf": "pdf", "docx": "docx", "web": "html"}
+
+
+def _store(bulletin: Bulletin, attempt: int, files: dict[str, bytes], page_count: int) -> str:
+    """Put the version's files (its PDF and editions, by field) in place, then mark it ready."""
+    # A retry writes its own files: a first attempt that wakes up late can never overwrite
+    # or delete the files of the attempt that took over from it.
     suffix = "" if attempt == 1 else f"-r{attempt}"
-    name = f"bulletins/{bulletin.period:%Y-%m}-v{bulletin.version}{suffix}.pdf"
-    final = Path(settings.MEDIA_ROOT) / name
+    stem = f"bulletins/{bulletin.period:%Y-%m}-v{bulletin.version}{suffix}"
+    names = {field: f"{stem}.{EXTENSIONS[field]}" for field in files}
+    written: list[Path] = []
+    try:
+        for field, content in files.items():
+            written.append(_write_file(Path(settings.MEDIA_ROOT) / names[field], content))
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    pdf = files["pdf"]
+    with transaction.atomic():
+        updated = Bulletin.objects.filter(_ours(bulletin.pk, attempt)).update(
+            state=Bulletin.State.READY, checksum=hashlib.sha256(pdf).hexdigest(),
+            page_count=page_count, size_bytes=len(pdf), progress=100,
+            progress_note=_("已完成"), built_at=timezone.now(), heartbeat_at=timezone.now(),
+            lease_until=None, **names,
+        )
+    if not updated:
+        # The version was taken from us (failed, or another attempt holds it): no orphan file.
+        for path in written:
+            path.unlink(missing_ok=True)
+        return Bulletin.objects.get(pk=bulletin.pk).state
+    return Bulletin.State.READY
+
+
+def _write_file(final: Path, content: bytes) -> Path:
     final.parent.mkdir(parents=True, exist_ok=True)
     # Write beside the final path, then rename: a reader never sees a half-written file.
     fd, scratch = tempfile.mkstemp(dir=final.parent, suffix=".part")
@@ -275,18 +319,7 @@ def _store(bulletin: Bulletin, attempt: int, content: bytes, page_count: int) ->
     except BaseException:
         Path(scratch).unlink(missing_ok=True)
         raise
-    with transaction.atomic():
-        updated = Bulletin.objects.filter(_ours(bulletin.pk, attempt)).update(
-            state=Bulletin.State.READY, pdf=name, checksum=hashlib.sha256(content).hexdigest(),
-            page_count=page_count, size_bytes=len(content), progress=100,
-            progress_note=_("已完成"), built_at=timezone.now(), heartbeat_at=timezone.now(),
-            lease_until=None,
-        )
-    if not updated:
-        # The version was taken from us (failed, or another attempt holds it): no orphan file.
-        final.unlink(missing_ok=True)
-        return Bulletin.objects.get(pk=bulletin.pk).state
-    return Bulletin.State.READY
+    return final
 
 
 def bulletin_fail(bulletin_id: int, error: str) -> None:
