@@ -31,10 +31,8 @@ def _canvas(kind: str, labels: Sequence[str], series: Sequence[tuple[str, Sequen
             for i, (name, values) in enumerate(series)
         ],
     }
-    # Bars by town grow with the towns, so the chart stays readable on a phone.
-    height = 60 + 26 * len(labels) if kind == "hbar" else 240
     return (
-        f'<figure class="web-chart" style="height:{height}px">'
+        f'<figure class="web-chart">'
         f'<canvas role="img" aria-label="{escape(title)}" '
         f'data-chart="{escape(json.dumps(spec, ensure_ascii=False))}"></canvas></figure>'
     )
