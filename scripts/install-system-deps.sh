@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs beyond Python: CJK fonts and HarfBuzz
 # subsetting for WeasyPrint's PDFs, Pango (WeasyPrint's text layout), poppler-utils
-# (pdftotext/pdffonts in the PDF tests), gettext (compilemessages) and Chromium (browser
+# (pdftotext/pdffonts in the PDF tests), librsvg2-bin (rsvg-convert: the charts of the
+# bulletin's Word edition as images), gettext (compilemessages) and Chromium (browser
 # tests), docker-compose (validating the compose file). Installs only what is missing, so a second run is quick and needs no network.
 set -euo pipefail
 
@@ -11,6 +12,7 @@ PACKAGES=(
     libpango-1.0-0
     libpangoft2-1.0-0
     poppler-utils
+    librsvg2-bin
     gettext
     chromium
     docker-compose  # only to validate docker-compose.yml in the tests (no engine runs here)

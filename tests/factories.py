@@ -129,7 +129,7 @@ def make_committee(
 
 
 class BulletinFactory(DjangoModelFactory):
-    """A bulletin version with a small stand-in PDF (rendering is tested on its own)."""
+    """A bulletin version with small stand-in files (rendering is tested on its own)."""
 
     class Meta:
         model = Bulletin
@@ -140,6 +140,8 @@ class BulletinFactory(DjangoModelFactory):
     pdf = factory.django.FileField(filename="bulletin.pdf", data=b"%PDF-1.4 stand-in")
     annex = factory.django.FileField(filename="annex.xlsx", data=b"PK stand-in")
     annex_rows = 1
+    docx = factory.django.FileField(filename="bulletin.docx", data=b"PK stand-in")
+    web = factory.django.FileField(filename="bulletin.html", data=b"<p>stand-in</p>")
     page_count = 1
 class MonthlyUpdateFactory(DjangoModelFactory):
     """A submitted update of the month before this one, unless told otherwise."""

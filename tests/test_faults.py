@@ -25,7 +25,6 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from reports.bulletins import services as bulletin_services
 from reports.bulletins import tasks
-from reports.bulletins.annex import Annex
 from reports.bulletins.models import Bulletin
 from tests.conftest import _database_url, redis_reachable, skip_unless
 from tests.factories import make_committee
@@ -237,13 +236,12 @@ def test_a_worker_that_lost_its_lease_cannot_overwrite_the_build_that_took_over(
     bulletin.refresh_from_db()
     taken_over = (bulletin.pdf.name, bulletin.checksum)
     # The first worker was only slow: it wakes up and tries to store its own PDF.
-    assert bulletin_services._store(
-        bulletin, late, b"%PDF late", 1, Annex(b"PK late", {})
-    ) == Bulletin.State.READY
+    stored = bulletin_services._store(bulletin, late, {"pdf": b"%PDF late"}, 1)
+    assert stored == Bulletin.State.READY
     bulletin.refresh_from_db()
     assert (bulletin.pdf.name, bulletin.checksum) == taken_over
     assert sorted(p.name for p in (tmp_path / "bulletins").iterdir()) == [
-        "2026-10-v1-r2-annex.xlsx", "2026-10-v1-r2.pdf"]
+        "2026-10-v1-r2.docx", "2026-10-v1-r2.html", "2026-10-v1-r2.pdf"]
 
 
 def test_a_redelivered_build_under_a_live_lease_looks_again_when_it_passes(

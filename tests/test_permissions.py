@@ -78,6 +78,7 @@ EXPECTED.update({
     "bulletin_status": READ_PUBLISHED,
     "bulletin_pdf": READ_PUBLISHED,
     "bulletin_annex": READ_PUBLISHED,
+    "bulletin_docx": READ_PUBLISHED,
     "bulletin_publish": {"own": {**dict.fromkeys(ROLES, 403), "department": 200},
                          "other": DEPARTMENT_ONLY},
     "bulletin_text": {"own": {**dict.fromkeys(ROLES, 403), "department": 200}},

@@ -202,7 +202,7 @@ NO_WRITES = {
     "assessment_detail", "review_round_list", "review_round_detail", "review_round_table",
     "help_list", "inspection_list", "inspection_detail", "rectification_list",
     "rectification_detail", "rectification_file", "bulletin_list", "bulletin_detail",
-    "bulletin_status", "bulletin_pdf", "dashboard", "personal_data_log",
+    "bulletin_status", "bulletin_pdf", "bulletin_docx", "dashboard", "personal_data_log",
     "pick_village", "pick_urban_branch", "pick_inspection_committee",
 }
 UNCOUNTED_TABLES = ("django_session", "twinning_personaldataaccess")

@@ -280,6 +280,9 @@ BULLETIN_MAX_ATTEMPTS = envint("BULLETIN_MAX_ATTEMPTS", 3)
 # go to the bulletin's spreadsheet annex.
 BULLETIN_TOWN_ROWS = envint("BULLETIN_TOWN_ROWS", 20)
 BULLETIN_LIST_ROWS = envint("BULLETIN_LIST_ROWS", 30)
+# Without a broker (the embedded mode) a bulletin is built in a thread of the web process, so
+# the page that asked for it answers at once and follows the build's progress.
+BULLETIN_BUILD_IN_THREAD = envbool("BULLETIN_BUILD_IN_THREAD", not REDIS_URL)
 # Tasks are acknowledged when they end (CELERY_TASK_ACKS_LATE): a task whose worker was
 # killed stays unacknowledged in Redis, and a live worker puts it back on the queue once it
 # is older than the visibility timeout, checking every 10 s. The timeout is longer than a

@@ -29,6 +29,9 @@ class Bulletin(models.Model):
     progress = models.PositiveSmallIntegerField(_("进度"), default=0)
     progress_note = models.CharField(_("进度说明"), max_length=64, blank=True)
     pdf = models.FileField(_("PDF文件"), upload_to="bulletins/", blank=True)
+    # The same version's other editions, built from the same data in the same build.
+    docx = models.FileField(_("Word文件"), upload_to="bulletins/", blank=True)
+    web = models.FileField(_("手机版页面"), upload_to="bulletins/", blank=True)
     checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
     # The spreadsheet annex (附件): every row the PDF leaves out, built with it.
     annex = models.FileField(_("附件（XLSX）"), upload_to="bulletins/", blank=True)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -29,7 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from reports.bulletins import charts, condense
+from reports.bulletins import charts, condense, editions, web_charts
 from reports.bulletins.annex import Annex, annex_workbook
 from reports.bulletins.models import Bulletin, Notification
 from reports.bulletins.pdf import render_pdf
@@ -162,72 +163,77 @@ def bulletin_sections(data: BulletinData) -> list[Section]:
     return [replace(s, number=NUMERALS[i]) for i, s in enumerate(printed)]
 
 
-def bulletin_html(period: datetime.date, version: int | None = None,
-                  data: BulletinData | None = None, annex: Annex | None = None) -> str:
-    """The bulletin as a self-contained HTML document (what the PDF is rendered from).
-
-    With `annex`, the bulletin names its spreadsheet annex and how many rows it holds.
-    """
+def bulletin_context(period: datetime.date, version: int | None = None,
+                     data: BulletinData | None = None, annex: Annex | None = None,
+                     draw: Any = charts) -> dict[str, Any]:
+    """What the bulletin's templates read, for the PDF (SVG charts) or the phone edition
+    (`draw=web_charts`). With `annex`, the bulletin names its spreadsheet annex and how many
+    rows it holds."""
     data = data or bulletin_data(period)
     excerpts = condense.bulletin_excerpts(data)
     annex_name = Bulletin(period=period, version=version or 0).annex_filename if annex else ""
-    return render_to_string(
-        "reports/bulletins/bulletin_pdf.html",
-        {"data": data, "version": version, "charts": bulletin_charts(data, excerpts),
-         "sections": bulletin_sections(data), "period_label": chinese_period(period),
-         "x": excerpts, "annex": annex, "annex_name": annex_name},
-    )
+    return {"data": data, "version": version, "charts": bulletin_charts(data, excerpts, draw),
+            "sections": bulletin_sections(data), "period_label": chinese_period(period),
+            "x": excerpts, "annex": annex, "annex_name": annex_name}
 
 
-def bulletin_charts(data: BulletinData,
-                    excerpts: dict[str, condense.Excerpt] | None = None) -> dict[str, str]:
-    """The SVG charts of a bulletin, keyed by where the template places them. Charts by town
+def bulletin_html(period: datetime.date, version: int | None = None,
+                  data: BulletinData | None = None, annex: Annex | None = None) -> str:
+    """The bulletin as a self-contained HTML document (what the PDF is rendered from)."""
+    return render_to_string("reports/bulletins/bulletin_pdf.html",
+                            bulletin_context(period, version, data, annex))
+
+
+def bulletin_charts(data: BulletinData, excerpts: dict[str, condense.Excerpt] | None = None,
+                    draw: Any = charts) -> dict[str, str]:
+    """The charts of a bulletin, keyed by where the template places them: SVG for the PDF, or
+    whatever `draw` makes of the same figures (web_charts: Chart.js canvases). Charts by town
     draw the towns the tables print (`condense`); colours are the dashboard's."""
     x = excerpts or condense.bulletin_excerpts(data)
     towns = x["towns"].rows
     filing_towns = x["filing_towns"].rows
     scored = [t for t in x["score_towns"].rows if t.average is not None]
     return {
-        "coverage_by_town": charts.hbar_chart(
+        "coverage_by_town": draw.hbar_chart(
             [t.name for t in towns], [t.villages for t in towns],
             title="各镇街联建村数量", unit="个",
         ),
-        "filing_by_town": charts.hbar_chart(
+        "filing_by_town": draw.hbar_chart(
             [t.town.name for t in filing_towns],
             [_percent(t.get("on_time") + t.get("late"), t.total) for t in filing_towns],
             title="各镇街月度报告报送率", unit="%",
         ),
-        "filing_trend": charts.line_chart(
+        "filing_trend": draw.line_chart(
             [f"{m.period:%y.%m}" for m in data.filing.trend],
             [("报送率", [m.rate for m in data.filing.trend])],
             title="近12个月月度报告报送率", unit="%", top=100,
         ),
-        "scores_by_town": charts.hbar_chart(
+        "scores_by_town": draw.hbar_chart(
             [t.town for t in scored], [t.average for t in scored],
             title="各镇街督查平均得分", unit="分",
         ),
-        "scores_trend": charts.line_chart(
+        "scores_trend": draw.line_chart(
             [f"{m.period:%y.%m}" for m in data.inspections.trend],
             [("平均得分", [m.average for m in data.inspections.trend])],
             title="近12个月督查平均得分", unit="",
         ),
-        "aid_by_mechanism": charts.hbar_chart(
+        "aid_by_mechanism": draw.hbar_chart(
             [str(r.label) for r in data.aid.cumulative.by_mechanism],
             [r.investment / WAN for r in data.aid.cumulative.by_mechanism],
             title="按帮扶机制的累计投入（万元）", unit="万元",
             colours=(charts.RED, charts.BLUE, charts.YELLOW),
         ),
-        "aid_investment_trend": charts.bar_chart(
+        "aid_investment_trend": draw.bar_chart(
             [f"{m.period:%y.%m}" for m in data.aid.trend],
             [("投入（万元）", [m.investment / WAN for m in data.aid.trend])],
             title="近12个月帮扶投入（万元）",
         ),
-        "aid_jobs_trend": charts.line_chart(
+        "aid_jobs_trend": draw.line_chart(
             [f"{m.period:%y.%m}" for m in data.aid.trend],
             [("新增就业（人）", [m.jobs for m in data.aid.trend])],
             title="近12个月新增就业（人）", colours=(charts.BLUE,),
         ),
-        "coverage_trend": charts.line_chart(
+        "coverage_trend": draw.line_chart(
             [f"{p.period:%y.%m}" for p in data.trend],
             [("联合党组织", [p.committees for p in data.trend]),
              ("联建村", [p.villages for p in data.trend])],
@@ -267,8 +273,16 @@ def _build(bulletin_id: int) -> str:
         html = bulletin_html(bulletin.period, bulletin.version, data, annex)
         report(40, _("排版PDF"))
         rendered = render_pdf(html)
+        report(80, _("生成Word版和手机版"))
+        files = {
+            "pdf": rendered.content,
+            "docx": editions.word_edition(html),
+            "web": editions.phone_edition(bulletin_context(
+                bulletin.period, bulletin.version, data, annex, draw=web_charts)),
+            "annex": annex.content,
+        }
         report(90, _("保存文件"))
-        return _store(bulletin, attempt, rendered.content, rendered.page_count, annex)
+        return _store(bulletin, attempt, files, rendered.page_count, annex_rows=annex.total)
     except OperationalError:
         # Transient (connection lost, deadlock, lock or statement timeout): the task retries,
         # and takes the version over once the lease passes. Other database errors (an
@@ -282,8 +296,42 @@ def _build(bulletin_id: int) -> str:
         raise
 
 
-def _write(name: str, content: bytes) -> Path:
-    final = Path(settings.MEDIA_ROOT) / name
+EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "web": ".html", "annex": "-annex.xlsx"}
+
+
+def _store(bulletin: Bulletin, attempt: int, files: dict[str, bytes], page_count: int,
+           annex_rows: int = 0) -> str:
+    """Put the version's files (its PDF and editions, by field) in place, then mark it ready."""
+    # A retry writes its own files: a first attempt that wakes up late can never overwrite
+    # or delete the files of the attempt that took over from it.
+    suffix = "" if attempt == 1 else f"-r{attempt}"
+    stem = f"bulletins/{bulletin.period:%Y-%m}-v{bulletin.version}{suffix}"
+    names = {field: f"{stem}{EXTENSIONS[field]}" for field in files}
+    written: list[Path] = []
+    try:
+        for field, content in files.items():
+            written.append(_write_file(Path(settings.MEDIA_ROOT) / names[field], content))
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    pdf = files["pdf"]
+    with transaction.atomic():
+        updated = Bulletin.objects.filter(_ours(bulletin.pk, attempt)).update(
+            state=Bulletin.State.READY, checksum=hashlib.sha256(pdf).hexdigest(),
+            page_count=page_count, size_bytes=len(pdf), progress=100,
+            progress_note=_("已完成"), built_at=timezone.now(), heartbeat_at=timezone.now(),
+            lease_until=None, annex_rows=annex_rows, **names,
+        )
+    if not updated:
+        # The version was taken from us (failed, or another attempt holds it): no orphan file.
+        for path in written:
+            path.unlink(missing_ok=True)
+        return Bulletin.objects.get(pk=bulletin.pk).state
+    return Bulletin.State.READY
+
+
+def _write_file(final: Path, content: bytes) -> Path:
     final.parent.mkdir(parents=True, exist_ok=True)
     # Write beside the final path, then rename: a reader never sees a half-written file.
     fd, scratch = tempfile.mkstemp(dir=final.parent, suffix=".part")
@@ -297,35 +345,6 @@ def _write(name: str, content: bytes) -> Path:
         Path(scratch).unlink(missing_ok=True)
         raise
     return final
-
-
-def _store(bulletin: Bulletin, attempt: int, content: bytes, page_count: int,
-           annex: Annex) -> str:
-    # A retry writes its own files: a first attempt that wakes up late can never overwrite
-    # or delete the files of the attempt that took over from it.
-    suffix = "" if attempt == 1 else f"-r{attempt}"
-    stem = f"bulletins/{bulletin.period:%Y-%m}-v{bulletin.version}{suffix}"
-    name, annex_name = f"{stem}.pdf", f"{stem}-annex.xlsx"
-    final = _write(name, content)
-    try:
-        annex_file = _write(annex_name, annex.content)
-    except BaseException:
-        final.unlink(missing_ok=True)
-        raise
-    with transaction.atomic():
-        updated = Bulletin.objects.filter(_ours(bulletin.pk, attempt)).update(
-            state=Bulletin.State.READY, pdf=name, checksum=hashlib.sha256(content).hexdigest(),
-            annex=annex_name, annex_rows=annex.total,
-            page_count=page_count, size_bytes=len(content), progress=100,
-            progress_note=_("已完成"), built_at=timezone.now(), heartbeat_at=timezone.now(),
-            lease_until=None,
-        )
-    if not updated:
-        # The version was taken from us (failed, or another attempt holds it): no orphan file.
-        final.unlink(missing_ok=True)
-        annex_file.unlink(missing_ok=True)
-        return Bulletin.objects.get(pk=bulletin.pk).state
-    return Bulletin.State.READY
 
 
 def bulletin_fail(bulletin_id: int, error: str) -> None:

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,6 +18,8 @@ from twinning.shared import permissions
 from twinning.shared.lookups import get_visible, paginate
 from twinning.shared.periods import chinese_period, format_period, previous_month
 from twinning.shared.writes import DATABASE_REFUSED_BUTTON, attempt, press, run
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _get_bulletin(request: HttpRequest, pk: int, action: str = "view") -> Bulletin:
@@ -47,22 +50,48 @@ def bulletin_build(request: HttpRequest) -> HttpResponse:
         for error in form.errors.get("period", []):
             messages.error(request, error)
         return redirect("bulletin_list")
-    bulletin = press(request, services.bulletin_request,
-                     lambda made: _("已开始生成%(title)s。") % {"title": str(made)},
-                     period=form.cleaned_data["period"], user=request.user)
-    if bulletin is None:
+    outcome = run(services.bulletin_request, refused=str(DATABASE_REFUSED_BUTTON),
+                  period=form.cleaned_data["period"], user=request.user)
+    if outcome.error is not None:
+        messages.error(request, " ".join(outcome.messages))
         return redirect("bulletin_list")
+    bulletin = outcome.result
+    # No transaction is open: the build is handed over now (to a worker, a thread, or run
+    # inline when tasks are eager), so the message says where it stands after that.
     tasks.dispatch(bulletin.pk)
+    bulletin.refresh_from_db()
+    _say_where_the_build_is(request, services.bulletin_as_seen(bulletin))
     return redirect(bulletin)
 
 
+def _say_where_the_build_is(request: HttpRequest, bulletin: Bulletin) -> None:
+    title = {"title": str(bulletin)}
+    if bulletin.state == Bulletin.State.QUEUED:
+        messages.success(request, _("%(title)s已排队等待生成，本页会显示进度。") % title)
+    elif bulletin.state == Bulletin.State.BUILDING:
+        messages.success(request, _("已开始生成%(title)s，本页会显示进度。") % title)
+    elif bulletin.state == Bulletin.State.FAILED:
+        messages.error(request, _("%(title)s生成失败：%(error)s") % {
+            **title, "error": bulletin.last_error})
+    else:
+        messages.success(request, _("%(title)s已生成。") % title)
+
+
 def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The bulletin page: its downloads and its phone edition for every reader; the build's
+    progress, the version's details and the buttons for the department only."""
     bulletin = services.bulletin_as_seen(_get_bulletin(request, pk))
+    edition = ""
+    if bulletin.web:
+        with bulletin.web.open("rb") as stored:
+            # Made by the build from the project's own templates (autoescaped) and kept
+            # unchanged with the version, like its PDF.
+            edition = mark_safe(stored.read().decode())  # noqa: S308
     return render(
         request,
         "reports/bulletins/bulletin_detail.html",
         {"bulletin": bulletin, "can_publish": permissions.can(request.user, "publish"),
-         "period_param": format_period(bulletin.period)},
+         "period_param": format_period(bulletin.period), "edition": edition},
     )
 
 
@@ -96,6 +125,13 @@ def bulletin_annex(request: HttpRequest, pk: int) -> FileResponse:
         bulletin.annex.open("rb"), as_attachment=True, filename=bulletin.annex_filename,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+def bulletin_docx(request: HttpRequest, pk: int) -> FileResponse:
+    bulletin = _get_bulletin(request, pk)
+    if not bulletin.docx:
+        raise Http404
+    filename = f"{bulletin.period:%Y-%m}-通报-第{bulletin.version}版.docx"
+    return FileResponse(bulletin.docx.open("rb"), content_type=DOCX, filename=filename,
+                        as_attachment=True)
 
 
 @require_http_methods(["GET", "POST"])

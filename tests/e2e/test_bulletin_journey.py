@@ -29,7 +29,7 @@ def test_department_builds_and_publishes_a_bulletin_that_a_leader_reads(
     navigate(desk, "月度通报")
     expect(desk.get_by_label("月份")).to_have_value(f"{period:%Y-%m}")
     desk.get_by_role("button", name="立即生成").click()
-    expect(desk.locator(".messages")).to_contain_text(f"已开始生成{title}。")
+    expect(desk.locator(".messages")).to_contain_text(f"{title}已排队等待生成，本页会显示进度。")
     status = desk.locator("[data-bulletin-status]")
     expect(status.locator("[data-note]")).to_have_text("排队中 · 0%")
     bulletin = Bulletin.objects.get()
