@@ -34,8 +34,8 @@ TYPED = "刚刚输入的内容甲"
 # Pages the walk leaves out, and why.
 EXCLUDED_PREFIXES = (
     # The import pages hold the user's file in a staged import and have their own refusal
-    # handling and tests (tests/test_exchange_*.py); the exports only read.
-    "exchange_", "export_",
+    # handling and tests (tests/test_exchange_*.py); the exports and report listings only read.
+    "exchange_", "export_", "listing_",
 )
 
 
@@ -203,7 +203,7 @@ NO_WRITES = {
     "help_list", "inspection_list", "inspection_detail", "rectification_list",
     "rectification_detail", "rectification_file", "bulletin_list", "bulletin_detail",
     "bulletin_status", "bulletin_pdf", "bulletin_docx", "dashboard", "personal_data_log",
-    "pick_village", "pick_urban_branch", "pick_inspection_committee",
+    "pick_village", "pick_urban_branch", "pick_inspection_committee", "bulletin_annex",
 }
 UNCOUNTED_TABLES = ("django_session", "twinning_personaldataaccess")
 WRITE_STATEMENT = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)

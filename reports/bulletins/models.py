@@ -84,8 +84,9 @@ class Bulletin(models.Model):
 
     @property
     def annex_filename(self) -> str:
-        """The annex's name as the bulletin cites it and a download saves it."""
-        return f"{self.period:%Y年%m月}通报附件（第{self.version}版）.xlsx"
+        """The annex's name as the bulletin cites it and a download saves it (readers know no
+        versions: a version's annex is named by its month, as its bulletin is)."""
+        return f"{self.period:%Y年%m月}通报附件.xlsx"
 
     @property
     def is_in_flight(self) -> bool:

@@ -12,22 +12,24 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
-from reports.bulletins.charts import PALETTE
+from reports.bulletins.charts import PALETTE, RED
 
 Number = int | float | Decimal
 
 
-def _number(value: Number) -> float | int:
-    return value if isinstance(value, int) else float(value)
+def _number(value: Number | None) -> float | int | None:
+    # None is a month with no figure: Chart.js leaves a gap, as the PDF's line does.
+    return value if value is None or isinstance(value, int) else float(value)
 
 
-def _canvas(kind: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[Number]]],
-            title: str, unit: str) -> str:
+def _canvas(kind: str, labels: Sequence[str],
+            series: Sequence[tuple[str, Sequence[Number | None]]], title: str, unit: str,
+            colours: Sequence[str] = PALETTE) -> str:
     spec = {
         "kind": kind, "title": title, "unit": unit, "labels": [str(x) for x in labels],
         "series": [
             {"name": str(name), "values": [_number(v) for v in values],
-             "colour": PALETTE[i % len(PALETTE)]}
+             "colour": colours[i % len(colours)]}
             for i, (name, values) in enumerate(series)
         ],
     }
@@ -39,15 +41,17 @@ def _canvas(kind: str, labels: Sequence[str], series: Sequence[tuple[str, Sequen
 
 
 def hbar_chart(labels: Sequence[str], values: Sequence[Number], *, title: str,
-               unit: str = "", **_layout: Any) -> str:
-    return _canvas("hbar", labels, [(title, values)], title, unit)
+               unit: str = "", colours: Sequence[str] = (RED,), **_layout: Any) -> str:
+    return _canvas("hbar", labels, [(title, values)], title, unit, colours)
 
 
 def bar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[Number]]], *,
-              title: str, unit: str = "", **_layout: Any) -> str:
-    return _canvas("bar", labels, series, title, unit)
+              title: str, unit: str = "", colours: Sequence[str] = PALETTE,
+              **_layout: Any) -> str:
+    return _canvas("bar", labels, series, title, unit, colours)
 
 
-def line_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[Number]]], *,
-               title: str, unit: str = "", **_layout: Any) -> str:
-    return _canvas("line", labels, series, title, unit)
+def line_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[Number | None]]],
+               *, title: str, unit: str = "", colours: Sequence[str] = PALETTE,
+               **_layout: Any) -> str:
+    return _canvas("line", labels, series, title, unit, colours)
