@@ -310,6 +310,27 @@ def committee_secretaries(committee_ids: Any) -> dict[int, list[int]]:
     return found
 
 
+def towns_of_users(user_ids: Iterable[int]) -> dict[int, set[int]]:
+    """The towns each user works in, by user id: town staff their own towns, secretaries and
+    inspectors the towns of their active committees (for the towns' group chats). Two
+    queries."""
+    ids, found = list(user_ids), {}
+    rows = [
+        *_m().town_right.objects.filter(
+            user_id__in=ids, permission__codename=MANAGE_TOWN, user__profile__role=TOWN,
+        ).values_list("user_id", "content_object_id"),
+        *_m().committee_right.objects.filter(
+            user_id__in=ids, content_object__dissolved_on__isnull=True,
+            permission__codename__in=[MANAGE_COMMITTEE, INSPECT_COMMITTEE],
+            user__profile__role__in=[SECRETARY, INSPECTOR],
+        ).values_list("user_id", "content_object__town_id"),
+    ]
+    for user_id, town_id in rows:
+        if town_id is not None:
+            found.setdefault(user_id, set()).add(town_id)
+    return found
+
+
 @dataclass
 class Scope:
     """One user's reach, read once per request for the yes/no questions of `can`."""
