@@ -82,6 +82,10 @@ GRANTS: dict[str, frozenset[str]] = {name: frozenset(roles) for name, roles in {
     # Who hears of a published bulletin on the site, and who also by e-mail.
     "hear_of_bulletins": (TOWN, SECRETARY, INSPECTOR, LEADER),
     "receive_bulletins_by_email": (LEADER,),
+    # Reminders: everyone chooses their own channels; a town's WeCom group robot is set by
+    # the town's staff (for their own towns) or the department.
+    "choose_reminder_channels": (DEPARTMENT, TOWN, SECRETARY, INSPECTOR, LEADER),
+    "set_town_robots": (DEPARTMENT, TOWN),
 }.items()}
 
 
