@@ -55,3 +55,21 @@ def test_the_department_sets_any_towns_robot(client, department_user, town, othe
     client.post(URL, {f"robot_{other_town.pk}": ROBOT})
     other_town.refresh_from_db()
     assert other_town.wecom_webhook == ROBOT
+
+
+def test_the_department_reads_every_delivery_in_the_admin(
+    client, department_user, secretary_user
+) -> None:
+    from twinning.shared.models import ReminderDelivery
+
+    department_user.is_staff = True
+    department_user.save()
+    delivery = ReminderDelivery.objects.create(
+        user=secretary_user, channel="sms", key="reminders:2026-03-02", sent_on="2026-03-02",
+        target="13912345678", status="retry", attempts=2, last_error="HTTP 503 busy",
+    )
+    client.force_login(department_user)
+    listing = client.get(reverse("admin:twinning_reminderdelivery_changelist"))
+    assert "HTTP 503 busy" in listing.content.decode()
+    page = client.get(reverse("admin:twinning_reminderdelivery_change", args=[delivery.pk]))
+    assert page.status_code == 200 and "13912345678" not in page.content.decode()
