@@ -35,6 +35,8 @@ class ReminderSettingsForm(forms.ModelForm):
     class Meta:
         model = ReminderChannels
         fields = ["by_email", "by_sms", "by_wecom", "phone"]
+        widgets = {"phone": forms.TextInput(attrs={
+            "inputmode": "numeric", "autocomplete": "tel-national", "maxlength": 11})}
         help_texts = {
             "phone": gettext_lazy("用于短信提醒，并在企业微信群提醒中@您；可不填。"),
             "by_wecom": gettext_lazy("提醒发到您所在镇街的企业微信群（镇街设置了群机器人时）。"),
