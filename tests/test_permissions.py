@@ -217,6 +217,9 @@ EXPECTED["warning_settings"] = {"own": {**dict.fromkeys(ROLES, 403), "department
 
 # The record of personal-data reads is the department's.
 EXPECTED["personal_data_log"] = {"own": {**dict.fromkeys(ROLES, 403), "department": 200}}
+# Everyone chooses how reminders reach them.
+EXPECTED["reminder_settings"] = {"own": ALL_OK}
+
 
 def test_health_check_is_public_and_says_nothing_else(client, db) -> None:
     response = client.get(reverse("healthz"))

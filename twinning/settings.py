@@ -258,6 +258,8 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# The queue tasks go to when no queue is named (a test's worker names its own).
+CELERY_TASK_DEFAULT_QUEUE = envstr("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -331,6 +333,31 @@ CELERY_BEAT_SCHEDULE["send-reminders"] = {
     "task": "twinning.shared.tasks.send_reminders",
     "schedule": crontab(hour=REMINDER_HOUR, minute=0),
 }
+# Reminder channels (twinning.shared.channels). Each digest goes out as a delivery of its
+# own, from a task, and a delivery that fails for a passing reason (the gateway is down,
+# times out, throttles) is tried again after REMINDER_RETRY_SECONDS, doubling each time up to
+# an hour, until REMINDER_MAX_ATTEMPTS tries; beat looks for deliveries due every minute.
+REMINDER_RETRY_SECONDS = envint("REMINDER_RETRY_SECONDS", 120)
+REMINDER_MAX_ATTEMPTS = envint("REMINDER_MAX_ATTEMPTS", 8)
+REMINDER_HTTP_TIMEOUT = envint("REMINDER_HTTP_TIMEOUT", 10)
+CELERY_BEAT_SCHEDULE["retry-reminder-deliveries"] = {
+    "task": "twinning.shared.tasks.retry_reminder_deliveries",
+    "schedule": 60.0,
+}
+# SMS through Alibaba Cloud SMS (dysmsapi SendSms, signature v1): on when the key and the
+# template are set. The template the office registers takes ${name} and ${count}, e.g.
+# "${name}您好，您在城乡联合党组织工作平台有${count}项待办，请及时登录处理。"
+SMS_ENDPOINT = envstr("SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+SMS_REGION = envstr("SMS_REGION", "cn-hangzhou")
+SMS_ACCESS_KEY_ID = envstr("SMS_ACCESS_KEY_ID")
+SMS_ACCESS_KEY_SECRET = envstr("SMS_ACCESS_KEY_SECRET")
+SMS_SIGN_NAME = envstr("SMS_SIGN_NAME")
+SMS_TEMPLATE_CODE = envstr("SMS_TEMPLATE_CODE")
+# A town's WeCom group robot must be an address under this prefix, so no one can make the
+# workers post to an address inside the network.
+WECOM_WEBHOOK_PREFIX = envstr(
+    "WECOM_WEBHOOK_PREFIX", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key="
+)
 # A help case (专人帮促) with no follow-up for this many days is flagged as stale.
 HELP_STALE_DAYS = envint("HELP_STALE_DAYS", 30)
 
