@@ -29,7 +29,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from reports.bulletins import charts
+from reports.bulletins import charts, fonts, issuing
 from reports.bulletins.models import Bulletin, Notification
 from reports.bulletins.pdf import render_pdf
 from reports.bulletins.selectors import BulletinData, bulletin_data
@@ -140,10 +140,10 @@ SECTIONS = (
     Section("s2", "二、月度报告报送", "reports/bulletins/sections/s2_filing.html"),
     Section("s3", "三、督查情况", "reports/bulletins/sections/s3_inspections.html"),
     Section("s4", "四、帮扶成效", "reports/bulletins/sections/s4_aid.html"),
-    Section("s5", "五、典型案例", "reports/bulletins/sections/s5_cases.html"),
+    Section("s5", "五、典型案例", "reports/bulletins/sections/s5_cases.html", "cases"),
     Section("s6", "六、民主评议与考核", "reports/bulletins/sections/s6_evaluations.html",
             "evaluations"),
-    Section("s7", "七、下步工作", "reports/bulletins/sections/s7_next_steps.html"),
+    Section("s7", "七、下步工作", "reports/bulletins/sections/s7_next_steps.html", "next_steps"),
 )
 
 
@@ -154,12 +154,27 @@ def bulletin_sections(data: BulletinData) -> list[Section]:
 
 def bulletin_html(period: datetime.date, version: int | None = None) -> str:
     """The bulletin as a self-contained HTML document (what the PDF is rendered from)."""
-    data = bulletin_data(period)
-    return render_to_string(
+    return bulletin_document(period, fonts.require())[0]
+
+
+def bulletin_document(period: datetime.date, faces: fonts.Faces) -> tuple[str, dict]:
+    """The draft's HTML, and what it holds for the publishing checklist.
+
+    Sections without content this month (no typical case chosen, no next steps written)
+    are left out rather than filled with a placeholder; the checklist refuses to publish
+    without them.
+    """
+    as_of = timezone.localdate()
+    data = bulletin_data(period, today=as_of)
+    html = render_to_string(
         "reports/bulletins/bulletin_pdf.html",
-        {"data": data, "version": version, "charts": bulletin_charts(data),
-         "sections": bulletin_sections(data), "period_label": chinese_period(period)},
+        {"data": data, "charts": bulletin_charts(data), "fonts": faces.css(),
+         "sections": bulletin_sections(data), "period_label": chinese_period(period),
+         "issue_parts": issuing.draft_parts(period, as_of)},
     )
+    contents = {"cases": len(data.cases), "next_steps": bool(data.next_steps.strip()),
+                "as_of": as_of.isoformat()}
+    return html, contents
 
 
 def bulletin_charts(data: BulletinData) -> dict[str, str]:
@@ -238,30 +253,31 @@ def _build(bulletin_id: int) -> str:
     bulletin = Bulletin.objects.get(pk=bulletin_id)
     report = _progress(bulletin_id, attempt)
     try:
+        # Without the faces the PDF would print boxes: fail with the reason instead.
+        faces = fonts.require()
         report(10, _("汇总数据"))
-        html = bulletin_html(bulletin.period, bulletin.version)
+        html, contents = bulletin_document(bulletin.period, faces)
         report(40, _("排版PDF"))
         rendered = render_pdf(html)
         report(90, _("保存文件"))
-        return _store(bulletin, attempt, rendered.content, rendered.page_count)
+        return _store(bulletin, attempt, rendered.content, rendered.page_count,
+                      html=html, contents=contents)
     except OperationalError:
         # Transient (connection lost, deadlock, lock or statement timeout): the task retries,
         # and takes the version over once the lease passes. Other database errors (an
         # integrity or data error) are bugs or bad data, recorded below like any other.
         raise
     except Exception as error:  # a bug or bad data: record it for the department
+        reason = str(error) if isinstance(error, fonts.FontsMissing) else (
+            f"{type(error).__name__}: {error}")
         Bulletin.objects.filter(_ours(bulletin_id, attempt)).update(
-            state=Bulletin.State.FAILED, last_error=f"{type(error).__name__}: {error}"[:4000],
+            state=Bulletin.State.FAILED, last_error=reason[:4000],
             heartbeat_at=timezone.now(), lease_until=None,
         )
         raise
 
 
-def _store(bulletin: Bulletin, attempt: int, content: bytes, page_count: int) -> str:
-    # A retry writes its own file: a first attempt that wakes up late can never overwrite
-    # or delete the file of the attempt that took over from it.
-    suffix = "" if attempt == 1 else f"-r{attempt}"
-    name = f"bulletins/{bulletin.period:%Y-%m}-v{bulletin.version}{suffix}.pdf"
+def _write(name: str, content: bytes) -> Path:
     final = Path(settings.MEDIA_ROOT) / name
     final.parent.mkdir(parents=True, exist_ok=True)
     # Write beside the final path, then rename: a reader never sees a half-written file.
@@ -275,9 +291,20 @@ def _store(bulletin: Bulletin, attempt: int, content: bytes, page_count: int) ->
     except BaseException:
         Path(scratch).unlink(missing_ok=True)
         raise
+    return final
+
+
+def _store(bulletin: Bulletin, attempt: int, content: bytes, page_count: int, *,
+           html: str = "", contents: dict | None = None) -> str:
+    # A retry writes its own file: a first attempt that wakes up late can never overwrite
+    # or delete the file of the attempt that took over from it.
+    suffix = "" if attempt == 1 else f"-r{attempt}"
+    name = f"bulletins/{bulletin.period:%Y-%m}-v{bulletin.version}{suffix}.pdf"
+    final = _write(name, content)
     with transaction.atomic():
         updated = Bulletin.objects.filter(_ours(bulletin.pk, attempt)).update(
             state=Bulletin.State.READY, pdf=name, checksum=hashlib.sha256(content).hexdigest(),
+            html=html, contents=contents or {},
             page_count=page_count, size_bytes=len(content), progress=100,
             progress_note=_("已完成"), built_at=timezone.now(), heartbeat_at=timezone.now(),
             lease_until=None,
@@ -346,18 +373,43 @@ def bulletins_requeue_expired() -> int:
 
 
 @transaction.atomic
-def bulletin_publish(*, bulletin: Bulletin, user: User | None) -> Bulletin:
-    """Publish a ready version and notify every reader once."""
+def bulletin_publish(*, bulletin: Bulletin, user: User | None, quick: bool = False) -> Bulletin:
+    """Publish a ready version (as a 快报 if `quick`) and notify every reader once.
+
+    Refused while the checklist misses a required part, or while the month's filing was
+    still open when the version was built (unless a 快报). The version takes the year's
+    next serial number, and its reviewed HTML is laid out again with the number and the
+    issue date: that issued PDF is stored and served; the draft is kept beside it.
+    """
     bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
     if bulletin.state != Bulletin.State.READY:
         raise ValidationError(
             _("只有已生成、待发布的通报可以发布（当前状态：%(state)s）。")
             % {"state": bulletin.get_state_display()}
         )
+    if not bulletin.html:
+        raise ValidationError(_("该版本生成时未保存排版内容，请重新生成后发布。"))
+    refused = issuing.refusals(bulletin, quick=quick)
+    if refused:
+        raise ValidationError(refused)
+    issue = issuing.issue_for(bulletin, quick=quick)
+    rendered = render_pdf(issuing.reissue(bulletin.html, issue))
+    name = (f"bulletins/{bulletin.period:%Y-%m}-v{bulletin.version}"
+            f"-{issue.serial_year}-{issue.serial_number}.pdf")
+    final = _write(name, rendered.content)
+    bulletin.draft_pdf, bulletin.pdf = bulletin.pdf.name, name
+    bulletin.checksum = hashlib.sha256(rendered.content).hexdigest()
+    bulletin.page_count, bulletin.size_bytes = rendered.page_count, len(rendered.content)
+    bulletin.serial_year, bulletin.serial_number = issue.serial_year, issue.serial_number
+    bulletin.reference, bulletin.issued_on, bulletin.quick = issue.reference, issue.issued_on, quick
     bulletin.state = Bulletin.State.PUBLISHED
     bulletin.published_by = user
     bulletin.published_at = timezone.now()
-    bulletin.save()
+    try:
+        bulletin.save()
+    except BaseException:
+        final.unlink(missing_ok=True)
+        raise
     _notify_readers(bulletin)
     return bulletin
 
