@@ -66,7 +66,7 @@ class Faces:
 
         The names come from settings and fontconfig; characters that could end the CSS
         string or the style element are dropped."""
-        return {role: mark_safe('"%s"' % UNSAFE.sub("", getattr(self, role)))  # noqa: S308
+        return {role: mark_safe(f'"{UNSAFE.sub("", getattr(self, role))}"')  # noqa: S308
                 for role, _setting, _label in ROLES if getattr(self, role)}
 
 

@@ -143,29 +143,34 @@ def filing_closed(bulletin: Bulletin) -> bool:
 
 
 def checklist(bulletin: Bulletin) -> list[CheckItem]:
-    """What publishing needs, item by item, for this built version."""
+    """What publishing needs, item by item, for this built version; `detail` says what is
+    there, or why the item is missing."""
     contents = bulletin.contents or {}
     cases = int(contents.get("cases", 0))
-    locked = lock_date(bulletin.period)
     missing_settings = settings_missing(bulletin_settings())
     font_problem = fonts.problem()
+    dates = {"as_of": f"{as_of(bulletin):%Y-%m-%d}", "period": chinese_period(bulletin.period),
+             "deadline": f"{deadline(bulletin.period):%Y-%m-%d}",
+             "locked": f"{lock_date(bulletin.period):%Y-%m-%d}"}
+    closed = filing_closed(bulletin)
     return [
         CheckItem("cases", _("典型案例已选定"), cases > 0,
                   _("本版收录%(n)s个典型案例") % {"n": cases} if cases
                   else _("未选定典型案例：请在“典型案例”页从记录中选定，然后重新生成")),
         CheckItem("next_steps", _("下步工作已填写"), bool(contents.get("next_steps")),
-                  "" if contents.get("next_steps")
+                  _("本版已收录下步工作") if contents.get("next_steps")
                   else _("未填写下步工作：请在“下步工作”页填写，然后重新生成")),
-        CheckItem("filing", _("本月报送已截止并锁定"), filing_closed(bulletin),
-                  _("数据截至%(as_of)s；%(period)s月度报告%(deadline)s截止，%(locked)s锁定")
-                  % {"as_of": f"{as_of(bulletin):%Y-%m-%d}", "period": chinese_period(
-                      bulletin.period), "deadline": f"{deadline(bulletin.period):%Y-%m-%d}",
-                     "locked": f"{locked:%Y-%m-%d}"},
+        CheckItem("filing", _("本月报送已截止并锁定"), closed,
+                  (_("数据截至%(as_of)s，%(period)s月度报告已于%(locked)s锁定") if closed
+                   else _("数据截至%(as_of)s，%(period)s月度报告%(deadline)s截止、%(locked)s锁定，"
+                          "报送尚未结束：不能作为正式通报发布，可作为快报发布")) % dates,
                   quick_waives=True),
-        CheckItem("fonts", _("字体齐全"), font_problem is None, font_problem or ""),
+        CheckItem("fonts", _("字体齐全"), font_problem is None,
+                  font_problem or _("标题、正文、楷体、黑体字体均已安装")),
         CheckItem("settings", _("印发设置已填写"), not missing_settings,
-                  _("缺少：%(fields)s") % {"fields": "、".join(missing_settings)}
-                  if missing_settings else ""),
+                  _("印发设置未填写完整，缺少：%(fields)s")
+                  % {"fields": "、".join(missing_settings)}
+                  if missing_settings else _("发文机关、代字、主送、印发机关均已填写")),
     ]
 
 
@@ -175,8 +180,8 @@ def refusals(bulletin: Bulletin, *, quick: bool) -> list[str]:
     closed = next(i for i in items if i.key == "filing").ok
     if quick and closed:
         return [_("本月报送已截止，请发布正式通报，不必发布快报。")]
-    return [f"{item.label}：{item.detail}" if item.detail else str(item.label)
-            for item in items if not item.ok and not (quick and item.quick_waives)]
+    return [item.detail for item in items
+            if not item.ok and not (quick and item.quick_waives)]
 
 
 def next_serial(year: int) -> int:

@@ -99,17 +99,17 @@ class Bulletin(models.Model):
             return f"{self.period:%Y年%m月}通报（{self.serial_year}年第{self.serial_number}期）"
         return f"{self.period:%Y年%m月}通报（第{self.version}版）"
 
-    @property
-    def issue_label(self) -> str:
-        """第11期, or empty for a draft."""
-        return f"第{self.serial_number}期" if self.serial_number else ""
-
     def get_absolute_url(self) -> str:
         return reverse("bulletin_detail", args=[self.pk])
 
     @property
     def is_in_flight(self) -> bool:
         return self.state in self.IN_FLIGHT
+
+    @property
+    def issue_label(self) -> str:
+        """第11期, or empty for a draft."""
+        return f"第{self.serial_number}期" if self.serial_number else ""
 
 
 class BulletinText(models.Model):
@@ -136,9 +136,13 @@ class BulletinSettings(models.Model):
     )
     issuing_body = models.CharField(_("发文机关"), max_length=64,
                                     help_text=_("例如：中共诸城市委组织部"))
-    short_name = models.CharField(_("发文机关代字"), max_length=16,
-                                  help_text=_("文号中的代字，例如“诸组通”，文号即“诸组通〔2026〕11号”"))
-    recipients = models.TextField(_("主送"), help_text=_("例如：各镇街党（工）委，市直各部门单位党组织"))
+    short_name = models.CharField(
+        _("发文机关代字"), max_length=16,
+        help_text=_("文号中的代字，例如“诸组通”，文号即“诸组通〔2026〕11号”"),
+    )
+    recipients = models.TextField(
+        _("主送"), help_text=_("例如：各镇街党（工）委，市直各部门单位党组织"),
+    )
     copies_to = models.TextField(_("抄送"), blank=True)
     printed_by = models.CharField(_("印发机关"), max_length=64,
                                   help_text=_("例如：中共诸城市委组织部办公室"))
