@@ -23,6 +23,7 @@ from reports.bulletins import fonts
 from reports.bulletins.models import Bulletin, BulletinSettings
 from twinning.monthly.rules import deadline, lock_date
 from twinning.shared.periods import chinese_period
+from twinning.shared.writes import save_single_row
 
 PARTS = ("style", "head", "foot")
 TYPE_AREA_MM = 156  # GB/T 9704: the type area is 156 mm wide
@@ -38,6 +39,11 @@ def bulletin_settings() -> BulletinSettings:
     return BulletinSettings(
         heading=f"{city}城乡联合党组织建设工作简报", issuing_body=f"中共{city}委组织部",
     )
+
+
+def bulletin_settings_update(*, row: BulletinSettings) -> BulletinSettings:
+    """Save the department's issuing settings (one row, with history)."""
+    return save_single_row(row)
 
 
 def settings_missing(row: BulletinSettings) -> list[str]:

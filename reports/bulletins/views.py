@@ -22,7 +22,7 @@ from reports.bulletins.models import Bulletin, BulletinText, Notification, Typic
 from twinning.shared import permissions
 from twinning.shared.lookups import get_visible, paginate, require
 from twinning.shared.periods import chinese_period, format_period, previous_month
-from twinning.shared.writes import DATABASE_REFUSED_BUTTON, attempt, press, run, save_single_row
+from twinning.shared.writes import DATABASE_REFUSED_BUTTON, attempt, press, run
 
 
 def _get_bulletin(request: HttpRequest, pk: int, action: str = "view") -> Bulletin:
@@ -102,7 +102,7 @@ def bulletin_pdf(request: HttpRequest, pk: int) -> FileResponse:
 @require_http_methods(["GET", "POST"])
 def bulletin_publish(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = _get_bulletin(request, pk, "publish")
-    form = PublishForm(request.POST or None)
+    form = PublishForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and attempt(
         form, services.bulletin_publish, bulletin=bulletin, user=request.user,
         quick=form.cleaned_data["quick"],
@@ -125,7 +125,7 @@ def bulletin_settings(request: HttpRequest) -> HttpResponse:
     require(request, "edit_bulletin_settings")
     form = BulletinSettingsForm(request.POST or None, instance=issuing.bulletin_settings())
     if request.method == "POST" and form.is_valid() and attempt(
-        form, save_single_row, form.save(commit=False)
+        form, issuing.bulletin_settings_update, row=form.save(commit=False)
     ):
         messages.success(request, _("印发设置已保存。"))
         return redirect("bulletin_list")
