@@ -9,8 +9,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
 # (rsvg-convert: the charts of the Word edition as images).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext \
-      librsvg2-bin \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
+      fonts-arphic-gkai00mp fonts-arphic-ukai gettext librsvg2-bin \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

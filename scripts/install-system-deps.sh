@@ -7,7 +7,9 @@
 set -euo pipefail
 
 PACKAGES=(
-    fonts-noto-cjk
+    fonts-noto-cjk          # Noto Serif CJK SC (标宋/仿宋 stand-ins), Noto Sans CJK SC (黑体)
+    fonts-arphic-gkai00mp   # AR PL KaitiM GB (楷体)
+    fonts-arphic-ukai       # AR PL UKai CN (楷体, second choice)
     libharfbuzz-subset0
     libpango-1.0-0
     libpangoft2-1.0-0

@@ -470,3 +470,24 @@ def test_a_build_whose_pool_process_is_killed_is_finished_by_the_same_worker(wor
     assert bulletin.state == Bulletin.State.READY, bulletin.last_error
     assert bulletin.attempts == 2
     assert bulletin.pdf.read().startswith(b"%PDF")
+
+
+def test_a_machine_without_cjk_fonts_fails_the_build_with_the_reason(
+    client, db, monkeypatch, department_user, town, settings, tmp_path,
+    django_capture_on_commit_callbacks,
+) -> None:
+    """fontconfig finds no Chinese face: the build through the page fails and says why,
+    instead of a PDF of □ boxes marked ready to publish."""
+    from reports.bulletins import fonts
+
+    settings.MEDIA_ROOT = tmp_path
+    make_committee(town=town)
+    monkeypatch.setattr(fonts, "installed_cjk_families", lambda: frozenset())
+    client.force_login(department_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("bulletin_build"), {"period": "2026-10"})
+    bulletin = Bulletin.objects.get()
+    assert bulletin.state == Bulletin.State.FAILED and not bulletin.pdf
+    page = client.get(bulletin.get_absolute_url()).content.decode()
+    assert "未找到任何中文字体" in page and "fonts-noto-cjk" in page
+    assert not list(tmp_path.rglob("*.pdf"))

@@ -82,6 +82,11 @@ EXPECTED.update({
     "bulletin_publish": {"own": {**dict.fromkeys(ROLES, 403), "department": 200},
                          "other": DEPARTMENT_ONLY},
     "bulletin_text": {"own": {**dict.fromkeys(ROLES, 403), "department": 200}},
+    "bulletin_settings": {"own": {**dict.fromkeys(ROLES, 403), "department": 200}},
+    "case_list": {"own": {**dict.fromkeys(ROLES, 403), "department": 200}},
+    "case_edit": {"own": {**dict.fromkeys(ROLES, 403), "department": 200},
+                  "other": {**dict.fromkeys(ROLES, 403), "department": 200}},
+    "case_remove": {"own": dict.fromkeys(ROLES, 405)},  # POST only
     "notification_list": {"own": ALL_OK},
     "dashboard": {"own": {**ALL_OK, "secretary": 403, "inspector": 403}},
 })

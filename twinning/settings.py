@@ -313,6 +313,17 @@ CELERY_BEAT_SCHEDULE = {
 # Programme rules the department may tune.
 BULLETIN_DAY = envint("BULLETIN_DAY", 10)
 PROGRAMME_CITY_NAME = envstr("PROGRAMME_CITY_NAME", "诸城市")
+# The bulletin's faces (GB/T 9704: 标宋 title, 仿宋 body, 楷体 for （一）, 黑体 for 一、), each a
+# comma-separated list tried in order: an office's licensed face first, then a free Debian
+# face (scripts/install-system-deps.sh). A build refuses to run when no face of a list is
+# installed rather than print boxes (reports.bulletins.fonts).
+BULLETIN_FONT_TITLE = envlist(
+    "BULLETIN_FONT_TITLE", "方正小标宋简体,FZXiaoBiaoSong-B05S,Noto Serif CJK SC")
+BULLETIN_FONT_BODY = envlist(
+    "BULLETIN_FONT_BODY", "仿宋_GB2312,FangSong_GB2312,仿宋,FangSong,Noto Serif CJK SC")
+BULLETIN_FONT_KAI = envlist(
+    "BULLETIN_FONT_KAI", "楷体_GB2312,KaiTi_GB2312,楷体,KaiTi,AR PL KaitiM GB,AR PL UKai CN")
+BULLETIN_FONT_HEI = envlist("BULLETIN_FONT_HEI", "黑体,SimHei,Noto Sans CJK SC")
 PAGE_SIZE = envint("PAGE_SIZE", 25)
 # The address in reminder e-mails' links.
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -77,6 +77,7 @@ GRANTS: dict[str, frozenset[str]] = {name: frozenset(roles) for name, roles in {
     "manage_rounds": (DEPARTMENT,),
     "edit_rubric": (DEPARTMENT,),
     "edit_warning_settings": (DEPARTMENT,),
+    "edit_bulletin_settings": (DEPARTMENT,),  # the bulletin's issuing body, 主送, 抄送 …
     "exchange_towns": (DEPARTMENT,),
     "see_all_imports": (DEPARTMENT,),
     # Who hears of a published bulletin on the site, and who also by e-mail.
