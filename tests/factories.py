@@ -247,6 +247,21 @@ def help_case(review_round: ReviewRound, member: Member, helper: Member) -> Help
 
 # Inspections and joint meetings, made through their services like the pages make them.
 
+def _default_rubric() -> None:
+    """The rubric the data migration creates; a transactional test's flush empties it, so a
+    later test that inspects puts it back."""
+    import importlib
+
+    from evaluations.inspections.models import InspectionCriterion
+
+    if InspectionCriterion.objects.filter(active=True).exists():
+        return
+    defaults = importlib.import_module("evaluations.migrations.0002_default_criteria")
+    for order, (name, description) in enumerate(defaults.INSPECTION_CRITERIA, start=1):
+        InspectionCriterion.objects.create(name=name, description=description,
+                                           max_score=Decimal(20), order=order)
+
+
 def make_inspection(
     committee: JointCommittee,
     *,
@@ -262,6 +277,7 @@ def make_inspection(
     from evaluations.inspections.services import inspection_save
     from twinning.shared.child_rows import ChildRow
 
+    _default_rubric()
     if scores is None:
         score = Decimal(18) if score is None else score
         scores = {line.criterion_id: min(score, line.max_score) for line in scoring_lines()}

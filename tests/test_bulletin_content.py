@@ -18,7 +18,13 @@ from evaluations.warnings.selectors import committee_flags, warnings_summary
 from reports.bulletins import charts, services
 from reports.bulletins.models import Bulletin
 from reports.bulletins.selectors import bulletin_data
-from tests.factories import MonthlyUpdateFactory, TownFactory, make_committee, make_inspection
+from tests.factories import (
+    MonthlyUpdateFactory,
+    TownFactory,
+    make_committee,
+    make_inspection,
+    make_publishable,
+)
 from tests.factories_aid import AidProjectFactory
 from twinning.advisor.models import WarningSettings
 from twinning.committees.models import JointCommittee
@@ -40,10 +46,16 @@ def _titles(html: str) -> list[str]:
 
 
 def test_sections_are_numbered_without_gaps_when_no_review_closed(city) -> None:
+    make_publishable(OCTOBER, city[0])  # a typical case and the next steps
     html = services.bulletin_html(OCTOBER, 1)
     assert _titles(html) == ["一、总体情况", "二、月度报告报送", "三、督查情况", "四、帮扶成效",
                              "五、典型案例", "六、下步工作"]
     assert "七、" not in html
+
+
+def test_sections_without_content_are_left_out_and_the_rest_close_up(city) -> None:
+    html = services.bulletin_html(OCTOBER, 1)
+    assert _titles(html) == ["一、总体情况", "二、月度报告报送", "三、督查情况", "四、帮扶成效"]
 
 
 def test_the_early_warning_is_a_numbered_part_of_section_three(city) -> None:

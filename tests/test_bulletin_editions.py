@@ -23,7 +23,7 @@ from docx import Document
 from reports.bulletins import services
 from reports.bulletins.models import Bulletin, BulletinText, TypicalCase
 from tests.conftest import skip_unless
-from tests.factories import MonthlyUpdateFactory, make_committee, make_inspection
+from tests.factories import MonthlyUpdateFactory, make_committee, make_inspection, make_publishable
 
 OCTOBER = datetime.date(2026, 10, 1)
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -45,6 +45,7 @@ def city(town):
     TypicalCase.objects.create(period=OCTOBER, committee=committees[0], title="建筑队带富",
                                body="联合党组织组建建筑队，吸纳剩余劳动力12人。")
     BulletinText.objects.create(period=OCTOBER, next_steps="继续推进联建工作。")
+    make_publishable(OCTOBER)  # the issuing settings
     return committees
 
 
@@ -158,6 +159,7 @@ def test_a_leader_reads_the_phone_page_without_buttons_or_version_internals(
     bulletin = _built()
     client.force_login(department_user)
     client.post(reverse("bulletin_publish", args=[bulletin.pk]))
+    bulletin.refresh_from_db()  # publication lays out the issued PDF: a new checksum
     desk = client.get(reverse("bulletin_detail", args=[bulletin.pk])).content.decode()
     for needed in ("SHA-256", bulletin.checksum, "重新生成（新版本）", "编辑本月下步工作",
                    str(bulletin), "下载Word版"):
@@ -178,6 +180,7 @@ def test_the_word_file_downloads_with_its_name(client, media, city, leader_user,
                                                department_user) -> None:
     bulletin = _built()
     bulletin.state = Bulletin.State.PUBLISHED
+    bulletin.serial_year, bulletin.serial_number = 2026, 1
     bulletin.save()
     client.force_login(leader_user)
     response = client.get(reverse("bulletin_docx", args=[bulletin.pk]))

@@ -295,7 +295,8 @@ def test_section_six_includes_the_assessment_in_the_month_its_round_closed(media
     month = bulletin_data(today.replace(day=1))
     assert month.assessments is not None and month.evaluations
     html = services.bulletin_html(today.replace(day=1), 1)
-    assert "六、民主评议与考核" in html and "（二）联合党组织考核" in html
+    # No typical case or next steps this month: the sections close up, so it is 五.
+    assert "五、民主评议与考核" in html and "（二）联合党组织考核" in html
     assert html.count('<h2 class="section" id="s6">') == 1
 
 

@@ -241,7 +241,8 @@ def test_a_worker_that_lost_its_lease_cannot_overwrite_the_build_that_took_over(
     bulletin.refresh_from_db()
     assert (bulletin.pdf.name, bulletin.checksum) == taken_over
     assert sorted(p.name for p in (tmp_path / "bulletins").iterdir()) == [
-        "2026-10-v1-r2.docx", "2026-10-v1-r2.html", "2026-10-v1-r2.pdf"]
+        "2026-10-v1-r2-annex.xlsx", "2026-10-v1-r2.docx", "2026-10-v1-r2.html",
+        "2026-10-v1-r2.pdf"]
 
 
 def test_a_redelivered_build_under_a_live_lease_looks_again_when_it_passes(

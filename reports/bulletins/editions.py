@@ -148,6 +148,8 @@ class _Writer:
             self.element(child)
 
     def element(self, element: ET.Element) -> None:  # noqa: C901 - one branch per element kind
+        if not isinstance(element.tag, str):  # a comment or processing instruction
+            return
         tag, classes = _tag(element), _classes(element)
         if tag in SKIPPED or not element.tag.startswith(XHTML):
             return
