@@ -130,6 +130,7 @@ EXPECTED["monthly_reopen_decide"] = {"own": GRANT, "other": CHANGE_OTHER}
 EXPECTED["monthly_completeness"] = {
     "own": {"department": 200, "town": 200, "secretary": 403, "inspector": 403, "leader": 403}
 }
+EXPECTED["monthly_queue"] = EXPECTED["monthly_completeness"]
 
 # Aid and mutual-help records: a committee's secretary, its town and the department record
 # them; inspectors read them; leaders see only the aggregate outcomes.

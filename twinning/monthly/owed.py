@@ -12,11 +12,12 @@ only inside a window, so no one is reminded for ever:
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -179,5 +180,31 @@ def _reopen_items(
             )
 
 
+def review_items(today: datetime.date) -> Iterator[reminders.OwedItem]:
+    """Updates waiting for review (待审核): the department owes them all, town staff their
+    towns'; one item per reviewer with the count, pointing at the review queue (3 queries)."""
+    by_town = dict(
+        MonthlyUpdate.objects.filter(status=Status.SUBMITTED)
+        .order_by().values_list("committee__town_id").annotate(n=Count("pk"))
+    )
+    if not by_town:
+        return
+    url = reverse("monthly_queue")
+    counts: dict[int, int] = defaultdict(int)
+    for user_id, town_id in permissions.town_users("review", by_town):
+        counts[user_id] += by_town[town_id]
+    total = sum(by_town.values())
+    for user_id in User.objects.filter(
+        permissions.city_wide_holders("review"), is_active=True
+    ).values_list("pk", flat=True):
+        counts[user_id] = total
+    for user_id, n in sorted(counts.items()):
+        yield reminders.OwedItem(
+            user_id=user_id, key="review:monthly",
+            text=_("%(n)s份月度工作报告已报送，待您审核。") % {"n": n}, url=url,
+        )
+
+
 def register() -> None:
     reminders.register_source(monthly_items)
+    reminders.register_source(review_items)

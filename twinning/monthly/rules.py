@@ -40,6 +40,21 @@ class Filing(models.TextChoices):
     PENDING = "pending", _("待报送")
 
 
+class Review(models.TextChoices):
+    """Where a filed month (on time or late) stands in review: a second dimension, so that
+    已报送·待审核 and 已通过 are never counted as one."""
+
+    AWAITING = "awaiting", _("已报送·待审核")
+    ACCEPTED = "accepted", _("已通过")
+
+
+def review_state(status: str | None) -> Review | None:
+    return {
+        MonthlyUpdate.Status.SUBMITTED: Review.AWAITING,
+        MonthlyUpdate.Status.ACCEPTED: Review.ACCEPTED,
+    }.get(status)
+
+
 # Badge colours by filing status (the CSS classes of static/css/app.css).
 FILING_BADGES = {
     Filing.ON_TIME: "ok",

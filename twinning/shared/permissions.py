@@ -429,6 +429,30 @@ def users_with(action: str, committee_ids: Iterable[int]) -> list[tuple[int, int
     )
 
 
+def town_users(action: str, town_ids: Iterable[int]) -> list[tuple[int, int]]:
+    """(user id, town id) for the active town staff of these towns, if their role may do
+    `action` (one query; none otherwise)."""
+    if TOWN not in GRANTS.get(action, (DEPARTMENT,)):
+        return []
+    return list(
+        _m().town_right.objects.filter(
+            permission__codename=MANAGE_TOWN,
+            content_object_id__in=list(town_ids),
+            user__is_active=True,
+            user__profile__role=TOWN,
+        )
+        .order_by("user_id", "content_object_id")
+        .values_list("user_id", "content_object_id")
+    )
+
+
+def city_wide_holders(action: str) -> Q:
+    """Users who may do `action` on every object (the department), as a filter on users."""
+    if DEPARTMENT not in GRANTS.get(action, (DEPARTMENT,)):
+        return Q(pk__in=[])
+    return Q(profile__role=DEPARTMENT)
+
+
 # Granting rights: used by add_user and the department's user pages.
 
 def scope_needed(role: str) -> str | None:
