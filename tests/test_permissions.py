@@ -131,6 +131,10 @@ EXPECTED["monthly_completeness"] = {
     "own": {"department": 200, "town": 200, "secretary": 403, "inspector": 403, "leader": 403}
 }
 EXPECTED["monthly_queue"] = EXPECTED["monthly_completeness"]
+# The secretary's menu entry: their committee's months (a redirect when they file for one).
+EXPECTED["monthly_mine"] = {
+    "own": {"department": 403, "town": 403, "secretary": 302, "inspector": 403, "leader": 403}
+}
 
 # Aid and mutual-help records: a committee's secretary, its town and the department record
 # them; inspectors read them; leaders see only the aggregate outcomes.

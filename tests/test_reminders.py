@@ -7,13 +7,16 @@ import zoneinfo
 import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import PASSWORD
 from tests.factories import MonthlyUpdateFactory
 from twinning.celery import app
+from twinning.monthly import rules
 from twinning.monthly.models import MonthlyUpdate, ReopenRequest
 from twinning.shared import reminders
 from twinning.shared.models import ReminderLog, Role
+from twinning.shared.periods import add_months, format_period
 from twinning.shared.tasks import send_reminders
 from twinning.site.accounts import user_create
 
@@ -93,7 +96,10 @@ def test_no_mail_before_the_window_or_after_the_lock_but_the_todo_stays(
     MonthlyUpdate.objects.filter(period=D(2026, 1, 1)).delete()
     assert send_reminders.delay("2026-03-01").get()["items"] == 0
     before = reminders.todo_for(owing, D(2026, 3, 1))
-    assert len(before) == 2
+    # February for both committees; the earlier months not filed stay listed as locked.
+    assert len([i for i in before if i.key.endswith("2026-02")]) == 2
+    earlier = [i for i in before if not i.key.endswith(("2026-02", "2026-01"))]
+    assert all("锁定" in i.text and not i.remind for i in earlier)
     assert "请在2026-03-05前报送测试后黄疃联合党总支2026年2月工作报告。" in [i.text for i in before]
     # After the deadline every day until the lock, then no more mail.
     assert send_reminders.delay("2026-03-14").get()["items"] == 2
@@ -123,7 +129,13 @@ def test_todo_on_the_home_page_lists_what_the_user_owes(
     assert "我的待办" in body
     assert f"{committee.name}" in body and "工作报告" in body
     items = client.get(reverse("home")).context["todo"]
-    assert [i.key for i in items] == [f"monthly:{committee.pk}:{items[0].key[-7:]}"]
+    # The month being filed and every earlier month of the last year the committee owed.
+    last = rules.last_due_period(timezone.localdate())
+    months = [add_months(last, -i) for i in range(12)]
+    assert sorted(i.key for i in items) == sorted(
+        f"monthly:{committee.pk}:{format_period(m)}" for m in months
+        if rules.committee_owes(committee, m)
+    )
 
 
 def test_department_todo_lists_pending_reopen_requests_without_mail(

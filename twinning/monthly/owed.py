@@ -26,10 +26,12 @@ from twinning.committees.models import JointCommittee
 from twinning.monthly import rules
 from twinning.monthly.models import MonthlyUpdate, ReopenRequest
 from twinning.shared import permissions, reminders
-from twinning.shared.periods import chinese_period, format_period
+from twinning.shared.periods import add_months, chinese_period, format_period
 
 Status = MonthlyUpdate.Status
 REFUSED_SHOWN_DAYS = 7
+# How far back an unfiled month stays on the to-do list (the completeness page's grid).
+OWED_MONTHS = 12
 
 
 def _day(value: datetime.date) -> str:
@@ -98,11 +100,14 @@ def monthly_items(today: datetime.date) -> Iterator[reminders.OwedItem]:
             established_on__lte=today
         )
     }
-    # Months owed: the one being filed now, plus any returned or reopened earlier month.
+    # Months owed: the one being filed now, the earlier months of the last year not filed
+    # (locked ones with the way to reopen them), and any returned or reopened earlier month.
+    window = [add_months(period, -i) for i in range(OWED_MONTHS)]
     updates = {
         (u.committee_id, u.period): u
         for u in MonthlyUpdate.objects.filter(
-            Q(period=period) | Q(status=Status.RETURNED), committee_id__in=list(committees)
+            Q(period__gte=window[-1]) | Q(status=Status.RETURNED),
+            committee_id__in=list(committees),
         )
     }
     requests = list(
@@ -123,11 +128,12 @@ def monthly_items(today: datetime.date) -> Iterator[reminders.OwedItem]:
                 committee_id__in={c for c, _p in reopened}, period__in={p for _c, p in reopened}
             )
         )
-    months = {(c, period) for c, committee in committees.items()
-              if rules.committee_owes(committee, period)}
+    months = {(c, month) for c, committee in committees.items() for month in window
+              if rules.committee_owes(committee, month)}
     months |= set(updates) | set(granted)
     secretaries = permissions.committee_secretaries(list(committees))
-    for committee_id, month in sorted(months):
+    # Each committee's months newest first: the one being filed now leads.
+    for committee_id, month in sorted(months, key=lambda k: (k[0], -k[1].toordinal())):
         committee = committees[committee_id]
         owed = _owed_month(
             committee, month, updates.get((committee_id, month)), today,

@@ -240,6 +240,21 @@ def monthly_queue(request: HttpRequest) -> HttpResponse:
     })
 
 
+def monthly_mine(request: HttpRequest) -> HttpResponse:
+    """The secretary's way in from the menu: their committee's months (a choice of
+    committees if they file for several)."""
+    require(request, "file")
+    committees = [
+        c for c in permissions.visible(
+            request.user, JointCommittee.objects.filter(dissolved_on__isnull=True)
+        ).order_by("code")
+        if permissions.can(request.user, "file", c)
+    ]
+    if len(committees) == 1:
+        return redirect("monthly_committee", committees[0].code)
+    return render(request, "twinning/monthly/mine.html", {"committees": committees})
+
+
 def monthly_committee(request: HttpRequest, code: str) -> HttpResponse:
     committee = _get_committee(request, code)
     today = timezone.localdate()
