@@ -94,7 +94,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "builtins": ["twinning.templatetags.once"],
+            "builtins": ["twinning.templatetags.once", "twinning.templatetags.form_errors"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

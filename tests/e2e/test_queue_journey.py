@@ -73,3 +73,26 @@ def test_secretary_menu_fits_a_phone_and_the_todo_tells_the_truth(
     expect(page.get_by_text("没有待办事项")).to_have_count(0)
     navigate(page, "月度工作报告")
     expect(page).to_have_url(f"{live_server.url}/committees/{committee.code}/monthly/")
+
+
+def test_a_refused_submission_shows_its_errors_in_view_on_a_phone(
+    live_server, page: Page, log_in, secretary_user, committee, settings
+) -> None:
+    settings.MONTHLY_DEADLINE_DAY = 31
+    settings.MONTHLY_LOCK_DAYS = 30
+    period = rules.last_due_period(timezone.localdate())
+    log_in(page, "secretary")
+    page.goto(f"{live_server.url}/committees/{committee.code}/monthly/{period:%Y-%m}/")
+    page.get_by_label("召开了").check()
+    summary = page.get_by_label("工作小结")
+    summary.fill("短")
+    expect(page.locator(".counter")).to_have_text("已输入1字，最多5000字")
+    page.get_by_role("button", name="提交报告").click()
+    banner = page.locator("#error-summary")
+    expect(banner).to_contain_text("请修改下列1处错误")
+    expect(banner).to_be_in_viewport()
+    expect(banner).to_be_focused()
+    expect(summary).to_have_value("短")
+    banner.get_by_role("link").click()
+    expect(summary).to_be_in_viewport()
+    assert not MonthlyUpdate.objects.filter(committee=committee).exists()
