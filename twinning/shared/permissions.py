@@ -50,7 +50,10 @@ GRANTS: dict[str, frozenset[str]] = {name: frozenset(roles) for name, roles in {
     "list_own_towns": (TOWN,),
     # Assessment rounds and committees' totals, ranks and grades.
     "view_rankings": (DEPARTMENT, TOWN, SECRETARY, LEADER),
-    "read_meetings": (DEPARTMENT, TOWN, LEADER),
+    # Joint meetings: every meeting for the department, towns and leaders; a secretary the
+    # meetings that gave their committee an action item, and those items.
+    "read_meetings": (DEPARTMENT, TOWN, SECRETARY, LEADER),
+    "read_all_meetings": (DEPARTMENT, TOWN, LEADER),
     "track_rectifications": (DEPARTMENT, TOWN, SECRETARY),
     # How many committees were inspected this month; the committees one is to inspect.
     "oversee_inspections": (DEPARTMENT, TOWN),
@@ -260,6 +263,9 @@ class Visibility:
     member: str | None = None
     city_wide: str | None = None
     only: tuple[str, Q] | None = None
+    # The committee path crosses a to-many relation: narrow by a subquery, so that a row
+    # reached through several related rows is listed once.
+    many: bool = False
 
     def narrow(self, user: Any, qs: QuerySet) -> QuerySet:
         if not can(user, self.readers):
@@ -268,7 +274,10 @@ class Visibility:
             qs = qs.filter(self.only[1])
         if self.city_wide is not None and can(user, self.city_wide):
             return qs
-        if self.committee is not None:
+        if self.committee is not None and self.many:
+            reached = visible_for_committees(user, qs.model.objects.all(), self.committee)
+            qs = qs.filter(pk__in=reached.values("pk"))
+        elif self.committee is not None:
             qs = visible_for_committees(user, qs, self.committee)
         return qs if self.member is None else visible_for_members(user, qs, self.member)
 
