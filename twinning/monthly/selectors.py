@@ -81,6 +81,11 @@ class MonthState:
         return self.closed_reason == rules.lock_message(self.period)
 
     @property
+    def month_over(self) -> bool:
+        """The month has ended: its update may be submitted (before, only a draft)."""
+        return rules.month_over(self.period, self.today)
+
+    @property
     def days_left(self) -> int:
         return (self.deadline - self.today).days
 

@@ -111,7 +111,9 @@ def update_save(
     are checked (type, size, content) before anything is saved.
     """
     today = _today(today)
-    rules.check_period(committee, period, today)
+    rules.check_period(committee, period, today, draft=True)
+    if submit:
+        rules.check_submittable(period, today)
     update = (
         MonthlyUpdate.objects.select_for_update(of=("self",))
         .select_related("updated_by")

@@ -34,11 +34,12 @@ def _get_committee(request: HttpRequest, code: str, action: str = "view_updates"
 def _get_month(
     request: HttpRequest, code: str, period: datetime.date, action: str = "view_updates"
 ) -> selectors.MonthState:
-    """The committee's month; a month that has not ended or that it did not exist in is a 404."""
+    """The committee's month; a month not yet begun or that it did not exist in is a 404 (the
+    month under way is shown: its draft may be started)."""
     committee = _get_committee(request, code, action)
     today = timezone.localdate()
     try:
-        rules.check_period(committee, period, today)
+        rules.check_period(committee, period, today, draft=True)
     except ValidationError:
         raise Http404 from None
     return selectors.month_state(committee, period, today)
@@ -258,6 +259,7 @@ def monthly_mine(request: HttpRequest) -> HttpResponse:
 def monthly_committee(request: HttpRequest, code: str) -> HttpResponse:
     committee = _get_committee(request, code)
     today = timezone.localdate()
+    current = today.replace(day=1)
     return render(
         request,
         "twinning/monthly/committee.html",
@@ -265,6 +267,7 @@ def monthly_committee(request: HttpRequest, code: str) -> HttpResponse:
             "committee": committee,
             "months": selectors.committee_months(committee, today),
             "may_file": permissions.can(request.user, "file", committee),
+            "current": current if rules.committee_owes(committee, current) else None,
         },
     )
 
