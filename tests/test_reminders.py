@@ -129,13 +129,17 @@ def test_todo_on_the_home_page_lists_what_the_user_owes(
     assert "我的待办" in body
     assert f"{committee.name}" in body and "工作报告" in body
     items = client.get(reverse("home")).context["todo"]
-    # The month being filed and every earlier month of the last year the committee owed.
-    last = rules.last_due_period(timezone.localdate())
-    months = [add_months(last, -i) for i in range(12)]
-    assert sorted(i.key for i in items) == sorted(
-        f"monthly:{committee.pk}:{format_period(m)}" for m in months
-        if rules.committee_owes(committee, m)
-    )
+    # The month being filed, and the earlier months of the last year the committee owed,
+    # locked and unfiled, in one line pointing at the committee's months.
+    today = timezone.localdate()
+    last = rules.last_due_period(today)
+    locked = [m for m in (add_months(last, -i) for i in range(1, 12))
+              if rules.committee_owes(committee, m) and rules.is_locked(m, today)]
+    assert len(locked) > 1
+    assert [i.key for i in items] == [f"monthly:{committee.pk}:{format_period(last)}",
+                                      f"monthly-locked:{committee.pk}"]
+    assert f"有{len(locked)}个月的工作报告未报送" in items[1].text
+    assert items[1].url == reverse("monthly_committee", args=[committee.code])
 
 
 def test_department_todo_lists_pending_reopen_requests_without_mail(

@@ -133,8 +133,20 @@ def monthly_items(today: datetime.date) -> Iterator[reminders.OwedItem]:
     months |= set(updates) | set(granted)
     secretaries = permissions.committee_secretaries(list(committees))
     # Each committee's months newest first: the one being filed now leads.
+    # Earlier months locked without an update, a reopening or a request: one line for the
+    # committee when there are several, pointing at its months (each with its reopen button).
+    locked: dict[int, list[datetime.date]] = defaultdict(list)
+    for committee_id, month in months:
+        update = updates.get((committee_id, month))
+        if (month != period and rules.is_locked(month, today)
+                and (update is None or update.status == Status.DRAFT)
+                and (committee_id, month) not in granted and (committee_id, month) not in pending):
+            locked[committee_id].append(month)
+    grouped = {c: sorted(ms, reverse=True) for c, ms in locked.items() if len(ms) > 1}
     for committee_id, month in sorted(months, key=lambda k: (k[0], -k[1].toordinal())):
         committee = committees[committee_id]
+        if month in grouped.get(committee_id, ()):
+            continue
         owed = _owed_month(
             committee, month, updates.get((committee_id, month)), today,
             granted.get((committee_id, month)), (committee_id, month) in pending,
@@ -149,6 +161,17 @@ def monthly_items(today: datetime.date) -> Iterator[reminders.OwedItem]:
                 text=text,
                 url=_url(committee, month),
                 remind=remind,
+            )
+    for committee_id, missed in sorted(grouped.items()):
+        committee = committees[committee_id]
+        text = _(
+            "%(name)s有%(n)s个月的工作报告未报送，已锁定（%(months)s）；如需补报请逐月提交重新开放申请。"
+        ) % {"name": committee.name, "n": len(missed),
+             "months": "、".join(chinese_period(m) for m in missed)}
+        for user_id in secretaries.get(committee_id, []):
+            yield reminders.OwedItem(
+                user_id=user_id, key=f"monthly-locked:{committee_id}", text=text,
+                url=reverse("monthly_committee", args=[committee.code]), remind=False,
             )
     yield from _reopen_items(requests, committees, secretaries)
 
