@@ -22,6 +22,7 @@ class EvaluationsConfig(AppConfig):
             MemberReview,
             ReviewRound,
         )
+        from evaluations.reviews.owed import reviews_owed
         from twinning.shared import reminders
         from twinning.shared.permissions import register_visibility
 
@@ -53,3 +54,4 @@ class EvaluationsConfig(AppConfig):
         register_visibility(Commendation, readers="view_member_data",
                             committee="assessment__committee")
         reminders.register_source(rectifications_owed)
+        reminders.register_source(reviews_owed)

@@ -141,6 +141,11 @@ EXPECTED["monthly_reopen_decide"] = {"own": GRANT, "other": CHANGE_OTHER}
 EXPECTED["monthly_completeness"] = {
     "own": {"department": 200, "town": 200, "secretary": 403, "inspector": 403, "leader": 403}
 }
+EXPECTED["monthly_queue"] = EXPECTED["monthly_completeness"]
+# The secretary's menu entry: their committee's months (a redirect when they file for one).
+EXPECTED["monthly_mine"] = {
+    "own": {"department": 403, "town": 403, "secretary": 302, "inspector": 403, "leader": 403}
+}
 
 # Aid and mutual-help records: a committee's secretary, its town and the department record
 # them; inspectors read them; leaders see only the aggregate outcomes.
@@ -178,8 +183,10 @@ EXPECTED.update({
     "rectification_submit": {"own": MANAGE, "other": CHANGE_OTHER},
     "rectification_review": {"own": INSPECT, "other": CHANGE_OTHER},
 })
-# The joint meeting is the city's: the department records it, town staff and leaders read it.
-READERS = {"department": 200, "town": 200, "secretary": 403, "inspector": 403, "leader": 200}
+# The joint meeting is the city's: the department records it, town staff and leaders read it;
+# a secretary reads the lists, showing the meetings and items given to their committee (the
+# matrix's meeting gives none, so its page is a 404 to them).
+READERS = {"department": 200, "town": 200, "secretary": 200, "inspector": 403, "leader": 200}
 RECORD = {"department": 200, "town": 403, "secretary": 404, "inspector": 404, "leader": 403}
 EXPECTED.update({
     "meeting_list": {"own": READERS},

@@ -246,14 +246,20 @@ def test_overdue_items_are_owed_by_the_committees_secretaries(
     other_secretary = secretary("secretary4", other_committee)
     today = datetime.date(2025, 5, 1)
     owed = _item(committee, due_on=datetime.date(2025, 4, 11))
-    _item(committee, due_on=datetime.date(2025, 5, 1), visited_on=datetime.date(2025, 4, 8))
+    due_today = _item(committee, due_on=datetime.date(2025, 5, 1),
+                      visited_on=datetime.date(2025, 4, 8))
     awaiting = _item(second_committee, due_on=datetime.date(2025, 4, 1))
     rectification_submit(rectification=awaiting, evidence="已整改")
     abroad = _item(other_committee, due_on=datetime.date(2025, 4, 20))
     nobody = _item(second_committee, due_on=datetime.date(2025, 4, 2),
                    visited_on=datetime.date(2025, 4, 1))
     rectification_return(rectification=awaiting, reason="材料不全")  # theirs again, but…
-    items = rectifications_owed(today)
+    listed = rectifications_owed(today)
+    # An item not yet overdue is on the to-do list but not e-mailed.
+    assert {(i.user_id, i.key) for i in listed if not i.remind} == {
+        (user.pk, f"rectification:{due_today.pk}") for user in (secretary_user, second_secretary)
+    }
+    items = [i for i in listed if i.remind]
     # …second_committee has no secretary: nobody is reminded of `awaiting` or `nobody`.
     assert [(i.user_id, i.key) for i in items] == [
         (secretary_user.pk, f"rectification:{owed.pk}"),

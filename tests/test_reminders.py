@@ -12,9 +12,11 @@ from django.utils import timezone
 from tests.conftest import PASSWORD
 from tests.factories import MonthlyUpdateFactory
 from twinning.celery import app
+from twinning.monthly import rules
 from twinning.monthly.models import MonthlyUpdate, ReopenRequest
 from twinning.shared import channels, reminders
 from twinning.shared.models import ReminderDelivery, ReminderLog, Role
+from twinning.shared.periods import add_months, format_period
 from twinning.shared.tasks import retry_reminder_deliveries
 from twinning.site.accounts import user_create
 
@@ -96,7 +98,10 @@ def test_no_mail_before_the_window_or_after_the_lock_but_the_todo_stays(
     MonthlyUpdate.objects.filter(period=D(2026, 1, 1)).delete()
     assert remind("2026-03-01")["items"] == 0
     before = reminders.todo_for(owing, D(2026, 3, 1))
-    assert len(before) == 2
+    # February for both committees; the earlier months not filed stay listed as locked.
+    assert len([i for i in before if i.key.endswith("2026-02")]) == 2
+    earlier = [i for i in before if not i.key.endswith(("2026-02", "2026-01"))]
+    assert all("锁定" in i.text and not i.remind for i in earlier)
     assert "请在2026-03-05前报送测试后黄疃联合党总支2026年2月工作报告。" in [i.text for i in before]
     # After the deadline every day until the lock, then no more mail.
     assert remind("2026-03-14")["items"] == 2
@@ -126,7 +131,17 @@ def test_todo_on_the_home_page_lists_what_the_user_owes(
     assert "我的待办" in body
     assert f"{committee.name}" in body and "工作报告" in body
     items = client.get(reverse("home")).context["todo"]
-    assert [i.key for i in items] == [f"monthly:{committee.pk}:{items[0].key[-7:]}"]
+    # The month being filed, and the earlier months of the last year the committee owed,
+    # locked and unfiled, in one line pointing at the committee's months.
+    today = timezone.localdate()
+    last = rules.last_due_period(today)
+    locked = [m for m in (add_months(last, -i) for i in range(1, 12))
+              if rules.committee_owes(committee, m) and rules.is_locked(m, today)]
+    assert len(locked) > 1
+    assert [i.key for i in items] == [f"monthly:{committee.pk}:{format_period(last)}",
+                                      f"monthly-locked:{committee.pk}"]
+    assert f"有{len(locked)}个月的工作报告未报送" in items[1].text
+    assert items[1].url == reverse("monthly_committee", args=[committee.code])
 
 
 def test_department_todo_lists_pending_reopen_requests_without_mail(

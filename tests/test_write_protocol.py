@@ -151,6 +151,8 @@ WRITES: dict[str, Write] = {
     "monthly_review": Write(data=lambda found, fields: {"decision": "return", "note": TYPED}),
     "monthly_reopen_request": Write(role="secretary", url=_locked_month,
                                     data=lambda found, fields: {"reason": TYPED}),
+    "monthly_queue": Write(data=lambda found, fields: {
+        "action": "return", "ids": [found["own"].update.pk], "reason": TYPED}),
     "monthly_reopen_decide": Write(data=lambda found, fields: {
         "decision": "refuse", "note": TYPED}),
     "monthly_attachment_delete": Write(role="secretary", prepare=_returned, typed=""),
@@ -212,7 +214,7 @@ WRITES: dict[str, Write] = {
 # Pages that only read: a POST to them writes nothing (most answer 405).
 NO_WRITES = {
     "home", "committee_list", "committee_detail", "branch_list", "branch_detail",
-    "member_list", "member_detail", "monthly_completeness", "monthly_committee",
+    "member_list", "member_detail", "monthly_completeness", "monthly_committee", "monthly_mine",
     "monthly_attachment", "outcomes_citywide", "project_list", "project_detail",
     "committee_outcomes", "committee_records", "meeting_list", "action_item_list",
     "meeting_detail", "warning_list", "assessment_round_list", "assessment_round_detail",

@@ -17,6 +17,7 @@ class TwinningConfig(AppConfig):
         from twinning.committees import policy
         from twinning.committees.resources import CommitteeResource
         from twinning.committees.selectors import committee_list
+        from twinning.meetings import owed as meetings_owed
         from twinning.meetings.models import ActionItem, JointMeeting
         from twinning.monthly import owed
         from twinning.monthly.listings import UPDATES
@@ -29,13 +30,15 @@ class TwinningConfig(AppConfig):
 
         policy.bind()
         # Monthly updates are for those who file or review them: inspectors and leaders see
-        # none. The joint meeting is the city's: its readers see every meeting.
+        # none. The joint meeting is the city's: the department, towns and leaders read every
+        # meeting; a secretary the meetings that gave their committee an action item.
         register_visibility(MonthlyUpdate, readers="view_updates")
         register_visibility(ReopenRequest, readers="view_updates")
         register_visibility(MonthlyAttachment, readers="view_updates",
                             committee="update__committee")
-        register_visibility(JointMeeting, readers="read_meetings", committee=None)
-        register_visibility(ActionItem, readers="read_meetings", committee=None)
+        register_visibility(JointMeeting, readers="read_meetings", city_wide="read_all_meetings",
+                            committee="action_items__committee", many=True)
+        register_visibility(ActionItem, readers="read_meetings", city_wide="read_all_meetings")
         record_kinds.connect()
         register_kind(Kind("committees", _("联合党组织"), CommitteeResource, committee_list,
                            listing=aid_listings.COMMITTEES))
@@ -44,4 +47,5 @@ class TwinningConfig(AppConfig):
         register_kind(Kind("aid_projects", _("帮扶项目"), AidProjectResource, project_list,
                            listing=aid_listings.PROJECTS))
         owed.register()
+        meetings_owed.register()
         kept_figures.connect()

@@ -95,7 +95,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "builtins": ["twinning.templatetags.once"],
+            "builtins": ["twinning.templatetags.once", "twinning.templatetags.form_errors"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -334,6 +334,8 @@ SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 MONTHLY_DEADLINE_DAY = envint("MONTHLY_DEADLINE_DAY", 5)
 MONTHLY_LOCK_DAYS = envint("MONTHLY_LOCK_DAYS", 10)
 MONTHLY_REMIND_DAYS_BEFORE = envint("MONTHLY_REMIND_DAYS_BEFORE", 3)
+# A submitted update waiting longer than this many days for review is flagged in the queue.
+MONTHLY_REVIEW_FLAG_DAYS = envint("MONTHLY_REVIEW_FLAG_DAYS", 5)
 MONTHLY_ATTACHMENT_MAX_BYTES = envint("MONTHLY_ATTACHMENT_MAX_MB", 10) * 1024 * 1024
 MONTHLY_ATTACHMENT_MAX_FILES = envint("MONTHLY_ATTACHMENT_MAX_FILES", 10)
 MONTHLY_ATTACHMENT_TYPES = envlist("MONTHLY_ATTACHMENT_TYPES", "pdf,jpg,jpeg,png,docx,xlsx")

@@ -303,14 +303,15 @@ def rectification_summary(
 # EvaluationsConfig.ready).
 
 def rectifications_owed(today: datetime.date) -> list[OwedItem]:
-    """Overdue rectification items, one entry for each secretary of the committee concerned.
+    """Open rectification items, one entry for each secretary of the committee concerned:
+    overdue ones are e-mailed too, the others are on the to-do list until their evidence is in.
 
     Items whose evidence is submitted and awaits confirmation are not owed by the committee
     and are left out. `url` is the item's path on the site. Two queries.
     """
     items = list(
-        Rectification.objects.overdue(today)
-        .filter(submitted_on__isnull=True)
+        Rectification.objects.open()
+        .filter(submitted_on__isnull=True, inspection__visited_on__lte=today)
         .select_related("committee")
         .order_by("due_on", "pk")
     )
@@ -319,16 +320,24 @@ def rectifications_owed(today: datetime.date) -> list[OwedItem]:
         secretaries.setdefault(committee_id, []).append(user_id)
     owed = []
     for item in items:
-        days = (today - item.due_on).days
-        text = _(
-            "整改事项逾期%(days)s天：%(item)s（%(committee)s，责任人%(owner)s，期限%(due)s）"
-        ) % {
-            "days": days, "item": _shorten(item.description), "committee": item.committee.name,
-            "owner": item.owner, "due": item.due_on.isoformat(),
+        overdue = item.due_on < today
+        values = {
+            "days": (today - item.due_on).days, "item": _shorten(item.description),
+            "committee": item.committee.name, "owner": item.owner,
+            "due": item.due_on.isoformat(),
         }
+        if overdue:
+            text = _(
+                "整改事项逾期%(days)s天：%(item)s（%(committee)s，责任人%(owner)s，期限%(due)s）"
+            ) % values
+        else:
+            text = _(
+                "整改事项待完成：%(item)s（%(committee)s，责任人%(owner)s，期限%(due)s）"
+            ) % values
         url = reverse("rectification_detail", args=[item.pk])
         owed.extend(
-            OwedItem(user_id=user_id, key=f"rectification:{item.pk}", text=text, url=url)
+            OwedItem(user_id=user_id, key=f"rectification:{item.pk}", text=text, url=url,
+                     remind=overdue)
             for user_id in secretaries.get(item.committee_id, ())
         )
     # Grouped by person, each one's items by due date.

@@ -43,3 +43,26 @@ window.addEventListener("pageshow", () => {
     });
   });
 });
+// A form sent back with errors: bring its summary (at the top of the form) into view and
+// give it the focus, so a phone shows what to fix instead of the top of the page.
+const errorSummary = document.getElementById("error-summary");
+if (errorSummary) {
+  errorSummary.focus({ preventScroll: true });
+  errorSummary.scrollIntoView({ block: "start" });
+}
+// A text with a length limit counts what is typed against the limit.
+document.querySelectorAll("textarea[maxlength], input[type=text][maxlength]").forEach((field) => {
+  const limit = Number(field.getAttribute("maxlength"));
+  if (!limit || limit >= 10000) return;
+  const counter = document.createElement("span");
+  counter.className = "counter muted";
+  counter.setAttribute("aria-live", "polite");
+  const template = document.body.dataset.counter || "{n}/{max}";
+  const update = () => {
+    counter.textContent = template.replace("{n}", field.value.length).replace("{max}", limit);
+    counter.classList.toggle("bad", field.value.length >= limit);
+  };
+  field.insertAdjacentElement("afterend", counter);
+  field.addEventListener("input", update);
+  update();
+});

@@ -48,7 +48,7 @@ def test_secretary_files_department_returns_secretary_resubmits(
     navigate(desk, "报送情况")
     expect(desk.locator("h1")).to_contain_text(f"{period.year}年{period.month}月")
     row = desk.locator("#grid tbody tr", has_text=committee.name)
-    expect(row.locator("td.current")).to_have_text("按时")
+    expect(row.locator("td.current")).to_have_text("按时·")  # · awaiting review
     row.locator("td.current a").click()
     expect(desk.locator("h1")).to_contain_text("已报送")
     desk.get_by_label("退回原因").fill("投入资金与帮扶项目台账不一致，请核对。")
@@ -76,6 +76,6 @@ def test_secretary_files_department_returns_secretary_resubmits(
     # Back on time for the department: on-time follows the first submission.
     desk.reload()
     expect(desk.locator("#grid tbody tr", has_text=committee.name).locator("td.current")
-           ).to_have_text("按时")
+           ).to_have_text("按时·")  # · awaiting review again
     update = MonthlyUpdate.objects.get(committee=committee, period=period)
     assert (update.status, str(update.investment_yuan)) == ("submitted", "26000.00")

@@ -1,8 +1,8 @@
 """Reads for the joint meeting pages, and who may read them.
 
 The joint meeting is the city's: the department records it; town staff and leaders read
-every meeting (it concerns the whole city, not one town); secretaries and inspectors do not
-see these pages.
+every meeting (it concerns the whole city, not one town); a secretary reads the meetings
+that gave their committee an action item, and only those items; inspectors see none.
 """
 
 import datetime

@@ -37,7 +37,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         {
             **filtered_list(request, form, lambda f: selectors.meeting_list(user, f, today)),
             "can_record": permissions.can(user, "record_meetings"),
-            "overdue": ActionItem.objects.overdue(today).count(),
+            "overdue": selectors.overdue_action_items(user, today),
         },
     )
 

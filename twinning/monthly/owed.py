@@ -12,11 +12,12 @@ only inside a window, so no one is reminded for ever:
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -25,10 +26,12 @@ from twinning.committees.models import JointCommittee
 from twinning.monthly import rules
 from twinning.monthly.models import MonthlyUpdate, ReopenRequest
 from twinning.shared import permissions, reminders
-from twinning.shared.periods import chinese_period, format_period
+from twinning.shared.periods import add_months, chinese_period, format_period
 
 Status = MonthlyUpdate.Status
 REFUSED_SHOWN_DAYS = 7
+# How far back an unfiled month stays on the to-do list (the completeness page's grid).
+OWED_MONTHS = 12
 
 
 def _day(value: datetime.date) -> str:
@@ -97,11 +100,14 @@ def monthly_items(today: datetime.date) -> Iterator[reminders.OwedItem]:
             established_on__lte=today
         )
     }
-    # Months owed: the one being filed now, plus any returned or reopened earlier month.
+    # Months owed: the one being filed now, the earlier months of the last year not filed
+    # (locked ones with the way to reopen them), and any returned or reopened earlier month.
+    window = [add_months(period, -i) for i in range(OWED_MONTHS)]
     updates = {
         (u.committee_id, u.period): u
         for u in MonthlyUpdate.objects.filter(
-            Q(period=period) | Q(status=Status.RETURNED), committee_id__in=list(committees)
+            Q(period__gte=window[-1]) | Q(status=Status.RETURNED),
+            committee_id__in=list(committees),
         )
     }
     requests = list(
@@ -122,12 +128,25 @@ def monthly_items(today: datetime.date) -> Iterator[reminders.OwedItem]:
                 committee_id__in={c for c, _p in reopened}, period__in={p for _c, p in reopened}
             )
         )
-    months = {(c, period) for c, committee in committees.items()
-              if rules.committee_owes(committee, period)}
+    months = {(c, month) for c, committee in committees.items() for month in window
+              if rules.committee_owes(committee, month)}
     months |= set(updates) | set(granted)
     secretaries = permissions.committee_secretaries(list(committees))
-    for committee_id, month in sorted(months):
+    # Each committee's months newest first: the one being filed now leads.
+    # Earlier months locked without an update, a reopening or a request: one line for the
+    # committee when there are several, pointing at its months (each with its reopen button).
+    locked: dict[int, list[datetime.date]] = defaultdict(list)
+    for committee_id, month in months:
+        update = updates.get((committee_id, month))
+        if (month != period and rules.is_locked(month, today)
+                and (update is None or update.status == Status.DRAFT)
+                and (committee_id, month) not in granted and (committee_id, month) not in pending):
+            locked[committee_id].append(month)
+    grouped = {c: sorted(ms, reverse=True) for c, ms in locked.items() if len(ms) > 1}
+    for committee_id, month in sorted(months, key=lambda k: (k[0], -k[1].toordinal())):
         committee = committees[committee_id]
+        if month in grouped.get(committee_id, ()):
+            continue
         owed = _owed_month(
             committee, month, updates.get((committee_id, month)), today,
             granted.get((committee_id, month)), (committee_id, month) in pending,
@@ -142,6 +161,17 @@ def monthly_items(today: datetime.date) -> Iterator[reminders.OwedItem]:
                 text=text,
                 url=_url(committee, month),
                 remind=remind,
+            )
+    for committee_id, missed in sorted(grouped.items()):
+        committee = committees[committee_id]
+        text = _(
+            "%(name)s有%(n)s个月的工作报告未报送，已锁定（%(months)s）；如需补报请逐月提交重新开放申请。"
+        ) % {"name": committee.name, "n": len(missed),
+             "months": "、".join(chinese_period(m) for m in missed)}
+        for user_id in secretaries.get(committee_id, []):
+            yield reminders.OwedItem(
+                user_id=user_id, key=f"monthly-locked:{committee_id}", text=text,
+                url=reverse("monthly_committee", args=[committee.code]), remind=False,
             )
     yield from _reopen_items(requests, committees, secretaries)
 
@@ -179,5 +209,31 @@ def _reopen_items(
             )
 
 
+def review_items(today: datetime.date) -> Iterator[reminders.OwedItem]:
+    """Updates waiting for review (待审核): the department owes them all, town staff their
+    towns'; one item per reviewer with the count, pointing at the review queue (3 queries)."""
+    by_town = dict(
+        MonthlyUpdate.objects.filter(status=Status.SUBMITTED)
+        .order_by().values_list("committee__town_id").annotate(n=Count("pk"))
+    )
+    if not by_town:
+        return
+    url = reverse("monthly_queue")
+    counts: dict[int, int] = defaultdict(int)
+    for user_id, town_id in permissions.town_users("review", by_town):
+        counts[user_id] += by_town[town_id]
+    total = sum(by_town.values())
+    for user_id in User.objects.filter(
+        permissions.city_wide_holders("review"), is_active=True
+    ).values_list("pk", flat=True):
+        counts[user_id] = total
+    for user_id, n in sorted(counts.items()):
+        yield reminders.OwedItem(
+            user_id=user_id, key="review:monthly",
+            text=_("%(n)s份月度工作报告已报送，待您审核。") % {"n": n}, url=url,
+        )
+
+
 def register() -> None:
     reminders.register_source(monthly_items)
+    reminders.register_source(review_items)

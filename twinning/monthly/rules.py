@@ -40,6 +40,21 @@ class Filing(models.TextChoices):
     PENDING = "pending", _("待报送")
 
 
+class Review(models.TextChoices):
+    """Where a filed month (on time or late) stands in review: a second dimension, so that
+    已报送·待审核 and 已通过 are never counted as one."""
+
+    AWAITING = "awaiting", _("已报送·待审核")
+    ACCEPTED = "accepted", _("已通过")
+
+
+def review_state(status: str | None) -> Review | None:
+    return {
+        MonthlyUpdate.Status.SUBMITTED: Review.AWAITING,
+        MonthlyUpdate.Status.ACCEPTED: Review.ACCEPTED,
+    }.get(status)
+
+
 # Badge colours by filing status (the CSS classes of static/css/app.css).
 FILING_BADGES = {
     Filing.ON_TIME: "ok",
@@ -155,9 +170,15 @@ def closed_reason(
     return ""
 
 
-def check_period(committee: JointCommittee, period: datetime.date, today: datetime.date) -> None:
-    """A committee files only months that have ended and that it existed in."""
-    if period >= today.replace(day=1):
+def check_period(
+    committee: JointCommittee, period: datetime.date, today: datetime.date, *,
+    draft: bool = False,
+) -> None:
+    """A committee files only months that have ended and that it existed in; with `draft`,
+    the month under way may be started too (DESIGN §3: a draft during the month, submitted
+    once it has ended)."""
+    current = today.replace(day=1)
+    if period > current or (period == current and not draft):
         raise ValidationError(
             gettext("%(period)s尚未结束，不能报送。") % {"period": chinese_period(period)}
         )
@@ -165,4 +186,19 @@ def check_period(committee: JointCommittee, period: datetime.date, today: dateti
         raise ValidationError(
             gettext("%(period)s该联合党组织尚未成立或已撤销，无需报送。")
             % {"period": chinese_period(period)}
+        )
+
+
+def month_over(period: datetime.date, today: datetime.date) -> bool:
+    """Whether the month has ended, so that its update may be submitted."""
+    return period < today.replace(day=1)
+
+
+def check_submittable(period: datetime.date, today: datetime.date) -> None:
+    if not month_over(period, today):
+        raise ValidationError(
+            gettext("%(period)s尚未结束，%(date)s起才能报送；现在可以先保存草稿。") % {
+                "period": chinese_period(period),
+                "date": date_format(add_months(period, 1), "Y-m-d"),
+            }
         )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -20,7 +21,7 @@ from twinning.aid.outcomes import month_prefill
 from twinning.committees.models import JointCommittee
 from twinning.monthly import rules
 from twinning.monthly.models import MonthlyUpdate, ReopenRequest
-from twinning.monthly.rules import Filing
+from twinning.monthly.rules import Filing, Review
 from twinning.shared import kept_figures, permissions
 from twinning.shared.periods import add_months, format_period, month_end, parse_period
 
@@ -78,6 +79,11 @@ class MonthState:
     def locked(self) -> bool:
         """Closed by the lock (not by being submitted): a reopen request can open it."""
         return self.closed_reason == rules.lock_message(self.period)
+
+    @property
+    def month_over(self) -> bool:
+        """The month has ended: its update may be submitted (before, only a draft)."""
+        return rules.month_over(self.period, self.today)
 
     @property
     def days_left(self) -> int:
@@ -150,6 +156,7 @@ class Cell:
     filing: Filing | None  # None: the committee did not exist that month
     month: str = ""  # the period as YYYY-MM
     url: str = ""  # the month's update page
+    review: Review | None = None  # a filed month: awaiting review or accepted
 
     @property
     def badge(self) -> str:
@@ -158,6 +165,13 @@ class Cell:
     @property
     def short(self) -> str:
         return rules.FILING_SHORT[self.filing] if self.filing else ""
+
+    @property
+    def label(self) -> str:
+        """The cell's title: its filing, and for a filed month where it stands in review."""
+        if self.filing is None:
+            return ""
+        return f"{self.filing.label} · {self.review.label}" if self.review else self.filing.label
 
 
 @dataclass
@@ -172,6 +186,7 @@ class GridRow:
 class TownCounts:
     town: Town
     counts: Counter = field(default_factory=Counter)
+    review: Counter = field(default_factory=Counter)  # by `Review`: awaiting, accepted
 
     @property
     def total(self) -> int:
@@ -189,6 +204,8 @@ class Completeness:
     by_town: list[TownCounts]
     missing: list[JointCommittee]
     rows: list[GridRow]
+    # Of the filed (on time or late): how many await review and how many were accepted.
+    review: Counter = field(default_factory=Counter)
 
     @property
     def total(self) -> int:
@@ -227,7 +244,8 @@ def _grid(
                 if rules.committee_owes(committee, month)
                 else None
             )
-            cells.append(Cell(month, filing, labels[month], f"{base}{labels[month]}/"))
+            cells.append(Cell(month, filing, labels[month], f"{base}{labels[month]}/",
+                              rules.review_state(status_) if filing else None))
         last = found.get((committee.pk, period), (None, None, None))[2]
         grid.append(GridRow(committee, cells, cells[-1], last))
     return window, grid
@@ -250,19 +268,23 @@ def completeness(
     owing = list(owing_in(committees, period).select_related("town").order_by("town__code", "code"))
     window, grid = _grid(owing, period, today, months)
     counts: Counter = Counter()
+    review: Counter = Counter()
     by_town: dict[int, TownCounts] = {}
     for row in grid:
         counts[row.current.filing] += 1
-        by_town.setdefault(row.committee.town_id, TownCounts(row.committee.town)).counts[
-            row.current.filing
-        ] += 1
+        town_counts = by_town.setdefault(row.committee.town_id, TownCounts(row.committee.town))
+        town_counts.counts[row.current.filing] += 1
+        if row.current.review:
+            review[row.current.review] += 1
+            town_counts.review[row.current.review] += 1
     return Completeness(
+        review=review,
         period=period,
         months=window,
         counts=counts,
         by_town=sorted(by_town.values(), key=lambda t: t.town.code),
         missing=[r.committee for r in grid if r.current.filing == Filing.MISSING],
-        rows=[r for r in grid if not status or r.current.filing == status],
+        rows=[r for r in grid if not status or status in (r.current.filing, r.current.review)],
     )
 
 
@@ -287,6 +309,19 @@ def _filing_conditions(period: datetime.date, today: datetime.date) -> dict[str,
     return conditions
 
 
+# Where the filed months stand in review, as conditions like `_filing_conditions`'.
+REVIEW_CONDITIONS = {
+    Review.AWAITING: Q(u_status=MonthlyUpdate.Status.SUBMITTED),
+    Review.ACCEPTED: Q(u_status=MonthlyUpdate.Status.ACCEPTED),
+}
+
+
+def status_condition(status: str, period: datetime.date, today: datetime.date) -> Q:
+    """The completeness filter's `status`: a filing or a review state (nothing if unknown)."""
+    conditions = {**_filing_conditions(period, today), **REVIEW_CONDITIONS}
+    return conditions.get(status, Q(pk__in=[]))
+
+
 def _with_update(committees: QuerySet, period: datetime.date) -> QuerySet:
     update = MonthlyUpdate.objects.filter(committee=OuterRef("pk"), period=period)
     return owing_in(committees, period).annotate(
@@ -308,15 +343,19 @@ def filing_counts(
     rows = list(
         annotated.order_by()
         .values("town_id")
-        .annotate(**{key: Count("id", filter=q) for key, q in conditions.items()})
+        .annotate(**{key: Count("id", filter=q)
+                     for key, q in {**conditions, **REVIEW_CONDITIONS}.items()})
     )
     towns = Town.objects.in_bulk([row["town_id"] for row in rows])
     counts: Counter = Counter()
+    review: Counter = Counter()
     by_town = []
     for row in rows:
         town_counts = Counter({key: row[key] for key in conditions if row[key]})
+        town_review = Counter({key: row[key] for key in REVIEW_CONDITIONS if row[key]})
         counts.update(town_counts)
-        by_town.append(TownCounts(towns[row["town_id"]], town_counts))
+        review.update(town_review)
+        by_town.append(TownCounts(towns[row["town_id"]], town_counts, town_review))
     missing = (
         list(
             annotated.filter(conditions[Filing.MISSING])
@@ -333,6 +372,7 @@ def filing_counts(
         by_town=sorted(by_town, key=lambda t: t.town.code),
         missing=missing,
         rows=[],
+        review=review,
     )
 
 
@@ -368,7 +408,7 @@ def completeness_rows(
     town), that owed `period`, with the month's filing `status` if one is asked for."""
     owing = _with_update(_visible_in_town(user, town), period)
     if status:
-        owing = owing.filter(_filing_conditions(period, today).get(status, Q(pk__in=[])))
+        owing = owing.filter(status_condition(status, period, today))
     return owing.select_related("town").order_by("town__code", "code")
 
 
@@ -473,3 +513,38 @@ def update_export(user: Any, params: Any) -> QuerySet:
         user, period, today, town=params.get("town", ""), status=params.get("status", "")
     )
     return updates.filter(committee__in=rows.values("pk"), period=period)
+
+
+@dataclass
+class Waiting:
+    """A submitted update in the review queue, and how long it has waited."""
+
+    update: MonthlyUpdate
+    days: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days > settings.MONTHLY_REVIEW_FLAG_DAYS
+
+
+def review_queue(user: Any) -> QuerySet:
+    """Updates waiting for this user's review (已报送·待审核), oldest first: town staff their
+    towns', the department all; nobody else any."""
+    if not permissions.can(user, "review"):
+        return MonthlyUpdate.objects.none()
+    return (
+        permissions.visible(
+            user, MonthlyUpdate.objects.filter(status=MonthlyUpdate.Status.SUBMITTED)
+        )
+        .select_related("committee__town", "committee__urban", "submitted_by")
+        .prefetch_related("attachments")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def waiting_rows(updates: Any, today: datetime.date) -> list[Waiting]:
+    return [
+        Waiting(u, (today - rules.local_date(u.submitted_at)).days if u.submitted_at else 0)
+        for u in updates
+    ]
+

@@ -111,7 +111,9 @@ def update_save(
     are checked (type, size, content) before anything is saved.
     """
     today = _today(today)
-    rules.check_period(committee, period, today)
+    rules.check_period(committee, period, today, draft=True)
+    if submit:
+        rules.check_submittable(period, today)
     update = (
         MonthlyUpdate.objects.select_for_update(of=("self",))
         .select_related("updated_by")
@@ -218,6 +220,29 @@ def update_return(*, update: MonthlyUpdate, user: User, reason: str) -> MonthlyU
         )
     update.return_reason = reason
     return _reviewed(update, user, Status.RETURNED)
+
+
+@transaction.atomic
+def updates_review(
+    *, updates: Sequence[MonthlyUpdate], user: User, accept: bool, reason: str = ""
+) -> int:
+    """Accept, or return with one reason, several updates from the review queue at once:
+    all or none (one already reviewed by someone else stops the lot, naming it)."""
+    if not updates:
+        raise ValidationError(_("请先勾选要审核的报告。"))
+    for update in updates:
+        try:
+            if accept:
+                update_accept(update=update, user=user)
+            else:
+                update_return(update=update, user=user, reason=reason)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                raise
+            raise ValidationError(
+                _("%(name)s：%(error)s") % {"name": update, "error": " ".join(error.messages)}
+            ) from None
+    return len(updates)
 
 
 @transaction.atomic

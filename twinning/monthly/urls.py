@@ -8,6 +8,8 @@ MONTH = "committees/<str:code>/monthly/<period:period>/"
 
 urlpatterns = [
     path("monthly/completeness/", views.monthly_completeness, name="monthly_completeness"),
+    path("monthly/queue/", views.monthly_queue, name="monthly_queue"),
+    path("monthly/mine/", views.monthly_mine, name="monthly_mine"),
     path("committees/<str:code>/monthly/", views.monthly_committee, name="monthly_committee"),
     path(MONTH, views.monthly_update, name="monthly_update"),
     path(f"{MONTH}review/", views.monthly_review, name="monthly_review"),

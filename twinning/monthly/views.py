@@ -1,5 +1,7 @@
 import datetime
+from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -17,7 +19,7 @@ from twinning.monthly.models import MonthlyAttachment, MonthlyUpdate, ReopenRequ
 from twinning.monthly.rules import Filing
 from twinning.shared import permissions
 from twinning.shared.audit import audit_trail
-from twinning.shared.lookups import get_visible
+from twinning.shared.lookups import get_visible, paginate, require
 from twinning.shared.periods import chinese_period, format_period
 from twinning.shared.writes import DATABASE_REFUSED_BUTTON, attempt, run, show_errors
 
@@ -32,11 +34,12 @@ def _get_committee(request: HttpRequest, code: str, action: str = "view_updates"
 def _get_month(
     request: HttpRequest, code: str, period: datetime.date, action: str = "view_updates"
 ) -> selectors.MonthState:
-    """The committee's month; a month that has not ended or that it did not exist in is a 404."""
+    """The committee's month; a month not yet begun or that it did not exist in is a 404 (the
+    month under way is shown: its draft may be started)."""
     committee = _get_committee(request, code, action)
     today = timezone.localdate()
     try:
-        rules.check_period(committee, period, today)
+        rules.check_period(committee, period, today, draft=True)
     except ValidationError:
         raise Http404 from None
     return selectors.month_state(committee, period, today)
@@ -203,9 +206,60 @@ def monthly_attachment_delete(
     )
 
 
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()]
+
+
+@require_http_methods(["GET", "POST"])
+def monthly_queue(request: HttpRequest) -> HttpResponse:
+    """The review queue (待审核): updates waiting for this user's decision, oldest first;
+    accept one or a selection, or return with a reason. Updates outside the user's reach are
+    never found, so never decided."""
+    user = request.user
+    require(request, "review")
+    queue = selectors.review_queue(user)
+    typed: dict[str, Any] = {}
+    if request.method == "POST":
+        accept = request.POST.get("action") != "return"
+        reason = request.POST.get("reason", "")
+        chosen = list(queue.filter(pk__in=_ids(request.POST.getlist("ids"))))
+        outcome = run(services.updates_review, updates=chosen, user=user, accept=accept,
+                      reason=reason)
+        if outcome.error is None:
+            done = (
+                _("已通过%(n)s份报告。") if accept
+                else _("已退回%(n)s份报告，书记会看到退回原因。")
+            )
+            messages.success(request, done % {"n": outcome.result})
+            return redirect(request.get_full_path())
+        messages.error(request, " ".join(outcome.messages))
+        typed = {"ids": {u.pk for u in chosen}, "reason": reason, "returning": not accept}
+    page = paginate(request, queue, per_page=20)
+    page.object_list = selectors.waiting_rows(page.object_list, timezone.localdate())
+    return render(request, "twinning/monthly/queue.html", {
+        "page": page, "typed": typed, "flag_days": settings.MONTHLY_REVIEW_FLAG_DAYS,
+    })
+
+
+def monthly_mine(request: HttpRequest) -> HttpResponse:
+    """The secretary's way in from the menu: their committee's months (a choice of
+    committees if they file for several)."""
+    require(request, "file")
+    committees = [
+        c for c in permissions.visible(
+            request.user, JointCommittee.objects.filter(dissolved_on__isnull=True)
+        ).order_by("code")
+        if permissions.can(request.user, "file", c)
+    ]
+    if len(committees) == 1:
+        return redirect("monthly_committee", committees[0].code)
+    return render(request, "twinning/monthly/mine.html", {"committees": committees})
+
+
 def monthly_committee(request: HttpRequest, code: str) -> HttpResponse:
     committee = _get_committee(request, code)
     today = timezone.localdate()
+    current = today.replace(day=1)
     return render(
         request,
         "twinning/monthly/committee.html",
@@ -213,6 +267,7 @@ def monthly_committee(request: HttpRequest, code: str) -> HttpResponse:
             "committee": committee,
             "months": selectors.committee_months(committee, today),
             "may_file": permissions.can(request.user, "file", committee),
+            "current": current if rules.committee_owes(committee, current) else None,
         },
     )
 
@@ -249,7 +304,7 @@ def monthly_completeness(request: HttpRequest) -> HttpResponse:
             "lock_date": rules.lock_date(period),
             "towns": permissions.visible(user, Town.objects.all()),
             "params": params,
-            "filings": Filing.choices,
+            "filings": Filing.choices + rules.Review.choices,
             "pending_requests": list(selectors.pending_reopen_requests(user)[:20])
             if permissions.can(user, "grant_reopen", None)
             else [],

@@ -52,7 +52,10 @@ GRANTS: dict[str, frozenset[str]] = {name: frozenset(roles) for name, roles in {
     "list_own_towns": (TOWN,),
     # Assessment rounds and committees' totals, ranks and grades.
     "view_rankings": (DEPARTMENT, TOWN, SECRETARY, LEADER),
-    "read_meetings": (DEPARTMENT, TOWN, LEADER),
+    # Joint meetings: every meeting for the department, towns and leaders; a secretary the
+    # meetings that gave their committee an action item, and those items.
+    "read_meetings": (DEPARTMENT, TOWN, SECRETARY, LEADER),
+    "read_all_meetings": (DEPARTMENT, TOWN, LEADER),
     "track_rectifications": (DEPARTMENT, TOWN, SECRETARY),
     # How many committees were inspected this month; the committees one is to inspect.
     "oversee_inspections": (DEPARTMENT, TOWN),
@@ -267,6 +270,9 @@ class Visibility:
     member: str | None = None
     city_wide: str | None = None
     only: tuple[str, Q] | None = None
+    # The committee path crosses a to-many relation: narrow by a subquery, so that a row
+    # reached through several related rows is listed once.
+    many: bool = False
 
     def narrow(self, user: Any, qs: QuerySet) -> QuerySet:
         if not can(user, self.readers):
@@ -275,7 +281,10 @@ class Visibility:
             qs = qs.filter(self.only[1])
         if self.city_wide is not None and can(user, self.city_wide):
             return qs
-        if self.committee is not None:
+        if self.committee is not None and self.many:
+            reached = visible_for_committees(user, qs.model.objects.all(), self.committee)
+            qs = qs.filter(pk__in=reached.values("pk"))
+        elif self.committee is not None:
             qs = visible_for_committees(user, qs, self.committee)
         return qs if self.member is None else visible_for_members(user, qs, self.member)
 
@@ -455,6 +464,30 @@ def users_with(action: str, committee_ids: Iterable[int]) -> list[tuple[int, int
         .order_by("user_id", "content_object_id")
         .values_list("user_id", "content_object_id")
     )
+
+
+def town_users(action: str, town_ids: Iterable[int]) -> list[tuple[int, int]]:
+    """(user id, town id) for the active town staff of these towns, if their role may do
+    `action` (one query; none otherwise)."""
+    if TOWN not in GRANTS.get(action, (DEPARTMENT,)):
+        return []
+    return list(
+        _m().town_right.objects.filter(
+            permission__codename=MANAGE_TOWN,
+            content_object_id__in=list(town_ids),
+            user__is_active=True,
+            user__profile__role=TOWN,
+        )
+        .order_by("user_id", "content_object_id")
+        .values_list("user_id", "content_object_id")
+    )
+
+
+def city_wide_holders(action: str) -> Q:
+    """Users who may do `action` on every object (the department), as a filter on users."""
+    if DEPARTMENT not in GRANTS.get(action, (DEPARTMENT,)):
+        return Q(pk__in=[])
+    return Q(profile__role=DEPARTMENT)
 
 
 # Granting rights: used by add_user and the department's user pages.
