@@ -79,6 +79,11 @@ GRANTS: dict[str, frozenset[str]] = {name: frozenset(roles) for name, roles in {
     "edit_warning_settings": (DEPARTMENT,),
     "exchange_towns": (DEPARTMENT,),
     "see_all_imports": (DEPARTMENT,),
+    # Accounts: the department manages every one; town staff the secretaries and inspectors
+    # of their own towns' committees. Department accounts sign in with a second factor.
+    "manage_accounts": (DEPARTMENT,),
+    "manage_town_accounts": (TOWN,),
+    "need_second_factor": (DEPARTMENT,),
     # Who hears of a published bulletin on the site, and who also by e-mail.
     "hear_of_bulletins": (TOWN, SECRETARY, INSPECTOR, LEADER),
     "receive_bulletins_by_email": (LEADER,),
@@ -374,6 +379,8 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
             return _m().branch.objects.filter(member_branches(user), pk=obj.pk).exists()
         committee = _committee_of(obj)
         return committee is not None and committee.is_active and can(user, "view", committee)
+    if action == "manage_account":
+        return role == TOWN and _town_manages(scope, obj)
     committee = _committee_of(obj)
     if isinstance(obj, _m().town):
         in_town = obj.pk in scope.towns
@@ -431,7 +438,77 @@ def users_with(action: str, committee_ids: Iterable[int]) -> list[tuple[int, int
     )
 
 
-# Granting rights: used by add_user and the department's user pages.
+# Accounts: who manages whose, and granting rights (add_user and the account pages).
+
+def _town_manages(scope: Scope, account: Any) -> bool:
+    """Town staff manage an account that is a secretary's or an inspector's and is bound only
+    to committees of their own towns."""
+    if role_of(account) not in (SECRETARY, INSPECTOR):
+        return False
+    towns = set(_m().committee.objects.filter(
+        id__in=_m().committee_right.objects.filter(user=account).values("content_object_id")
+    ).values_list("town_id", flat=True))
+    return bool(towns) and towns <= scope.towns
+
+
+def accounts_in_reach(user: Any, accounts: QuerySet) -> QuerySet:
+    """The accounts (users) `user` manages: every one for the department; for town staff the
+    secretaries and inspectors bound only to committees of their towns; none for others."""
+    role = role_of(user)
+    if role == DEPARTMENT:
+        return accounts
+    if role != TOWN:
+        return accounts.none()
+    rights = _m().committee_right.objects.filter(
+        permission__codename__in=(MANAGE_COMMITTEE, INSPECT_COMMITTEE))
+    inside = rights.filter(content_object__town_id__in=_town_ids(user))
+    outside = rights.exclude(content_object__town_id__in=_town_ids(user))
+    return accounts.filter(
+        profile__role__in=(SECRETARY, INSPECTOR), id__in=inside.values("user_id"),
+    ).exclude(id__in=outside.values("user_id"))
+
+
+def assignable_roles(user: Any) -> list[str]:
+    """The roles `user` may give a new account."""
+    if can(user, "manage_accounts"):
+        return list(Role.values)
+    if can(user, "manage_town_accounts"):
+        return [SECRETARY, INSPECTOR]
+    return []
+
+
+def account_role(account: Any) -> str | None:
+    """An account's role, for the account pages (they show it and fit the form to it)."""
+    return role_of(account)
+
+
+def set_reach(user: Any, *, towns: Iterable[Any] = (), committees: Iterable[Any] = ()) -> None:
+    """Replace an account's towns or committees (by its role) with these."""
+    role = role_of(user)
+    if scope_needed(role) == "town":
+        current = set(_town_ids(user).values_list("content_object_id", flat=True))
+        wanted = {t.pk: t for t in towns}
+        for town in _m().town.objects.filter(pk__in=current - set(wanted)):
+            remove_perm(f"branches.{MANAGE_TOWN}", user, town)
+        for pk in set(wanted) - current:
+            grant_town(user, wanted[pk])
+    elif scope_needed(role) == "committees":
+        inspect = role == INSPECTOR
+        current = set(_own_committee_ids(user).values_list("content_object_id", flat=True))
+        wanted = {c.pk: c for c in committees}
+        for committee in _m().committee.objects.filter(pk__in=current - set(wanted)):
+            revoke_committee(user, committee, inspect=inspect)
+        for pk in set(wanted) - current:
+            grant_committee(user, wanted[pk], inspect=inspect)
+    _forget(user)
+
+
+def reach_of(user: Any) -> tuple[QuerySet, QuerySet]:
+    """An account's towns and committees (the reach its role binds it to)."""
+    own = _own_committee_ids(user)
+    committees = _m().committee.objects.all()
+    return (_m().town.objects.filter(id__in=_town_ids(user)),
+            committees.filter(id__in=own) if own is not None else committees.none())
 
 def scope_needed(role: str) -> str | None:
     """What an account of this role must be bound to: "town", "committees" or nothing."""
