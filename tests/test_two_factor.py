@@ -1,7 +1,10 @@
 """Two-factor sign-in: required for department accounts, available to everyone."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -21,7 +24,8 @@ def _sign_in(client, username: str, password: str = PASSWORD):
 
 def _code(device: TOTPDevice, ahead: int = 0) -> str:
     """The code an authenticator app shows now (or `ahead` steps later)."""
-    return f"{totp(device.bin_key, device.step, device.t0 - ahead * device.step, device.digits):06d}"
+    t0 = device.t0 - ahead * device.step
+    return f"{totp(device.bin_key, device.step, t0, device.digits):06d}"
 
 
 def _enrolled(user) -> TOTPDevice:
@@ -82,6 +86,11 @@ def test_with_a_device_the_code_opens_the_session(client, department_user) -> No
     wrong = client.post(verify, {"token": "123456"})
     assert "验证码不正确" in wrong.content.decode()
     assert client.get("/").status_code == 302
+    # A failure holds the next try back for a second (django-otp's throttling): right away,
+    # even the right code is refused; once the second has passed it is accepted.
+    assert client.post(verify, {"token": _code(device, ahead=1)}).status_code == 200
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_timestamp=timezone.now() - datetime.timedelta(seconds=10))
     response = client.post(verify, {"token": _code(device, ahead=1), "next": "/committees/"})
     assert response.status_code == 302 and response.url == "/committees/"
     for url in WALKED:

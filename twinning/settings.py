@@ -140,7 +140,8 @@ ANONYMOUS_USER_NAME = None  # no guardian anonymous user: anonymous visitors see
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        # Django's rule, with its message in Chinese (twinning.site.passwords).
+        "NAME": "twinning.site.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

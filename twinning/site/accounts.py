@@ -36,7 +36,7 @@ class AccountLinkTokens(PasswordResetTokenGenerator):
     def _make_hash_value(self, user: Any, timestamp: int) -> str:
         profile = getattr(user, "profile", None)
         issued = profile.link_issued_at if profile else None
-        stamp = "" if issued is None else issued.replace(microsecond=0, tzinfo=None).isoformat()
+        stamp = "" if issued is None else issued.isoformat()
         return super()._make_hash_value(user, timestamp) + stamp
 
 
@@ -107,7 +107,8 @@ def user_create(
 
 
 def _locked(account: User) -> User:
-    return User.objects.select_for_update().select_related("profile").get(pk=account.pk)
+    return User.objects.select_for_update(of=("self",)).select_related("profile").get(
+        pk=account.pk)
 
 
 @transaction.atomic
@@ -178,7 +179,7 @@ def link_issue(*, account: User, actor: User | None) -> str:
     if not account.is_active:
         raise ValidationError(_("账号已停用，请先重新启用。"))
     Profile.objects.filter(user=account).update(
-        must_change_password=True, link_issued_at=timezone.now().replace(microsecond=0))
+        must_change_password=True, link_issued_at=timezone.now())
     account.profile.refresh_from_db()
     record(account, AccountEvent.Kind.LINK_ISSUED, actor)
     return link_path(account)
