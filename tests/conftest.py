@@ -82,6 +82,42 @@ def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+def pass_second_factor(client: Any, user: User) -> None:
+    """Mark `client`'s session as having passed `user`'s second factor, enrolling a TOTP
+    device first if the user has none (what a signed-in department user's session holds)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from twinning.shared.models import Profile
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or \
+        TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    Profile.objects.filter(user=user).update(second_factor=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _signed_in_with_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`client.force_login` stands for a finished sign-in: for an account that must pass a
+    second factor, the session has passed it too. `second_factor=False` leaves it at the
+    password step (the tests of two-factor sign-in)."""
+    from django.test.client import ClientMixin
+
+    from twinning.shared import permissions
+
+    original = ClientMixin.force_login
+
+    def force_login(self: Any, user: User, backend: str | None = None,
+                    second_factor: bool = True) -> None:
+        original(self, user, backend)
+        if second_factor and permissions.can(user, "need_second_factor"):
+            pass_second_factor(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
 @pytest.fixture
 def town(db: None) -> Town:
     return TownFactory(code="T-MZ", name="测试密州街道")

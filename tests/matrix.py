@@ -44,8 +44,10 @@ RECORD_KWARGS = {
 # Views that belong to Django or to other packages and guard themselves.
 FOREIGN_PREFIXES = ("admin:",)
 FOREIGN_NAMES = {"login", "logout", "set_language"}
-# Open to anyone, and saying nothing about the programme.
-PUBLIC_NAMES = {"healthz"}
+# Open to anyone, and saying nothing about the programme (a forgotten password, a one-time
+# link: tests/test_passwords.py).
+PUBLIC_NAMES = {"healthz", "password_reset", "password_reset_done", "password_reset_confirm",
+                "account_link"}
 
 
 def _names(patterns: list, prefix: str = "") -> list[tuple[str, URLPattern]]:
@@ -79,6 +81,7 @@ class Side:
     review: MemberReview | None = None
     help: HelpAssignment | None = None
     assessment_round: AssessmentRound | None = None
+    account: Any = None  # a secretary's account, bound to the side's committee
 
 
 # Which object an integer `pk` in a URL names, by the URL name's prefix: an attribute of the
@@ -86,7 +89,8 @@ class Side:
 PK_OF = {"inspection_": "inspection", "rectification_": "rectification",
          "meeting_": "meeting", "action_item_": "action_item", "case_": "typical_case"}
 PK_OBJECTS = {"member_": "member", "bulletin_": "bulletin", "review_": "review_round",
-              "help_assign": "review", "help_": "help", "assessment_": "assessment_round"}
+              "help_assign": "review", "help_": "help", "assessment_": "assessment_round",
+              "account_": "account"}
 
 
 def url_kwargs(pattern: URLPattern, side: Side) -> dict[str, Any]:
@@ -134,6 +138,11 @@ def sides(
         found[name] = Side(target, MemberFactory(branch=village), BulletinFactory(state=state),
                            monthly_records(target), records[name])
         helpers[name] = MemberFactory(branch=village, role=Member.Role.SECRETARY)
+    from twinning.site.accounts import user_create
+
+    for name, side in found.items():
+        side.account = user_create(username=f"sec-{name}", role="secretary",
+                                   committees=[side.committee])
     review_round = open_review_round()
     assessment_round = scored_assessment_round()
     for name, side in found.items():

@@ -233,6 +233,27 @@ EXPECTED["personal_data_log"] = {"own": {**dict.fromkeys(ROLES, 403), "departmen
 EXPECTED["reminder_settings"] = {"own": ALL_OK}
 
 
+# Accounts: one's own for everyone; managing them for the department, and for town staff the
+# secretaries and inspectors of their towns ("own": a secretary of the town's committee).
+# Buttons are POST only.
+MANAGERS = {**dict.fromkeys(ROLES, 403), "department": 200, "town": 200}
+EXPECTED.update({
+    "my_account": {"own": ALL_OK},
+    "password_change": {"own": ALL_OK},
+    "second_factor_setup": {"own": ALL_OK},
+    # Without a device there is nothing to verify: enrol first.
+    "second_factor_verify": {"own": {**dict.fromkeys(ROLES, 302), "department": 200}},
+    "second_factor_off": {"own": dict.fromkeys(ROLES, 405)},
+    "recovery_codes_renew": {"own": dict.fromkeys(ROLES, 405)},
+    "account_list": {"own": MANAGERS},
+    "account_create": {"own": MANAGERS},
+    "account_detail": {"own": MANAGERS, "other": {**MANAGERS, "town": 404}},
+    "account_edit": {"own": MANAGERS, "other": {**MANAGERS, "town": 404}},
+})
+for _name in ("account_active", "account_link_issue", "account_second_factor_reset"):
+    EXPECTED[_name] = {"own": dict.fromkeys(ROLES, 405)}
+
+
 def test_health_check_is_public_and_says_nothing_else(client, db) -> None:
     response = client.get(reverse("healthz"))
     assert response.status_code == 200

@@ -33,6 +33,11 @@ POST_ONLY = {
     "advisor_rules": {"department"},
     "advisor_accept": {"department"},
     "advisor_reject": {"department"},
+    "account_active": {"department", "town"},
+    "account_link_issue": {"department", "town"},
+    "account_second_factor_reset": {"department", "town"},
+    "second_factor_off": set(ROLES),
+    "recovery_codes_renew": set(ROLES),
 }
 # How many foreign choices of one field are tried.
 TRIED_CHOICES = 3

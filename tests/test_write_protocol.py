@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from branches.models import Branch
 from evaluations.inspections.models import InspectionCriterion
+from tests.conftest import PASSWORD
 from tests.factories import MemberFactory, ResidentsFactory, VillageFactory
 from tests.factories_aid import ActivityFactory
 from tests.matrix import Side, site_urls, url_kwargs
@@ -209,6 +210,19 @@ WRITES: dict[str, Write] = {
     "case_edit": Write(data=lambda found, fields: {"title": TYPED}),
     "case_remove": Write(form=False),
     "notification_list": Write(form=False, role="secretary"),
+    "account_create": Write(data=lambda found, fields: {
+        "username": "w-new", "full_name": TYPED, "role": "leader"}),
+    "account_edit": Write(data=lambda found, fields: {"full_name": TYPED}),
+    "account_active": Write(form=False),
+    "account_link_issue": Write(form=False),
+    "account_second_factor_reset": Write(form=False),
+    "password_change": Write(typed="", data=lambda found, fields: {
+        "old_password": PASSWORD, "new_password1": "Another-pass-2026",
+        "new_password2": "Another-pass-2026"}),
+    "second_factor_setup": Write(data=lambda found, fields: {"token": "123456"}, typed=""),
+    "second_factor_verify": Write(data=lambda found, fields: {"token": "123456"}, typed=""),
+    "second_factor_off": Write(form=False, role="secretary"),
+    "recovery_codes_renew": Write(form=False),
 }
 
 # Pages that only read: a POST to them writes nothing (most answer 405).
@@ -223,6 +237,7 @@ NO_WRITES = {
     "rectification_detail", "rectification_file", "bulletin_list", "bulletin_detail",
     "bulletin_status", "bulletin_pdf", "bulletin_docx", "dashboard", "personal_data_log",
     "pick_village", "pick_urban_branch", "pick_inspection_committee", "bulletin_annex",
+    "my_account", "account_list", "account_detail",
 }
 UNCOUNTED_TABLES = ("django_session", "twinning_personaldataaccess")
 WRITE_STATEMENT = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)

@@ -21,6 +21,7 @@ from twinning.committees.models import (
 from twinning.meetings.models import ActionItem, JointMeeting
 from twinning.monthly.models import MonthlyAttachment, MonthlyUpdate, ReopenRequest
 from twinning.shared.models import (
+    AccountEvent,
     ImportRecord,
     PersonalDataAccess,
     Profile,
@@ -31,7 +32,7 @@ from twinning.shared.models import (
 )
 
 __all__ = [
-    "ActionItem", "AdvisorSettings", "AidProject", "CommitteeUserObjectPermission",
+    "AccountEvent", "ActionItem", "AdvisorSettings", "AidProject", "CommitteeUserObjectPermission",
     "CommitteeVillage", "GovernanceRecord", "HelpActivity", "HotIssue", "ImportRecord",
     "InfrastructureOutput", "JointCommittee", "JointMeeting", "MemberPairing",
     "MonthlyAttachment", "MonthlyUpdate", "PairRule", "PersonalDataAccess", "Profile",

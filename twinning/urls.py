@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The language switch works on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("", include("twinning.site.account_urls")),
     path("admin/", admin.site.urls),
     path("audit/personal-data/", views.personal_data_log, name="personal_data_log"),
     path("account/reminders/", reminder_settings, name="reminder_settings"),

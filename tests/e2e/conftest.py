@@ -38,14 +38,51 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 def log_in(live_server: Any) -> Callable[[Page, str], None]:
     """Log `page` in as `username` (a persona of tests/conftest.py) from the login page."""
 
-    def log_in(page: Page, username: str) -> None:
+    def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
+        device = _second_factor(username)
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
+        page.fill("#id_password", password)
         page.click("button[type=submit]")
+        if device is not None:
+            page.fill("#id_token", next_code(device))
+            page.get_by_role("button", name="验证").click()
         expect(page.get_by_role("heading", name=f"您好，{username}")).to_be_visible()
 
     return log_in
+
+
+def _second_factor(username: str) -> Any:
+    """The TOTP device of an account that signs in with a second factor (enrolled here for
+    department personas), or None."""
+    from django.contrib.auth.models import User
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from twinning.shared import permissions
+    from twinning.shared.models import Profile
+
+    user = User.objects.select_related("profile").get(username=username)
+    if not (permissions.can(user, "need_second_factor") or user.profile.second_factor):
+        return None
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        # A wide tolerance: one test may sign the same persona in several times a step.
+        device = TOTPDevice.objects.create(user=user, name="default", confirmed=True,
+                                           tolerance=3)
+        Profile.objects.filter(user=user).update(second_factor=True)
+    return device
+
+
+def next_code(device: Any) -> str:
+    """The authenticator app's code for the first time step the device has not used yet."""
+    import time
+
+    from django_otp.oath import totp
+
+    device.refresh_from_db()
+    now = int((time.time() - device.t0) // device.step)
+    ahead = max(0, device.last_t + 1 - now)
+    return f"{totp(device.bin_key, device.step, device.t0 - ahead * device.step):06d}"
 
 
 @pytest.fixture

@@ -24,6 +24,15 @@ class Profile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
+    # Set when an administrator issues a one-time link: the next sign-in, by the link or by
+    # the old password, must choose a new password before anything else.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
+    # When the latest one-time link was issued: part of the link's token, so issuing a new
+    # link voids the earlier ones.
+    link_issued_at = models.DateTimeField(_("链接发放时间"), null=True, blank=True)
+    # Whether the user enrolled a second factor (kept by twinning.site.two_factor), so a
+    # request learns that it must be passed from the profile it reads anyway.
+    second_factor = models.BooleanField(_("已启用两步验证"), default=False)
 
     class Meta:
         verbose_name = _("用户角色")
@@ -31,6 +40,46 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+
+class AccountEvent(models.Model):
+    """One change to an account: who did it, when, to whom, what (the accounts' audit trail).
+
+    Written by the account services only and never edited, so no history table.
+    """
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("创建账号")
+        SCOPE_CHANGED = "scope", _("修改账号")
+        DEACTIVATED = "deactivated", _("停用")
+        REACTIVATED = "reactivated", _("重新启用")
+        LINK_ISSUED = "link", _("发放一次性链接")
+        PASSWORD_SET = "password_set", _("通过链接设置密码")
+        PASSWORD_CHANGED = "password_changed", _("修改密码")
+        TWO_FACTOR_ON = "2fa_on", _("启用两步验证")
+        TWO_FACTOR_OFF = "2fa_off", _("关闭两步验证")
+        RECOVERY_CODES = "recovery", _("重新生成恢复码")
+        RECOVERY_USED = "recovery_used", _("使用恢复码登录")
+
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("账号"), on_delete=models.CASCADE,
+        related_name="account_events",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+", help_text=_("空表示命令行"),
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("操作"), max_length=16, choices=Kind.choices)
+    detail = models.CharField(_("内容"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("账号操作记录")
+        verbose_name_plural = _("账号操作记录")
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
 class PersonalDataAccess(models.Model):

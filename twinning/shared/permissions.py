@@ -21,76 +21,10 @@ from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from twinning.shared.grants import GRANTS
 from twinning.shared.models import Role
 
 DEPARTMENT, TOWN, SECRETARY, INSPECTOR, LEADER = Role.values
-
-# Who may do what at all (a question without an object), by role. A question about one object
-# goes through `can`'s rules of reach below; an action not listed here is the department's.
-GRANTS: dict[str, frozenset[str]] = {name: frozenset(roles) for name, roles in {
-    # The programme's pages: committees, branches, inspections, aid, warnings.
-    "view": (DEPARTMENT, TOWN, SECRETARY, INSPECTOR),
-    # A committee, a branch or a member, in one's towns.
-    "create": (DEPARTMENT, TOWN),
-    # Monthly updates: seen by those who file or review them; reviewed by department and town.
-    "view_updates": (DEPARTMENT, TOWN, SECRETARY),
-    "review": (DEPARTMENT, TOWN),
-    "view_completeness": (DEPARTMENT, TOWN),
-    # Members' names, ratings and help cases; the scores behind an assessment.
-    "view_member_data": (DEPARTMENT, TOWN, SECRETARY),
-    # Published bulletins are read by everyone with a role.
-    "read_bulletins": (DEPARTMENT, TOWN, SECRETARY, INSPECTOR, LEADER),
-    "view_dashboard": (DEPARTMENT, TOWN, LEADER),
-    # Figures added up over the whole city (outcomes, rankings, warnings): leaders read them
-    # without reaching any committee's own pages.
-    "view_city_figures": (DEPARTMENT, LEADER),
-    "view_headline": (DEPARTMENT, TOWN, LEADER),
-    # The home page compares the last month with the one before (the leader's summary).
-    "follow_month_changes": (LEADER,),
-    # The home page lists the committees one works with.
-    "list_own_committees": (TOWN, SECRETARY, INSPECTOR),
-    "list_own_towns": (TOWN,),
-    # Assessment rounds and committees' totals, ranks and grades.
-    "view_rankings": (DEPARTMENT, TOWN, SECRETARY, LEADER),
-    # Joint meetings: every meeting for the department, towns and leaders; a secretary the
-    # meetings that gave their committee an action item, and those items.
-    "read_meetings": (DEPARTMENT, TOWN, SECRETARY, LEADER),
-    "read_all_meetings": (DEPARTMENT, TOWN, LEADER),
-    "track_rectifications": (DEPARTMENT, TOWN, SECRETARY),
-    # How many committees were inspected this month; the committees one is to inspect.
-    "oversee_inspections": (DEPARTMENT, TOWN),
-    "carry_out_inspections": (INSPECTOR,),
-    # Write and submit a committee's monthly update; enter its members' review ratings.
-    "file": (SECRETARY,),
-    "enter_reviews": (SECRETARY,),
-    # Rectifications owed by one's committee, with their due dates.
-    "answer_rectifications": (SECRETARY,),
-    # Lists narrowed by town (a secretary works in one committee).
-    "pick_town": (DEPARTMENT, TOWN, INSPECTOR, LEADER),
-    "import_data": (DEPARTMENT, TOWN),
-    "export_registers": (DEPARTMENT, TOWN, SECRETARY, INSPECTOR),
-    "export_reviews": (DEPARTMENT, TOWN),
-    # The department's alone (as is any action not named here).
-    "publish": (DEPARTMENT,),
-    "admin": (DEPARTMENT,),
-    "advise": (DEPARTMENT,),
-    "offer": (DEPARTMENT,),  # offer a city-level unit to towns as an urban side
-    "grant_reopen": (DEPARTMENT,),
-    "record_meetings": (DEPARTMENT,),
-    "manage_rounds": (DEPARTMENT,),
-    "edit_rubric": (DEPARTMENT,),
-    "edit_warning_settings": (DEPARTMENT,),
-    "edit_bulletin_settings": (DEPARTMENT,),  # the bulletin's issuing body, 主送, 抄送 …
-    "exchange_towns": (DEPARTMENT,),
-    "see_all_imports": (DEPARTMENT,),
-    # Who hears of a published bulletin on the site, and who also by e-mail.
-    "hear_of_bulletins": (TOWN, SECRETARY, INSPECTOR, LEADER),
-    "receive_bulletins_by_email": (LEADER,),
-    # Reminders: everyone chooses their own channels; a town's WeCom group robot is set by
-    # the town's staff (for their own towns) or the department.
-    "choose_reminder_channels": (DEPARTMENT, TOWN, SECRETARY, INSPECTOR, LEADER),
-    "set_town_robots": (DEPARTMENT, TOWN),
-}.items()}
 
 
 @dataclass(frozen=True)
@@ -409,6 +343,8 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
             return _m().branch.objects.filter(member_branches(user), pk=obj.pk).exists()
         committee = _committee_of(obj)
         return committee is not None and committee.is_active and can(user, "view", committee)
+    if action == "manage_account":
+        return role == TOWN and _town_manages(scope, obj)
     committee = _committee_of(obj)
     if isinstance(obj, _m().town):
         in_town = obj.pk in scope.towns
@@ -490,7 +426,78 @@ def city_wide_holders(action: str) -> Q:
     return Q(profile__role=DEPARTMENT)
 
 
-# Granting rights: used by add_user and the department's user pages.
+
+# Accounts: who manages whose, and granting rights (add_user and the account pages).
+
+def _town_manages(scope: Scope, account: Any) -> bool:
+    """Town staff manage an account that is a secretary's or an inspector's and is bound only
+    to committees of their own towns."""
+    if role_of(account) not in (SECRETARY, INSPECTOR):
+        return False
+    towns = set(_m().committee.objects.filter(
+        id__in=_m().committee_right.objects.filter(user=account).values("content_object_id")
+    ).values_list("town_id", flat=True))
+    return bool(towns) and towns <= scope.towns
+
+
+def accounts_in_reach(user: Any, accounts: QuerySet) -> QuerySet:
+    """The accounts (users) `user` manages: every one for the department; for town staff the
+    secretaries and inspectors bound only to committees of their towns; none for others."""
+    role = role_of(user)
+    if role == DEPARTMENT:
+        return accounts
+    if role != TOWN:
+        return accounts.none()
+    rights = _m().committee_right.objects.filter(
+        permission__codename__in=(MANAGE_COMMITTEE, INSPECT_COMMITTEE))
+    inside = rights.filter(content_object__town_id__in=_town_ids(user))
+    outside = rights.exclude(content_object__town_id__in=_town_ids(user))
+    return accounts.filter(
+        profile__role__in=(SECRETARY, INSPECTOR), id__in=inside.values("user_id"),
+    ).exclude(id__in=outside.values("user_id"))
+
+
+def assignable_roles(user: Any) -> list[str]:
+    """The roles `user` may give a new account."""
+    if can(user, "manage_accounts"):
+        return list(Role.values)
+    if can(user, "manage_town_accounts"):
+        return [SECRETARY, INSPECTOR]
+    return []
+
+
+def account_role(account: Any) -> str | None:
+    """An account's role, for the account pages (they show it and fit the form to it)."""
+    return role_of(account)
+
+
+def set_reach(user: Any, *, towns: Iterable[Any] = (), committees: Iterable[Any] = ()) -> None:
+    """Replace an account's towns or committees (by its role) with these."""
+    role = role_of(user)
+    if scope_needed(role) == "town":
+        current = set(_town_ids(user).values_list("content_object_id", flat=True))
+        wanted = {t.pk: t for t in towns}
+        for town in _m().town.objects.filter(pk__in=current - set(wanted)):
+            remove_perm(f"branches.{MANAGE_TOWN}", user, town)
+        for pk in set(wanted) - current:
+            grant_town(user, wanted[pk])
+    elif scope_needed(role) == "committees":
+        inspect = role == INSPECTOR
+        current = set(_own_committee_ids(user).values_list("content_object_id", flat=True))
+        wanted = {c.pk: c for c in committees}
+        for committee in _m().committee.objects.filter(pk__in=current - set(wanted)):
+            revoke_committee(user, committee, inspect=inspect)
+        for pk in set(wanted) - current:
+            grant_committee(user, wanted[pk], inspect=inspect)
+    _forget(user)
+
+
+def reach_of(user: Any) -> tuple[QuerySet, QuerySet]:
+    """An account's towns and committees (the reach its role binds it to)."""
+    own = _own_committee_ids(user)
+    committees = _m().committee.objects.all()
+    return (_m().town.objects.filter(id__in=_town_ids(user)),
+            committees.filter(id__in=own) if own is not None else committees.none())
 
 def scope_needed(role: str) -> str | None:
     """What an account of this role must be bound to: "town", "committees" or nothing."""

@@ -2,6 +2,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
@@ -76,3 +77,49 @@ class HealthCheckMiddleware:
         if request.path_info == self.path and request.method in ("GET", "HEAD"):
             return healthz(request)
         return self.get_response(request)
+
+
+class AccountGateMiddleware:
+    """Keeps a signed-in user to the steps their account still owes before any page.
+
+    An account that must sign in with a second factor (`need_second_factor`) reaches no page
+    until this session has passed it: without a device it is sent to enrol one, with one to
+    enter a code. Then an account whose administrator issued a one-time link must choose a new
+    password first. Signing out, the language switch and the steps themselves stay open.
+    Runs after django-otp's OTPMiddleware, which tells whether the session passed.
+    """
+
+    OPEN = frozenset({"logout", "set_language", "login", "healthz", "account_link",
+                      "password_reset_confirm"})
+    SECOND_FACTOR = frozenset({"second_factor_setup", "second_factor_verify"})
+    PASSWORD = frozenset({"password_change"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view: Callable, args: tuple,
+                     kwargs: dict) -> HttpResponse | None:
+        from django.shortcuts import redirect
+        from django.utils.http import urlencode
+
+        from twinning.site import accounts, two_factor
+
+        user = request.user
+        match = request.resolver_match
+        name = match.view_name if match else ""
+        if not user.is_authenticated or name in self.OPEN:
+            return None
+        nxt = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
+        if two_factor.owed(user) and not user.is_verified():
+            # With a device, only the code opens the session: enrolling another is no way round.
+            step = ("second_factor_verify" if two_factor.has_second_factor(user)
+                    else "second_factor_setup")
+            if name == step:
+                return None
+            return redirect(f"{reverse(step)}?{nxt}" if nxt else reverse(step))
+        if accounts.must_change_password(user) and name not in self.PASSWORD | self.SECOND_FACTOR:
+            return redirect(reverse("password_change"))
+        return None
