@@ -152,13 +152,17 @@ class Member(models.Model):
         return reverse("member_detail", args=[self.pk])
 
     @property
-    def distinguished(self) -> str:
-        """The name with what tells a namesake apart: number, role and year joined."""
+    def particulars(self) -> str:
+        """What tells two namesakes apart: number, role and year joined (those known)."""
         facts = [self.number or "", str(self.get_role_display()),
                  gettext("%(year)s年入党") % {"year": self.joined_on.year}
                  if self.joined_on else ""]
-        return gettext("%(name)s（%(facts)s）") % {
-            "name": self.name, "facts": "，".join(fact for fact in facts if fact)}
+        return " · ".join(fact for fact in facts if fact)
+
+    @property
+    def distinguished(self) -> str:
+        """The name with its particulars, where a namesake may be meant (choices, previews)."""
+        return gettext("%(name)s（%(facts)s）") % {"name": self.name, "facts": self.particulars}
 
 
 class UnitOffer(models.Model):

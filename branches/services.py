@@ -137,7 +137,16 @@ def member_save(*, member: Member | None = None, **values: Any) -> Member:
         raise ValidationError(future)
     if "number" in values:
         values["number"] = member_number(values["number"])
-    return _assign_and_save(member or Member(), MEMBER_FIELDS, values)
+    member = member or Member()
+    number = values.get("number", member.number)
+    branch, name = values.get("branch", getattr(member, "branch", None)), values.get(
+        "name", member.name)
+    if number is None and branch is not None and Member.objects.filter(
+            branch=branch, name=name).exclude(pk=member.pk).exists():
+        # As in an import (DESIGN §5): a name shared in a branch needs its number.
+        raise ValidationError({"number": _("本党组织已有党员叫「%(name)s」，请填写党员编号以区分。")
+                               % {"name": name}})
+    return _assign_and_save(member, MEMBER_FIELDS, values)
 
 
 def _field_rules(obj: Any, relations: Sequence[str]) -> None:

@@ -125,11 +125,13 @@ def test_two_namesakes_may_be_held_in_one_branch_when_numbered() -> None:
     assert first.branch.members.filter(name="王芳").count() == 2
 
 
-def test_a_second_namesake_without_a_number_is_refused_with_the_reason() -> None:
-    first = MemberFactory(name="王芳", number=None)
+@pytest.mark.parametrize("number", [None, "A1"])
+def test_a_second_namesake_without_a_number_is_refused_with_the_reason(number) -> None:
+    first = MemberFactory(name="王芳", number=number)
     with pytest.raises(ValidationError) as exc:
         services.member_save(branch=first.branch, name="王芳", role="member")
-    assert exc.value.messages == ["同一党组织内已有同名党员，请填写党员编号以区分。"]
+    assert exc.value.message_dict == {
+        "number": ["本党组织已有党员叫「王芳」，请填写党员编号以区分。"]}
 
 
 def test_a_member_number_is_unique_in_the_city() -> None:
