@@ -418,10 +418,13 @@ class ExchangeResource(ModelResource):
             f.name for f in instance._meta.fields
             if f.name not in columns or f.is_relation or f.name in errors
         ]
-        errors = _collect(
-            errors, instance.full_clean, exclude=unchecked, validate_unique=False,
+        field_errors = _collect(
+            {}, instance.full_clean, exclude=unchecked, validate_unique=False,
             validate_constraints=False,
         )
+        # The model names a field by its attribute; a column may have a name of its own.
+        for key, messages in field_errors.items():
+            errors.setdefault(names.get(key, key), []).extend(messages)
         errors = _collect(errors, self.check, instance, stored, errors)
         if not errors:
             errors = _collect(errors, self.check_scope, instance, stored)
