@@ -20,7 +20,7 @@ from django.db.models import Model, QuerySet, TextChoices
 from django.db.models.fields import NOT_PROVIDED
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from import_export.fields import Field
 from import_export.instance_loaders import ModelInstanceLoader
 from import_export.resources import ModelResource
@@ -45,7 +45,7 @@ def is_example(code: str) -> bool:
 
 
 # Two rows of one file that name the same record.
-REPEATED_ROW = _lazy("与第%(row)s行重复，同一记录只能出现一次。")
+REPEATED_ROW = gettext_lazy("与第%(row)s行重复，同一记录只能出现一次。")
 
 
 def cell_text(value: Any) -> str:
