@@ -5,10 +5,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 DJANGO_SETTINGS_MODULE=twinning.settings
 
 # Pango and HarfBuzz for WeasyPrint (libharfbuzz-subset0 makes font subsetting fast),
-# a Chinese font embedded in every bulletin, gettext for the translations.
+# a Chinese font embedded in every bulletin, gettext for the translations, librsvg2-bin
+# (rsvg-convert: the charts of the Word edition as images).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
+      fonts-arphic-gkai00mp fonts-arphic-ukai gettext librsvg2-bin \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

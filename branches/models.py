@@ -24,6 +24,12 @@ class Town(models.Model):
     code = models.CharField(_("编码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=64)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    # The town's WeCom group robot (企业微信群机器人): reminders for the town's people are
+    # posted to it (twinning.shared.channels); set by the town's staff or the department.
+    wecom_webhook = models.URLField(
+        _("企业微信群机器人地址"), max_length=300, blank=True,
+        help_text=_("在企业微信群中添加群机器人后复制的Webhook地址。"),
+    )
     history = HistoricalRecords()
 
     class Meta:

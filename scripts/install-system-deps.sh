@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs beyond Python: CJK fonts and HarfBuzz
 # subsetting for WeasyPrint's PDFs, Pango (WeasyPrint's text layout), poppler-utils
-# (pdftotext/pdffonts in the PDF tests), gettext (compilemessages) and Chromium (browser
+# (pdftotext/pdffonts in the PDF tests), librsvg2-bin (rsvg-convert: the charts of the
+# bulletin's Word edition as images), gettext (compilemessages) and Chromium (browser
 # tests), docker-compose (validating the compose file). Installs only what is missing, so a second run is quick and needs no network.
 set -euo pipefail
 
 PACKAGES=(
-    fonts-noto-cjk
+    fonts-noto-cjk          # Noto Serif CJK SC (标宋/仿宋 stand-ins), Noto Sans CJK SC (黑体)
+    fonts-arphic-gkai00mp   # AR PL KaitiM GB (楷体)
+    fonts-arphic-ukai       # AR PL UKai CN (楷体, second choice)
     libharfbuzz-subset0
     libpango-1.0-0
     libpangoft2-1.0-0
     poppler-utils
+    librsvg2-bin
     gettext
     chromium
     docker-compose  # only to validate docker-compose.yml in the tests (no engine runs here)

@@ -224,6 +224,8 @@ def real_worker(transactional_db: None, tmp_path: Any, settings: Any) -> Iterato
         "REDIS_URL": broker,
         "MEDIA_ROOT": str(tmp_path),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        # Tasks the worker's tasks send (e.g. reminder deliveries) stay on the test's queue.
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
     }
     log = tmp_path / "worker.log"
     with log.open("wb") as out:
@@ -286,3 +288,16 @@ def count_queries(client, figures_not_kept: None) -> Callable[[str], int]:
         return len(ctx.captured_queries)
 
     return count
+
+
+@pytest.fixture
+def remind(django_capture_on_commit_callbacks: Any) -> Callable[[str], dict[str, int]]:
+    """Run the day's reminder task and the deliveries it hands to tasks on commit (a test's
+    transaction never commits)."""
+    from twinning.shared.tasks import send_reminders
+
+    def run(day: str) -> dict[str, int]:
+        with django_capture_on_commit_callbacks(execute=True):
+            return send_reminders.delay(day).get()
+
+    return run

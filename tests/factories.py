@@ -128,8 +128,15 @@ def make_committee(
     )
 
 
+STAND_IN_HTML = (
+    "<!doctype html><html><head><!--issue:style--><!--/issue:style--></head><body>"
+    "<!--issue:head--><!--/issue:head--><p>正文</p><!--issue:foot--><!--/issue:foot-->"
+    "</body></html>"
+)
+
+
 class BulletinFactory(DjangoModelFactory):
-    """A bulletin version with a small stand-in PDF (rendering is tested on its own)."""
+    """A bulletin version with small stand-in files (rendering is tested on its own)."""
 
     class Meta:
         model = Bulletin
@@ -140,7 +147,34 @@ class BulletinFactory(DjangoModelFactory):
     pdf = factory.django.FileField(filename="bulletin.pdf", data=b"%PDF-1.4 stand-in")
     annex = factory.django.FileField(filename="annex.xlsx", data=b"PK stand-in")
     annex_rows = 1
+    docx = factory.django.FileField(filename="bulletin.docx", data=b"PK stand-in")
+    web = factory.django.FileField(filename="bulletin.html", data=b"<p>stand-in</p>")
     page_count = 1
+    # A published version carries its serial number; a built one its HTML with the marked
+    # parts publication fills in, and a checklist that lets it be published.
+    serial_year = factory.LazyAttribute(lambda o: 2026 if o.state == "published" else None)
+    serial_number = factory.LazyAttribute(
+        lambda o: o.version if o.state == "published" else None)
+    html = STAND_IN_HTML
+    contents = factory.LazyFunction(
+        lambda: {"cases": 1, "next_steps": True, "as_of": "2026-12-01"})
+def make_publishable(period: datetime.date, committee: JointCommittee | None = None) -> None:
+    """What publishing needs besides the figures: the issuing settings and, when a committee
+    is given, a typical case and the next steps of the month."""
+    from reports.bulletins.models import BulletinSettings, BulletinText, TypicalCase
+
+    if not BulletinSettings.objects.exists():
+        BulletinSettings.objects.create(
+            heading="诸城市城乡联合党组织建设工作简报", issuing_body="中共诸城市委组织部",
+            short_name="诸组通", recipients="各镇街党（工）委", copies_to="市委办公室",
+            printed_by="中共诸城市委组织部办公室")
+    if committee is not None:
+        TypicalCase.objects.create(period=period, committee=committee, title="建筑队带富",
+                                   body="联合党组织组建建筑队，吸纳剩余劳动力。")
+        BulletinText.objects.update_or_create(
+            period=period, defaults={"next_steps": "继续推进联建工作。"})
+
+
 class MonthlyUpdateFactory(DjangoModelFactory):
     """A submitted update of the month before this one, unless told otherwise."""
 

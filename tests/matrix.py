@@ -2,6 +2,7 @@
 within the persona's reach, "other": outside it), and the site's URLs walked from the URL
 configuration. Loaded as a plugin by conftest.py, so its fixtures serve every test module."""
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +14,7 @@ from branches.models import Member
 from evaluations.assessments.models import AssessmentRound
 from evaluations.inspections.services import rectification_submit
 from evaluations.reviews.models import HelpAssignment, MemberReview, ReviewRound
-from reports.bulletins.models import Bulletin
+from reports.bulletins.models import Bulletin, TypicalCase
 from tests.factories import (
     BulletinFactory,
     MemberFactory,
@@ -83,7 +84,7 @@ class Side:
 # Which object an integer `pk` in a URL names, by the URL name's prefix: an attribute of the
 # side, or (PK_OF) a key of its `records`.
 PK_OF = {"inspection_": "inspection", "rectification_": "rectification",
-         "meeting_": "meeting", "action_item_": "action_item"}
+         "meeting_": "meeting", "action_item_": "action_item", "case_": "typical_case"}
 PK_OBJECTS = {"member_": "member", "bulletin_": "bulletin", "review_": "review_round",
               "help_assign": "review", "help_": "help", "assessment_": "assessment_round"}
 
@@ -164,5 +165,8 @@ def records(committee, other_committee, settings, tmp_path) -> dict[str, dict[st
         found[side] = {"project": report.project, "report": report,
                        "secondment": SecondmentFactory(committee=target),
                        "inspection": inspection, "rectification": item, "meeting": meeting,
-                       "action_item": meeting.action_items.get()}
+                       "action_item": meeting.action_items.get(),
+                       "typical_case": TypicalCase.objects.create(
+                           period=datetime.date(2026, 10, 1), committee=target,
+                           title="典型案例", body="案例内容")}
     return found

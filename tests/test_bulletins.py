@@ -13,10 +13,10 @@ from django.db import connection
 from django.urls import reverse
 
 from reports.bulletins import services, tasks
-from reports.bulletins.models import Bulletin, BulletinText, Notification, TypicalCase
+from reports.bulletins.models import Bulletin, Notification
 from reports.bulletins.selectors import bulletin_data
 from tests.conftest import skip_unless
-from tests.factories import make_committee
+from tests.factories import make_committee, make_publishable
 
 OCTOBER = datetime.date(2026, 10, 1)
 
@@ -29,8 +29,11 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def city(town):
-    return [make_committee(town=town, urban_kind=kind, villages=2 + i)
-            for i, kind in enumerate(("residents", "enterprise", "department"))]
+    committees = [make_committee(town=town, urban_kind=kind, villages=2 + i)
+                  for i, kind in enumerate(("residents", "enterprise", "department"))]
+    # October's filing closed long ago; publishing needs its case, next steps and settings.
+    make_publishable(OCTOBER, committees[0])
+    return committees
 
 
 def test_a_second_request_while_one_is_in_flight_shares_it(db) -> None:
@@ -46,7 +49,7 @@ def test_rebuild_makes_a_new_version_and_the_published_one_never_changes(
     first = services.bulletin_request(period=OCTOBER)
     assert services.bulletin_build(first.pk) == Bulletin.State.READY
     first.refresh_from_db()
-    services.bulletin_publish(bulletin=first, user=department_user)
+    first = services.bulletin_publish(bulletin=first, user=department_user)
     published = (first.pdf.read(), first.checksum)
     first.pdf.close()
 
@@ -209,9 +212,6 @@ def test_pdf_has_every_section_real_figures_and_an_embedded_cjk_font(
     media, city, capsys
 ) -> None:
     skip_unless(bool(shutil.which("pdftotext")), "poppler-utils (make system-deps)")
-    TypicalCase.objects.create(period=OCTOBER, committee=city[0], title="建筑队带富",
-                               body="联合党组织组建建筑队，吸纳剩余劳动力。")
-    BulletinText.objects.create(period=OCTOBER, next_steps="继续推进联建工作。")
     call_command("build_bulletin", "2026-10")
     path = capsys.readouterr().out.strip().splitlines()[-1]
     text = subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True,

@@ -117,9 +117,10 @@ def test_a_refused_button_gives_its_token_back(client, department_user, monkeypa
     from django.db import OperationalError
 
     from reports.bulletins import services as bulletin_services
-    from tests.factories import BulletinFactory
+    from tests.factories import BulletinFactory, make_publishable
 
     bulletin = BulletinFactory(state="ready")
+    make_publishable(bulletin.period)
     client.force_login(department_user)
     url = reverse("bulletin_publish", args=[bulletin.pk])
     data = _form(client, url)

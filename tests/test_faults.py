@@ -25,7 +25,6 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from reports.bulletins import services as bulletin_services
 from reports.bulletins import tasks
-from reports.bulletins.annex import Annex
 from reports.bulletins.models import Bulletin
 from tests.conftest import _database_url, redis_reachable, skip_unless
 from tests.factories import make_committee
@@ -237,13 +236,12 @@ def test_a_worker_that_lost_its_lease_cannot_overwrite_the_build_that_took_over(
     bulletin.refresh_from_db()
     taken_over = (bulletin.pdf.name, bulletin.checksum)
     # The first worker was only slow: it wakes up and tries to store its own PDF.
-    assert bulletin_services._store(
-        bulletin, late, b"%PDF late", 1, Annex(b"PK late", {})
-    ) == Bulletin.State.READY
+    stored = bulletin_services._store(bulletin, late, {"pdf": b"%PDF late"}, 1)
+    assert stored == Bulletin.State.READY
     bulletin.refresh_from_db()
     assert (bulletin.pdf.name, bulletin.checksum) == taken_over
     assert sorted(p.name for p in (tmp_path / "bulletins").iterdir()) == [
-        "2026-10-v1-r2-annex.xlsx", "2026-10-v1-r2.pdf"]
+        "2026-10-v1-r2.docx", "2026-10-v1-r2.html", "2026-10-v1-r2.pdf"]
 
 
 def test_a_redelivered_build_under_a_live_lease_looks_again_when_it_passes(
@@ -472,3 +470,24 @@ def test_a_build_whose_pool_process_is_killed_is_finished_by_the_same_worker(wor
     assert bulletin.state == Bulletin.State.READY, bulletin.last_error
     assert bulletin.attempts == 2
     assert bulletin.pdf.read().startswith(b"%PDF")
+
+
+def test_a_machine_without_cjk_fonts_fails_the_build_with_the_reason(
+    client, db, monkeypatch, department_user, town, settings, tmp_path,
+    django_capture_on_commit_callbacks,
+) -> None:
+    """fontconfig finds no Chinese face: the build through the page fails and says why,
+    instead of a PDF of □ boxes marked ready to publish."""
+    from reports.bulletins import fonts
+
+    settings.MEDIA_ROOT = tmp_path
+    make_committee(town=town)
+    monkeypatch.setattr(fonts, "installed_cjk_families", lambda: frozenset())
+    client.force_login(department_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("bulletin_build"), {"period": "2026-10"})
+    bulletin = Bulletin.objects.get()
+    assert bulletin.state == Bulletin.State.FAILED and not bulletin.pdf
+    page = client.get(bulletin.get_absolute_url()).content.decode()
+    assert "未找到任何中文字体" in page and "fonts-noto-cjk" in page
+    assert not list(tmp_path.rglob("*.pdf"))

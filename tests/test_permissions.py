@@ -78,9 +78,15 @@ EXPECTED.update({
     "bulletin_status": READ_PUBLISHED,
     "bulletin_pdf": READ_PUBLISHED,
     "bulletin_annex": READ_PUBLISHED,
+    "bulletin_docx": READ_PUBLISHED,
     "bulletin_publish": {"own": {**dict.fromkeys(ROLES, 403), "department": 200},
                          "other": DEPARTMENT_ONLY},
     "bulletin_text": {"own": {**dict.fromkeys(ROLES, 403), "department": 200}},
+    "bulletin_settings": {"own": {**dict.fromkeys(ROLES, 403), "department": 200}},
+    "case_list": {"own": {**dict.fromkeys(ROLES, 403), "department": 200}},
+    "case_edit": {"own": {**dict.fromkeys(ROLES, 403), "department": 200},
+                  "other": {**dict.fromkeys(ROLES, 403), "department": 200}},
+    "case_remove": {"own": dict.fromkeys(ROLES, 405)},  # POST only
     "notification_list": {"own": ALL_OK},
     "dashboard": {"own": {**ALL_OK, "secretary": 403, "inspector": 403}},
 })
@@ -216,6 +222,9 @@ EXPECTED["warning_settings"] = {"own": {**dict.fromkeys(ROLES, 403), "department
 
 # The record of personal-data reads is the department's.
 EXPECTED["personal_data_log"] = {"own": {**dict.fromkeys(ROLES, 403), "department": 200}}
+# Everyone chooses how reminders reach them.
+EXPECTED["reminder_settings"] = {"own": ALL_OK}
+
 
 def test_health_check_is_public_and_says_nothing_else(client, db) -> None:
     response = client.get(reverse("healthz"))

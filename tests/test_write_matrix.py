@@ -27,6 +27,7 @@ LAYOUT_ACTIONS = ("/i18n/setlang/", "/accounts/logout/")
 # URLs that answer only POST (405 to a GET), by the roles that may post them.
 POST_ONLY = {
     "bulletin_build": {"department"},
+    "case_remove": {"department"},
     "review_round_roster": {"department"},
     "assessment_generate": {"department"},
     "advisor_rules": {"department"},

@@ -25,6 +25,7 @@ from django.utils import timezone
 from branches.models import Branch
 from evaluations.inspections.models import InspectionCriterion
 from tests.factories import MemberFactory, ResidentsFactory, VillageFactory
+from tests.factories_aid import ActivityFactory
 from tests.matrix import Side, site_urls, url_kwargs
 from tests.page_forms import post_forms
 
@@ -34,8 +35,8 @@ TYPED = "刚刚输入的内容甲"
 # Pages the walk leaves out, and why.
 EXCLUDED_PREFIXES = (
     # The import pages hold the user's file in a staged import and have their own refusal
-    # handling and tests (tests/test_exchange_*.py); the exports only read.
-    "exchange_", "export_",
+    # handling and tests (tests/test_exchange_*.py); the exports and report listings only read.
+    "exchange_", "export_", "listing_",
 )
 
 
@@ -55,6 +56,14 @@ class Write:
     side: str = "own"
     prepare: Callable[[dict[str, Side]], None] = field(default=lambda found: None)
     url: Callable[[dict[str, Side]], dict[str, Any]] = field(default=lambda found: {})
+
+
+def _issuing() -> None:
+    from reports.bulletins.models import BulletinSettings
+
+    BulletinSettings.objects.create(
+        heading="简报", issuing_body="组织部", short_name="诸组通", recipients="各镇街",
+        printed_by="办公室")
 
 
 def _today() -> str:
@@ -187,8 +196,16 @@ WRITES: dict[str, Write] = {
     "assessment_commend": Write(prepare=_closed_round, data=lambda found, fields: {
         "assessment": found["own"].assessment_round.assessments.first().pk, "reward": TYPED}),
     "bulletin_build": Write(form=False, data=lambda found, fields: {"period": "2025-03"}),
-    "bulletin_publish": Write(form=False, side="other"),
+    "bulletin_publish": Write(side="other", typed="", prepare=lambda found: _issuing()),
     "bulletin_text": Write(data=lambda found, fields: {"next_steps": TYPED}),
+    "bulletin_settings": Write(data=lambda found, fields: {
+        "heading": TYPED, "issuing_body": "组织部", "short_name": "诸组通",
+        "recipients": "各镇街", "printed_by": "办公室"}),
+    "case_list": Write(form=False, data=lambda found, fields: {
+        "kind": "activity", "pk": ActivityFactory(
+            committee=found["own"].committee, held_on=found["own"].update.period).pk}),
+    "case_edit": Write(data=lambda found, fields: {"title": TYPED}),
+    "case_remove": Write(form=False),
     "notification_list": Write(form=False, role="secretary"),
 }
 
@@ -202,8 +219,8 @@ NO_WRITES = {
     "assessment_detail", "review_round_list", "review_round_detail", "review_round_table",
     "help_list", "inspection_list", "inspection_detail", "rectification_list",
     "rectification_detail", "rectification_file", "bulletin_list", "bulletin_detail",
-    "bulletin_status", "bulletin_pdf", "dashboard", "personal_data_log",
-    "pick_village", "pick_urban_branch", "pick_inspection_committee",
+    "bulletin_status", "bulletin_pdf", "bulletin_docx", "dashboard", "personal_data_log",
+    "pick_village", "pick_urban_branch", "pick_inspection_committee", "bulletin_annex",
 }
 UNCOUNTED_TABLES = ("django_session", "twinning_personaldataaccess")
 WRITE_STATEMENT = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)

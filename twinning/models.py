@@ -24,6 +24,8 @@ from twinning.shared.models import (
     ImportRecord,
     PersonalDataAccess,
     Profile,
+    ReminderChannels,
+    ReminderDelivery,
     ReminderLog,
     SubmitToken,
 )
@@ -33,6 +35,7 @@ __all__ = [
     "CommitteeVillage", "GovernanceRecord", "HelpActivity", "HotIssue", "ImportRecord",
     "InfrastructureOutput", "JointCommittee", "JointMeeting", "MemberPairing",
     "MonthlyAttachment", "MonthlyUpdate", "PairRule", "PersonalDataAccess", "Profile",
-    "ProjectProgress", "ProposalRejection", "ReminderLog", "ReopenRequest", "Secondment",
+    "ProjectProgress", "ProposalRejection", "ReminderChannels", "ReminderDelivery",
+    "ReminderLog", "ReopenRequest", "Secondment",
     "SubmitToken", "TownUserObjectPermission", "WarningSettings",
 ]

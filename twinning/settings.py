@@ -258,6 +258,8 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# The queue tasks go to when no queue is named (a test's worker names its own).
+CELERY_TASK_DEFAULT_QUEUE = envstr("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -280,6 +282,9 @@ BULLETIN_MAX_ATTEMPTS = envint("BULLETIN_MAX_ATTEMPTS", 3)
 # go to the bulletin's spreadsheet annex.
 BULLETIN_TOWN_ROWS = envint("BULLETIN_TOWN_ROWS", 20)
 BULLETIN_LIST_ROWS = envint("BULLETIN_LIST_ROWS", 30)
+# Without a broker (the embedded mode) a bulletin is built in a thread of the web process, so
+# the page that asked for it answers at once and follows the build's progress.
+BULLETIN_BUILD_IN_THREAD = envbool("BULLETIN_BUILD_IN_THREAD", not REDIS_URL)
 # Tasks are acknowledged when they end (CELERY_TASK_ACKS_LATE): a task whose worker was
 # killed stays unacknowledged in Redis, and a live worker puts it back on the queue once it
 # is older than the visibility timeout, checking every 10 s. The timeout is longer than a
@@ -308,6 +313,17 @@ CELERY_BEAT_SCHEDULE = {
 # Programme rules the department may tune.
 BULLETIN_DAY = envint("BULLETIN_DAY", 10)
 PROGRAMME_CITY_NAME = envstr("PROGRAMME_CITY_NAME", "诸城市")
+# The bulletin's faces (GB/T 9704: 标宋 title, 仿宋 body, 楷体 for （一）, 黑体 for 一、), each a
+# comma-separated list tried in order: an office's licensed face first, then a free Debian
+# face (scripts/install-system-deps.sh). A build refuses to run when no face of a list is
+# installed rather than print boxes (reports.bulletins.fonts).
+BULLETIN_FONT_TITLE = envlist(
+    "BULLETIN_FONT_TITLE", "方正小标宋简体,FZXiaoBiaoSong-B05S,Noto Serif CJK SC")
+BULLETIN_FONT_BODY = envlist(
+    "BULLETIN_FONT_BODY", "仿宋_GB2312,FangSong_GB2312,仿宋,FangSong,Noto Serif CJK SC")
+BULLETIN_FONT_KAI = envlist(
+    "BULLETIN_FONT_KAI", "楷体_GB2312,KaiTi_GB2312,楷体,KaiTi,AR PL KaitiM GB,AR PL UKai CN")
+BULLETIN_FONT_HEI = envlist("BULLETIN_FONT_HEI", "黑体,SimHei,Noto Sans CJK SC")
 PAGE_SIZE = envint("PAGE_SIZE", 25)
 # The address in reminder e-mails' links.
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -328,6 +344,31 @@ CELERY_BEAT_SCHEDULE["send-reminders"] = {
     "task": "twinning.shared.tasks.send_reminders",
     "schedule": crontab(hour=REMINDER_HOUR, minute=0),
 }
+# Reminder channels (twinning.shared.channels). Each digest goes out as a delivery of its
+# own, from a task, and a delivery that fails for a passing reason (the gateway is down,
+# times out, throttles) is tried again after REMINDER_RETRY_SECONDS, doubling each time up to
+# an hour, until REMINDER_MAX_ATTEMPTS tries; beat looks for deliveries due every minute.
+REMINDER_RETRY_SECONDS = envint("REMINDER_RETRY_SECONDS", 120)
+REMINDER_MAX_ATTEMPTS = envint("REMINDER_MAX_ATTEMPTS", 8)
+REMINDER_HTTP_TIMEOUT = envint("REMINDER_HTTP_TIMEOUT", 10)
+CELERY_BEAT_SCHEDULE["retry-reminder-deliveries"] = {
+    "task": "twinning.shared.tasks.retry_reminder_deliveries",
+    "schedule": 60.0,
+}
+# SMS through Alibaba Cloud SMS (dysmsapi SendSms, signature v1): on when the key and the
+# template are set. The template the office registers takes ${name} and ${count}, e.g.
+# "${name}您好，您在城乡联合党组织工作平台有${count}项待办，请及时登录处理。"
+SMS_ENDPOINT = envstr("SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+SMS_REGION = envstr("SMS_REGION", "cn-hangzhou")
+SMS_ACCESS_KEY_ID = envstr("SMS_ACCESS_KEY_ID")
+SMS_ACCESS_KEY_SECRET = envstr("SMS_ACCESS_KEY_SECRET")
+SMS_SIGN_NAME = envstr("SMS_SIGN_NAME")
+SMS_TEMPLATE_CODE = envstr("SMS_TEMPLATE_CODE")
+# A town's WeCom group robot must be an address under this prefix, so no one can make the
+# workers post to an address inside the network.
+WECOM_WEBHOOK_PREFIX = envstr(
+    "WECOM_WEBHOOK_PREFIX", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key="
+)
 # A help case (专人帮促) with no follow-up for this many days is flagged as stale.
 HELP_STALE_DAYS = envint("HELP_STALE_DAYS", 30)
 

@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 from twinning.shared.periods import PeriodConverter
 from twinning.site import views
 from twinning.site.health import healthz
+from twinning.site.reminder_settings import reminder_settings
 
 register_converter(PeriodConverter, "period")
 
@@ -23,6 +24,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("audit/personal-data/", views.personal_data_log, name="personal_data_log"),
+    path("account/reminders/", reminder_settings, name="reminder_settings"),
     path("", include("twinning.committees.urls")),
     path("", include("twinning.monthly.urls")),
     path("", include("twinning.aid.urls")),

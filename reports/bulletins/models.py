@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from twinning.aid.models import AidProject, HelpActivity, HotIssue
 from twinning.committees.models import JointCommittee
 
 
@@ -29,6 +30,9 @@ class Bulletin(models.Model):
     progress = models.PositiveSmallIntegerField(_("进度"), default=0)
     progress_note = models.CharField(_("进度说明"), max_length=64, blank=True)
     pdf = models.FileField(_("PDF文件"), upload_to="bulletins/", blank=True)
+    # The same version's other editions, built from the same data in the same build.
+    docx = models.FileField(_("Word文件"), upload_to="bulletins/", blank=True)
+    web = models.FileField(_("手机版页面"), upload_to="bulletins/", blank=True)
     checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
     # The spreadsheet annex (附件): every row the PDF leaves out, built with it.
     annex = models.FileField(_("附件（XLSX）"), upload_to="bulletins/", blank=True)
@@ -53,6 +57,20 @@ class Bulletin(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    # The document as built and reviewed: publication re-renders this very HTML with the
+    # serial number and the issue date filled in, never the data as it stands by then.
+    html = models.TextField(_("排版内容"), blank=True, editable=False)
+    # Set at publication, per year, never reused: a superseded version keeps its number.
+    serial_year = models.PositiveSmallIntegerField(_("期号年度"), null=True, blank=True)
+    serial_number = models.PositiveIntegerField(_("期号"), null=True, blank=True)
+    reference = models.CharField(_("文号"), max_length=64, blank=True)
+    issued_on = models.DateField(_("印发日期"), null=True, blank=True)
+    quick = models.BooleanField(_("快报"), default=False)
+    # What the built document holds, for the publishing checklist: {"cases": 2,
+    # "next_steps": true, "as_of": "2026-12-04"} (as_of: the build date the figures are from).
+    contents = models.JSONField(_("内容摘要"), default=dict, blank=True, editable=False)
+    # The draft the department reviewed; `pdf` holds the issued document once published.
+    draft_pdf = models.FileField(_("送审稿PDF"), upload_to="bulletins/", blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -71,9 +89,20 @@ class Bulletin(models.Model):
                 condition=~Q(state__in=["ready", "published"]) | ~Q(pdf=""),
                 name="bulletin_ready_has_pdf",
             ),
+            # Two publications can never carry one number (nulls, the drafts, are distinct).
+            models.UniqueConstraint(
+                fields=["serial_year", "serial_number"], name="bulletin_serial_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="published")
+                | Q(serial_year__isnull=False, serial_number__isnull=False),
+                name="bulletin_published_has_serial",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.serial_number:
+            return f"{self.period:%Y年%m月}通报（{self.serial_year}年第{self.serial_number}期）"
         return f"{self.period:%Y年%m月}通报（第{self.version}版）"
 
     def get_absolute_url(self) -> str:
@@ -81,12 +110,18 @@ class Bulletin(models.Model):
 
     @property
     def annex_filename(self) -> str:
-        """The annex's name as the bulletin cites it and a download saves it."""
-        return f"{self.period:%Y年%m月}通报附件（第{self.version}版）.xlsx"
+        """The annex's name as the bulletin cites it and a download saves it (readers know no
+        versions: a version's annex is named by its month, as its bulletin is)."""
+        return f"{self.period:%Y年%m月}通报附件.xlsx"
 
     @property
     def is_in_flight(self) -> bool:
         return self.state in self.IN_FLIGHT
+
+    @property
+    def issue_label(self) -> str:
+        """第11期, or empty for a draft."""
+        return f"第{self.serial_number}期" if self.serial_number else ""
 
 
 class BulletinText(models.Model):
@@ -104,8 +139,41 @@ class BulletinText(models.Model):
         return f"{self.period:%Y-%m}"
 
 
+class BulletinSettings(models.Model):
+    """How the department issues its bulletins: one row, edited on the site."""
+
+    heading = models.CharField(
+        _("简报名称（红头）"), max_length=64,
+        help_text=_("例如：诸城市城乡联合党组织建设工作简报"),
+    )
+    issuing_body = models.CharField(_("发文机关"), max_length=64,
+                                    help_text=_("例如：中共诸城市委组织部"))
+    short_name = models.CharField(
+        _("发文机关代字"), max_length=16,
+        help_text=_("文号中的代字，例如“诸组通”，文号即“诸组通〔2026〕11号”"),
+    )
+    recipients = models.TextField(
+        _("主送"), help_text=_("例如：各镇街党（工）委，市直各部门单位党组织"),
+    )
+    copies_to = models.TextField(_("抄送"), blank=True)
+    printed_by = models.CharField(_("印发机关"), max_length=64,
+                                  help_text=_("例如：中共诸城市委组织部办公室"))
+    number_head_page = models.BooleanField(_("首页标注页码"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("通报印发设置")
+        verbose_name_plural = _("通报印发设置")
+
+    def __str__(self) -> str:
+        return self.issuing_body
+
+    def reference_for(self, year: int, number: int) -> str:
+        return f"{self.short_name}〔{year}〕{number}号"
+
+
 class TypicalCase(models.Model):
-    """A case the department marks as an example for a month's bulletin (section 五)."""
+    """A case the department chooses from the month's records as an example (section 五)."""
 
     period = models.DateField(_("月份"))
     committee = models.ForeignKey(
@@ -115,6 +183,19 @@ class TypicalCase(models.Model):
     title = models.CharField(_("标题"), max_length=128)
     body = models.TextField(_("案例内容"))
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    # The record the case was chosen from (one of them; the text is the department's own).
+    aid_project = models.ForeignKey(
+        AidProject, verbose_name=_("帮扶项目"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    hot_issue = models.ForeignKey(
+        HotIssue, verbose_name=_("热点难点问题"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    activity = models.ForeignKey(
+        HelpActivity, verbose_name=_("互助活动"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
     history = HistoricalRecords()
 
     class Meta:

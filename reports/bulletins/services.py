@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -29,7 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from reports.bulletins import charts, condense
+from reports.bulletins import charts, condense, editions, fonts, issuing, web_charts
 from reports.bulletins.annex import Annex, annex_workbook
 from reports.bulletins.models import Bulletin, Notification
 from reports.bulletins.pdf import render_pdf
@@ -147,10 +148,10 @@ SECTIONS = (
     Section("s2", "月度报告报送", "reports/bulletins/sections/s2_filing.html"),
     Section("s3", "督查情况", "reports/bulletins/sections/s3_inspections.html"),
     Section("s4", "帮扶成效", "reports/bulletins/sections/s4_aid.html"),
-    Section("s5", "典型案例", "reports/bulletins/sections/s5_cases.html"),
+    Section("s5", "典型案例", "reports/bulletins/sections/s5_cases.html", "cases"),
     Section("s6", "民主评议与考核", "reports/bulletins/sections/s6_evaluations.html",
             "evaluations"),
-    Section("s7", "下步工作", "reports/bulletins/sections/s7_next_steps.html"),
+    Section("s7", "下步工作", "reports/bulletins/sections/s7_next_steps.html", "next_steps"),
 )
 NUMERALS = "一二三四五六七八九十"
 
@@ -162,72 +163,99 @@ def bulletin_sections(data: BulletinData) -> list[Section]:
     return [replace(s, number=NUMERALS[i]) for i, s in enumerate(printed)]
 
 
-def bulletin_html(period: datetime.date, version: int | None = None,
-                  data: BulletinData | None = None, annex: Annex | None = None) -> str:
-    """The bulletin as a self-contained HTML document (what the PDF is rendered from).
-
-    With `annex`, the bulletin names its spreadsheet annex and how many rows it holds.
-    """
-    data = data or bulletin_data(period)
+def bulletin_context(period: datetime.date, version: int | None = None,
+                     data: BulletinData | None = None, annex: Annex | None = None,
+                     draw: Any = charts, faces: fonts.Faces | None = None,
+                     as_of: datetime.date | None = None) -> dict[str, Any]:
+    """What the bulletin's templates read, for the PDF (SVG charts, the document's faces) or
+    the phone edition (`draw=web_charts`). With `annex`, the bulletin names its spreadsheet
+    annex and how many rows it holds; `as_of` is the day the figures are read."""
+    as_of = as_of or timezone.localdate()
+    data = data or bulletin_data(period, today=as_of)
     excerpts = condense.bulletin_excerpts(data)
     annex_name = Bulletin(period=period, version=version or 0).annex_filename if annex else ""
-    return render_to_string(
-        "reports/bulletins/bulletin_pdf.html",
-        {"data": data, "version": version, "charts": bulletin_charts(data, excerpts),
-         "sections": bulletin_sections(data), "period_label": chinese_period(period),
-         "x": excerpts, "annex": annex, "annex_name": annex_name},
-    )
+    return {"data": data, "version": version, "charts": bulletin_charts(data, excerpts, draw),
+            "sections": bulletin_sections(data), "period_label": chinese_period(period),
+            "x": excerpts, "annex": annex, "annex_name": annex_name,
+            "fonts": faces.css() if faces else "",
+            "issue_parts": issuing.draft_parts(period, as_of)}
 
 
-def bulletin_charts(data: BulletinData,
-                    excerpts: dict[str, condense.Excerpt] | None = None) -> dict[str, str]:
-    """The SVG charts of a bulletin, keyed by where the template places them. Charts by town
+def bulletin_html(period: datetime.date, version: int | None = None,
+                  data: BulletinData | None = None, annex: Annex | None = None) -> str:
+    """The bulletin as a self-contained HTML document (what the PDF is rendered from)."""
+    return bulletin_document(period, fonts.require(), version=version, data=data,
+                             annex=annex)[0]
+
+
+def bulletin_document(period: datetime.date, faces: fonts.Faces, *, version: int | None = None,
+                      data: BulletinData | None = None, annex: Annex | None = None,
+                      as_of: datetime.date | None = None) -> tuple[str, dict]:
+    """The draft's HTML, and what it holds for the publishing checklist.
+
+    Sections without content this month (no typical case chosen, no next steps written)
+    are left out rather than filled with a placeholder; the checklist refuses to publish
+    without them.
+    """
+    as_of = as_of or timezone.localdate()
+    data = data or bulletin_data(period, today=as_of)
+    html = render_to_string("reports/bulletins/bulletin_pdf.html", bulletin_context(
+        period, version, data, annex, faces=faces, as_of=as_of))
+    contents = {"cases": len(data.cases), "next_steps": bool(data.next_steps.strip()),
+                "as_of": as_of.isoformat()}
+    return html, contents
+
+
+def bulletin_charts(data: BulletinData, excerpts: dict[str, condense.Excerpt] | None = None,
+                    draw: Any = charts) -> dict[str, str]:
+    """The charts of a bulletin, keyed by where the template places them: SVG for the PDF, or
+    whatever `draw` makes of the same figures (web_charts: Chart.js canvases). Charts by town
     draw the towns the tables print (`condense`); colours are the dashboard's."""
     x = excerpts or condense.bulletin_excerpts(data)
     towns = x["towns"].rows
     filing_towns = x["filing_towns"].rows
     scored = [t for t in x["score_towns"].rows if t.average is not None]
     return {
-        "coverage_by_town": charts.hbar_chart(
+        "coverage_by_town": draw.hbar_chart(
             [t.name for t in towns], [t.villages for t in towns],
             title="各镇街联建村数量", unit="个",
         ),
-        "filing_by_town": charts.hbar_chart(
+        "filing_by_town": draw.hbar_chart(
             [t.town.name for t in filing_towns],
             [_percent(t.get("on_time") + t.get("late"), t.total) for t in filing_towns],
             title="各镇街月度报告报送率", unit="%",
         ),
-        "filing_trend": charts.line_chart(
+        "filing_trend": draw.line_chart(
             [f"{m.period:%y.%m}" for m in data.filing.trend],
             [("报送率", [m.rate for m in data.filing.trend])],
             title="近12个月月度报告报送率", unit="%", top=100,
         ),
-        "scores_by_town": charts.hbar_chart(
+        "scores_by_town": draw.hbar_chart(
             [t.town for t in scored], [t.average for t in scored],
             title="各镇街督查平均得分", unit="分",
         ),
-        "scores_trend": charts.line_chart(
+        "scores_trend": draw.line_chart(
             [f"{m.period:%y.%m}" for m in data.inspections.trend],
             [("平均得分", [m.average for m in data.inspections.trend])],
             title="近12个月督查平均得分", unit="",
         ),
-        "aid_by_mechanism": charts.hbar_chart(
+        "aid_by_mechanism": draw.hbar_chart(
             [str(r.label) for r in data.aid.cumulative.by_mechanism],
             [r.investment / WAN for r in data.aid.cumulative.by_mechanism],
             title="按帮扶机制的累计投入（万元）", unit="万元",
             colours=(charts.RED, charts.BLUE, charts.YELLOW),
         ),
-        "aid_investment_trend": charts.bar_chart(
+        "aid_investment_trend": draw.bar_chart(
             [f"{m.period:%y.%m}" for m in data.aid.trend],
             [("投入（万元）", [m.investment / WAN for m in data.aid.trend])],
             title="近12个月帮扶投入（万元）",
         ),
-        "aid_jobs_trend": charts.line_chart(
+        "aid_jobs_trend": draw.line_chart(
             [f"{m.period:%y.%m}" for m in data.aid.trend],
             [("新增就业（人）", [m.jobs for m in data.aid.trend])],
             title="近12个月新增就业（人）", colours=(charts.BLUE,),
         ),
-        "coverage_trend": charts.line_chart(
+        "coverage_trend": draw.line_chart(
             [f"{p.period:%y.%m}" for p in data.trend],
             [("联合党组织", [p.committees for p in data.trend]),
              ("联建村", [p.villages for p in data.trend])],
@@ -260,30 +288,80 @@ def _build(bulletin_id: int) -> str:
     bulletin = Bulletin.objects.get(pk=bulletin_id)
     report = _progress(bulletin_id, attempt)
     try:
+        # Without the faces the PDF would print boxes: fail with the reason instead.
+        faces = fonts.require()
         report(10, _("汇总数据"))
-        data = bulletin_data(bulletin.period)
+        as_of = timezone.localdate()
+        data = bulletin_data(bulletin.period, today=as_of)
         report(30, _("生成附件"))
         annex = annex_workbook(data)
-        html = bulletin_html(bulletin.period, bulletin.version, data, annex)
+        html, contents = bulletin_document(bulletin.period, faces, version=bulletin.version,
+                                           data=data, annex=annex, as_of=as_of)
         report(40, _("排版PDF"))
         rendered = render_pdf(html)
+        report(80, _("生成Word版和手机版"))
+        files = {
+            "pdf": rendered.content,
+            "docx": editions.word_edition(html),
+            "web": editions.phone_edition(bulletin_context(
+                bulletin.period, bulletin.version, data, annex, draw=web_charts, as_of=as_of)),
+            "annex": annex.content,
+        }
         report(90, _("保存文件"))
-        return _store(bulletin, attempt, rendered.content, rendered.page_count, annex)
+        return _store(bulletin, attempt, files, rendered.page_count, annex_rows=annex.total,
+                      html=html, contents=contents)
     except OperationalError:
         # Transient (connection lost, deadlock, lock or statement timeout): the task retries,
         # and takes the version over once the lease passes. Other database errors (an
         # integrity or data error) are bugs or bad data, recorded below like any other.
         raise
     except Exception as error:  # a bug or bad data: record it for the department
+        reason = str(error) if isinstance(error, fonts.FontsMissing) else (
+            f"{type(error).__name__}: {error}")
         Bulletin.objects.filter(_ours(bulletin_id, attempt)).update(
-            state=Bulletin.State.FAILED, last_error=f"{type(error).__name__}: {error}"[:4000],
+            state=Bulletin.State.FAILED, last_error=reason[:4000],
             heartbeat_at=timezone.now(), lease_until=None,
         )
         raise
 
 
-def _write(name: str, content: bytes) -> Path:
-    final = Path(settings.MEDIA_ROOT) / name
+EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "web": ".html", "annex": "-annex.xlsx"}
+
+
+def _store(bulletin: Bulletin, attempt: int, files: dict[str, bytes], page_count: int, *,
+           annex_rows: int = 0, html: str = "", contents: dict | None = None) -> str:
+    """Put the version's files (its PDF and editions, by field) in place, then mark it ready."""
+    # A retry writes its own files: a first attempt that wakes up late can never overwrite
+    # or delete the files of the attempt that took over from it.
+    suffix = "" if attempt == 1 else f"-r{attempt}"
+    stem = f"bulletins/{bulletin.period:%Y-%m}-v{bulletin.version}{suffix}"
+    names = {field: f"{stem}{EXTENSIONS[field]}" for field in files}
+    written: list[Path] = []
+    try:
+        for field, content in files.items():
+            written.append(_write_file(Path(settings.MEDIA_ROOT) / names[field], content))
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    pdf = files["pdf"]
+    with transaction.atomic():
+        updated = Bulletin.objects.filter(_ours(bulletin.pk, attempt)).update(
+            state=Bulletin.State.READY, checksum=hashlib.sha256(pdf).hexdigest(),
+            page_count=page_count, size_bytes=len(pdf), progress=100,
+            progress_note=_("已完成"), built_at=timezone.now(), heartbeat_at=timezone.now(),
+            lease_until=None, annex_rows=annex_rows, html=html, contents=contents or {},
+            **names,
+        )
+    if not updated:
+        # The version was taken from us (failed, or another attempt holds it): no orphan file.
+        for path in written:
+            path.unlink(missing_ok=True)
+        return Bulletin.objects.get(pk=bulletin.pk).state
+    return Bulletin.State.READY
+
+
+def _write_file(final: Path, content: bytes) -> Path:
     final.parent.mkdir(parents=True, exist_ok=True)
     # Write beside the final path, then rename: a reader never sees a half-written file.
     fd, scratch = tempfile.mkstemp(dir=final.parent, suffix=".part")
@@ -297,35 +375,6 @@ def _write(name: str, content: bytes) -> Path:
         Path(scratch).unlink(missing_ok=True)
         raise
     return final
-
-
-def _store(bulletin: Bulletin, attempt: int, content: bytes, page_count: int,
-           annex: Annex) -> str:
-    # A retry writes its own files: a first attempt that wakes up late can never overwrite
-    # or delete the files of the attempt that took over from it.
-    suffix = "" if attempt == 1 else f"-r{attempt}"
-    stem = f"bulletins/{bulletin.period:%Y-%m}-v{bulletin.version}{suffix}"
-    name, annex_name = f"{stem}.pdf", f"{stem}-annex.xlsx"
-    final = _write(name, content)
-    try:
-        annex_file = _write(annex_name, annex.content)
-    except BaseException:
-        final.unlink(missing_ok=True)
-        raise
-    with transaction.atomic():
-        updated = Bulletin.objects.filter(_ours(bulletin.pk, attempt)).update(
-            state=Bulletin.State.READY, pdf=name, checksum=hashlib.sha256(content).hexdigest(),
-            annex=annex_name, annex_rows=annex.total,
-            page_count=page_count, size_bytes=len(content), progress=100,
-            progress_note=_("已完成"), built_at=timezone.now(), heartbeat_at=timezone.now(),
-            lease_until=None,
-        )
-    if not updated:
-        # The version was taken from us (failed, or another attempt holds it): no orphan file.
-        final.unlink(missing_ok=True)
-        annex_file.unlink(missing_ok=True)
-        return Bulletin.objects.get(pk=bulletin.pk).state
-    return Bulletin.State.READY
 
 
 def bulletin_fail(bulletin_id: int, error: str) -> None:
@@ -385,18 +434,49 @@ def bulletins_requeue_expired() -> int:
 
 
 @transaction.atomic
-def bulletin_publish(*, bulletin: Bulletin, user: User | None) -> Bulletin:
-    """Publish a ready version and notify every reader once."""
+def bulletin_publish(*, bulletin: Bulletin, user: User | None, quick: bool = False) -> Bulletin:
+    """Publish a ready version (as a 快报 if `quick`) and notify every reader once.
+
+    Refused while the checklist misses a required part, or while the month's filing was
+    still open when the version was built (unless a 快报). The version takes the year's
+    next serial number, and its reviewed HTML is laid out again with the number and the
+    issue date: that issued PDF is stored and served; the draft is kept beside it.
+    """
     bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
     if bulletin.state != Bulletin.State.READY:
         raise ValidationError(
             _("只有已生成、待发布的通报可以发布（当前状态：%(state)s）。")
             % {"state": bulletin.get_state_display()}
         )
+    if not bulletin.html:
+        raise ValidationError(_("该版本生成时未保存排版内容，请重新生成后发布。"))
+    refused = issuing.refusals(bulletin, quick=quick)
+    if refused:
+        raise ValidationError(refused)
+    issue = issuing.issue_for(bulletin, quick=quick)
+    issued = issuing.reissue(bulletin.html, issue)
+    rendered = render_pdf(issued)
+    stem = (f"bulletins/{bulletin.period:%Y-%m}-v{bulletin.version}"
+            f"-{issue.serial_year}-{issue.serial_number}")
+    name, docx = f"{stem}.pdf", f"{stem}.docx"
+    root = Path(settings.MEDIA_ROOT)
+    # The Word edition carries the same head, number and 印发 block as the issued PDF.
+    written = [_write_file(root / name, rendered.content),
+               _write_file(root / docx, editions.word_edition(issued))]
+    bulletin.draft_pdf, bulletin.pdf, bulletin.docx = bulletin.pdf.name, name, docx
+    bulletin.checksum = hashlib.sha256(rendered.content).hexdigest()
+    bulletin.page_count, bulletin.size_bytes = rendered.page_count, len(rendered.content)
+    bulletin.serial_year, bulletin.serial_number = issue.serial_year, issue.serial_number
+    bulletin.reference, bulletin.issued_on, bulletin.quick = issue.reference, issue.issued_on, quick
     bulletin.state = Bulletin.State.PUBLISHED
     bulletin.published_by = user
     bulletin.published_at = timezone.now()
-    bulletin.save()
+    try:
+        bulletin.save()
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
     _notify_readers(bulletin)
     return bulletin
 

@@ -2,10 +2,11 @@
 
 import datetime
 import logging
+import threading
 
 from celery import Task, shared_task
 from django.conf import settings
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from reports.bulletins import services
@@ -71,9 +72,34 @@ def dispatch(bulletin_id: int) -> None:
     """Send the build to a worker once the current transaction commits.
 
     If the broker is down the version stays queued, and `dispatch_queued_bulletins` on the
-    beat schedule sends it when the broker is back.
+    beat schedule sends it when the broker is back. Without a broker
+    (BULLETIN_BUILD_IN_THREAD) the build runs in a thread of this process instead.
     """
-    transaction.on_commit(lambda: send(bulletin_id))
+    if settings.BULLETIN_BUILD_IN_THREAD:
+        transaction.on_commit(lambda: build_in_thread(bulletin_id))
+    else:
+        transaction.on_commit(lambda: send(bulletin_id))
+
+
+def build_in_thread(bulletin_id: int) -> threading.Thread:
+    """Build one version in a thread of the web process (the embedded mode, no broker), so
+    the request that asked for it answers at once and its page follows the progress.
+
+    The thread has its own database connection, closed when it ends. If the process dies
+    mid-build the lease passes and the version reads as failed, as for a dead worker.
+    """
+
+    def build() -> None:
+        try:
+            services.bulletin_build(bulletin_id)
+        except Exception:  # recorded on the version by the build; nobody else to tell
+            logger.exception("bulletin %s failed", bulletin_id)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=build, name=f"bulletin-{bulletin_id}", daemon=True)
+    thread.start()
+    return thread
 
 
 def send(bulletin_id: int) -> bool:

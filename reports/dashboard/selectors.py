@@ -64,7 +64,8 @@ class MonthChange:
 
     @property
     def delta(self) -> int | float | Decimal | None:
-        if self.before is None:
+        # A month with no figure yet (its filing still open) has no change to show.
+        if self.before is None or self.now is None:
             return None
         change = self.now - self.before
         return round(change, 1) if isinstance(change, float) else change

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 
-from twinning.shared.models import ImportRecord, Profile, ReminderLog
+from twinning.shared.models import ImportRecord, Profile, ReminderDelivery, ReminderLog
 
 
 class ReadOnlyAdminMixin:
@@ -54,3 +54,19 @@ class ImportRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return [field.name for field in ImportRecord._meta.fields]
 
 
+
+
+@admin.register(ReminderDelivery)
+class ReminderDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every reminder sent by e-mail, SMS or a WeCom group, with its outcome; written by the
+    reminder tasks only."""
+
+    list_display = ("sent_on", "channel", "user", "group_name", "status", "attempts",
+                    "sent_at", "last_error")
+    list_filter = ("status", "channel", "sent_on")
+    search_fields = ("user__username", "group_name", "last_error")
+    list_select_related = ("user",)
+    exclude = ("target",)  # a robot's address carries its key
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        return [f.name for f in ReminderDelivery._meta.fields if f.name != "target"]

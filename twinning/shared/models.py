@@ -1,10 +1,12 @@
 """The shared machinery's own records: users' roles, reads of personal data, spreadsheet
-imports, reminders sent and one-time form tokens. They belong to no programme concept, so every
-app may use them and they import none."""
+imports, reminders (who was told what, by which channel, with what outcome) and one-time form
+tokens. They belong to no programme concept, so every app may use them and they import none."""
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -162,3 +164,83 @@ class SubmitToken(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class ReminderChannels(models.Model):
+    """How one user wants their reminders: the channels they chose and their mobile number.
+
+    A user without a row gets every channel that reaches them (e-mail where they have an
+    address, SMS where they have a phone, their town's WeCom group where it has a robot).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_channels",
+        verbose_name=_("用户"),
+    )
+    phone = models.CharField(
+        _("手机号"), max_length=11, blank=True,
+        validators=[RegexValidator(r"^1[3-9]\d{9}$", _("请输入11位手机号码，如13812345678。"))],
+    )
+    by_email = models.BooleanField(_("电子邮件"), default=True)
+    by_sms = models.BooleanField(_("短信"), default=True)
+    by_wecom = models.BooleanField(_("企业微信群"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("提醒方式")
+        verbose_name_plural = _("提醒方式")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class ReminderDelivery(models.Model):
+    """One digest sent (or to be sent) on one channel: to a user by e-mail or SMS, or to a
+    town's WeCom group. It keeps what it sends, so a retry sends the same text, and how the
+    last try went (see twinning.shared.deliveries)."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("电子邮件")
+        SMS = "sms", _("短信")
+        WECOM = "wecom", _("企业微信群")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENDING = "sending", _("发送中")
+        SENT = "sent", _("已发送")
+        RETRY = "retry", _("待重试")
+        FAILED = "failed", _("发送失败")
+
+    # A user's own digest; empty for a group's message.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE,
+        null=True, blank=True, related_name="reminder_deliveries",
+    )
+    # A group's message: which group (e.g. "town:12") and its name as it was.
+    group = models.CharField(_("群"), max_length=64, blank=True)
+    group_name = models.CharField(_("群名称"), max_length=128, blank=True)
+    channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
+    key = models.CharField(_("标识"), max_length=200)
+    sent_on = models.DateField(_("提醒日期"))
+    # Where it goes (an e-mail address, a mobile number, a robot's address) and what it says.
+    target = models.CharField(_("发送地址"), max_length=500)
+    payload = models.JSONField(_("内容"), default=dict)
+    # The keys of the owed items it carries (ReminderLog.key).
+    items = models.JSONField(_("事项"), default=list)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices,
+                              default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("下次尝试"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("开始发送"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    last_error = models.TextField(_("失败原因"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("提醒发送记录")
+        verbose_name_plural = _("提醒发送记录")
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.user or self.group_name} {self.sent_on}"

@@ -77,11 +77,16 @@ GRANTS: dict[str, frozenset[str]] = {name: frozenset(roles) for name, roles in {
     "manage_rounds": (DEPARTMENT,),
     "edit_rubric": (DEPARTMENT,),
     "edit_warning_settings": (DEPARTMENT,),
+    "edit_bulletin_settings": (DEPARTMENT,),  # the bulletin's issuing body, 主送, 抄送 …
     "exchange_towns": (DEPARTMENT,),
     "see_all_imports": (DEPARTMENT,),
     # Who hears of a published bulletin on the site, and who also by e-mail.
     "hear_of_bulletins": (TOWN, SECRETARY, INSPECTOR, LEADER),
     "receive_bulletins_by_email": (LEADER,),
+    # Reminders: everyone chooses their own channels; a town's WeCom group robot is set by
+    # the town's staff (for their own towns) or the department.
+    "choose_reminder_channels": (DEPARTMENT, TOWN, SECRETARY, INSPECTOR, LEADER),
+    "set_town_robots": (DEPARTMENT, TOWN),
 }.items()}
 
 
@@ -307,6 +312,27 @@ def committee_secretaries(committee_ids: Any) -> dict[int, list[int]]:
     found: dict[int, list[int]] = {}
     for committee_id, user_id in rows.order_by("content_object_id", "user_id"):
         found.setdefault(committee_id, []).append(user_id)
+    return found
+
+
+def towns_of_users(user_ids: Iterable[int]) -> dict[int, set[int]]:
+    """The towns each user works in, by user id: town staff their own towns, secretaries and
+    inspectors the towns of their active committees (for the towns' group chats). Two
+    queries."""
+    ids, found = list(user_ids), {}
+    rows = [
+        *_m().town_right.objects.filter(
+            user_id__in=ids, permission__codename=MANAGE_TOWN, user__profile__role=TOWN,
+        ).values_list("user_id", "content_object_id"),
+        *_m().committee_right.objects.filter(
+            user_id__in=ids, content_object__dissolved_on__isnull=True,
+            permission__codename__in=[MANAGE_COMMITTEE, INSPECT_COMMITTEE],
+            user__profile__role__in=[SECRETARY, INSPECTOR],
+        ).values_list("user_id", "content_object__town_id"),
+    ]
+    for user_id, town_id in rows:
+        if town_id is not None:
+            found.setdefault(user_id, set()).add(town_id)
     return found
 
 

@@ -14,14 +14,17 @@ across days (e.g. "monthly:12:2025-03"), a line of Chinese text, and the page to
 a path). `remind=False` keeps the item on the user's to-do list but out of e-mail.
 
 - `todo_for(user, today)`: the user's own to-do list, as the home page shows it.
-- `send_reminders(today)`: one e-mail per user with everything owed and not yet reminded
+- `send_reminders(today)`: one digest per user with everything owed and not yet reminded
   today; every item reminded is recorded in `ReminderLog` (user, key, day; unique), so a second
-  run the same day sends nothing. Users without an e-mail address get no mail, but their items
-  are recorded all the same (they see them on their to-do list), so the log says who was told.
+  run the same day sends nothing. The digest goes by each channel the user chose and can be
+  reached by (e-mail, SMS, their town's WeCom group: twinning.shared.deliveries), each a
+  `ReminderDelivery` sent by a task and retried until it goes through. A user no channel
+  reaches is recorded all the same (they see the items on their to-do list), so the log says
+  who was told.
+- `register_groups(resolver)`: group chats (a town's WeCom robot) for users, by user id.
 """
 
 import datetime
-import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -29,15 +32,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from twinning.shared import kept_figures
-from twinning.shared.models import ReminderLog
-
-logger = logging.getLogger(__name__)
+from twinning.shared import deliveries, kept_figures
+from twinning.shared.models import ReminderDelivery, ReminderLog
 
 
 @dataclass(frozen=True)
@@ -98,42 +98,66 @@ def _digest(user: User, items: list[OwedItem]) -> tuple[str, str]:
     return subject, "\n".join(lines)
 
 
-def _remind_user(user: User, items: list[OwedItem], today: datetime.date) -> list[OwedItem]:
-    """Record the items not yet reminded today and mail them; the records roll back if the
-    mail fails, so a later run tries again. Returns the items newly reminded."""
-    with transaction.atomic():
-        fresh = []
-        for item in items:
-            _log, created = ReminderLog.objects.get_or_create(
-                user=user, key=item.key, sent_on=today, defaults={"emailed": bool(user.email)}
-            )
-            if created:
-                fresh.append(item)
-        if fresh and user.email:
-            subject, body = _digest(user, fresh)
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+GroupResolver = Callable[[list[int]], dict[int, list[deliveries.Group]]]
+_GROUPS: list[GroupResolver] = []
+
+
+def register_groups(resolver: GroupResolver) -> GroupResolver:
+    """Add a source of group chats (e.g. towns' WeCom robots): given user ids, the groups
+    each user's reminders are posted to. Registering twice is a no-op."""
+    if resolver not in _GROUPS:
+        _GROUPS.append(resolver)
+    return resolver
+
+
+def groups_of(user_ids: list[int]) -> dict[int, list[deliveries.Group]]:
+    found: dict[int, list[deliveries.Group]] = defaultdict(list)
+    for resolver in _GROUPS:
+        for user_id, groups in resolver(user_ids).items():
+            found[user_id] += groups
+    return dict(found)
+
+
+def _record(user: User, items: list[OwedItem], today: datetime.date) -> list[OwedItem]:
+    """Log the items not yet reminded today; returns them."""
+    emailed = deliveries.wants_email(user)
+    fresh = []
+    for item in items:
+        _log, created = ReminderLog.objects.get_or_create(
+            user=user, key=item.key, sent_on=today, defaults={"emailed": emailed}
+        )
+        if created:
+            fresh.append(item)
     return fresh
 
 
 def send_reminders(today: datetime.date) -> dict[str, int]:
-    """Send today's digests; safe to run again the same day (it sends nothing new)."""
+    """Record today's digests and hand their deliveries to tasks; safe to run again the same
+    day (it sends nothing new). Returns how many users and items were reminded and how many
+    deliveries each channel got."""
     with translation.override(settings.LANGUAGE_CODE):
         by_user = {user_id: reminded for user_id, items in owed_by_user(today).items()
                    if (reminded := [item for item in items if item.remind])}
-        users = User.objects.filter(is_active=True).in_bulk(list(by_user))
-        result = {"users": 0, "items": 0, "emails": 0, "failed": 0}
-        for user_id, items in sorted(by_user.items()):
-            user = users.get(user_id)
-            if user is None:
-                continue
-            try:
-                fresh = _remind_user(user, items, today)
-            except Exception:  # one failing mailbox must not stop the others' reminders
-                logger.exception("reminder to user %s failed", user_id)
-                result["failed"] += 1
-                continue
-            if fresh:
+        users = (User.objects.filter(is_active=True).select_related("reminder_channels")
+                 .in_bulk(list(by_user)))
+        groups = groups_of(sorted(users))
+        result = {"users": 0, "items": 0, **dict.fromkeys(ReminderDelivery.Channel.values, 0)}
+        with transaction.atomic():
+            digests = []
+            for user_id, items in sorted(by_user.items()):
+                user = users.get(user_id)
+                if user is None or not (fresh := _record(user, items, today)):
+                    continue
+                subject, body = _digest(user, fresh)
+                digests.append(deliveries.Digest(
+                    user=user, item_keys=[i.key for i in fresh], texts=[i.text for i in fresh],
+                    subject=subject, body=body,
+                ))
                 result["users"] += 1
                 result["items"] += len(fresh)
-                result["emails"] += bool(user.email)
+            planned = deliveries.plan(today, digests, groups)
+            for delivery in planned:
+                delivery.save()
+                result[delivery.channel] += 1
+            deliveries.dispatch([delivery.pk for delivery in planned])
         return result

@@ -18,6 +18,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("period", help="月份，格式 YYYY-MM")
         parser.add_argument("--publish", action="store_true", help="生成后立即发布")
+        parser.add_argument("--quick", action="store_true",
+                            help="与 --publish 同用：本月报送尚未截止时作为快报发布")
         add_as_argument(parser)
 
     def handle(self, *args, **options) -> None:
@@ -29,9 +31,11 @@ class Command(BaseCommand):
         if user is not None and not permissions.can(user, "publish"):
             raise CommandError(f"用户「{user}」无权生成和发布通报。")
         with acting_as(user):
-            self._build(period, user, publish=options["publish"])
+            self._build(period, user, publish=options["publish"], quick=options["quick"])
 
-    def _build(self, period: datetime.date, user: User | None, *, publish: bool) -> None:
+    def _build(
+        self, period: datetime.date, user: User | None, *, publish: bool, quick: bool
+    ) -> None:
         bulletin = services.bulletin_request(period=period, user=user)
         # Built here, in this process, so the command waits for the PDF whatever the broker.
         try:
@@ -46,11 +50,13 @@ class Command(BaseCommand):
             raise CommandError(f"{bulletin} 生成失败：{bulletin.last_error or bulletin.state}")
         if publish:
             try:
-                services.bulletin_publish(bulletin=bulletin, user=user)
+                bulletin = services.bulletin_publish(bulletin=bulletin, user=user, quick=quick)
             except ValidationError as error:
-                raise CommandError(" ".join(error.messages)) from None
+                raise CommandError(
+                    f"{bulletin} 已生成（{bulletin.pdf.path}），但不能发布："
+                    + "；".join(error.messages)) from None
+        issued = f"已发布，{bulletin.reference}" if publish else "待发布"
         self.stdout.write(
-            f"{bulletin}：{bulletin.page_count}页，"
-            f"{'已发布' if publish else '待发布'}，SHA-256 {bulletin.checksum}"
+            f"{bulletin}：{bulletin.page_count}页，{issued}，SHA-256 {bulletin.checksum}"
         )
         self.stdout.write(bulletin.pdf.path)
