@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('branches', '0001_initial'),
+        ('branches', '0002_town_wecom_webhook'),
     ]
 
     operations = [
