@@ -39,7 +39,8 @@ class MemberForm(forms.ModelForm):
     class Meta:
         model = Member
         fields = MEMBER_FIELDS
-        widgets = {"joined_on": DateInput}
+        widgets = {"joined_on": DateInput,
+                   "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})}
 
     def __init__(self, *args, branch_qs, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -50,6 +50,7 @@ MEMBERS = Listing(
     title=_("党员名册"),
     columns=(
         ListingColumn(_("姓名"), lambda m: m.name),
+        ListingColumn(_("党员编号"), lambda m: m.number or ""),
         ListingColumn(_("职务"), lambda m: m.get_role_display()),
         ListingColumn(_("所在党组织"), lambda m: m.branch.name),
         ListingColumn(_("所在镇街"), lambda m: m.branch.town.name if m.branch.town else ""),

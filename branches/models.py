@@ -1,8 +1,17 @@
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+# A mainland mobile number: 11 digits beginning with 1, optionally after +86 (as the SMS
+# gateways take it). Stored as typed; a stored value that predates the rule is kept until the
+# member is next changed.
+validate_mobile = RegexValidator(
+    r"^(?:\+86)?1[3-9][0-9]{9}$", _("请填写11位手机号码，如 13800000000。"), code="invalid_phone"
+)
 
 
 class Town(models.Model):
@@ -110,21 +119,35 @@ class Member(models.Model):
     branch = models.ForeignKey(
         Branch, verbose_name=_("所在党组织"), on_delete=models.PROTECT, related_name="members"
     )
+    # The member number (党员编号): optional, unique in the city when given, and the key that
+    # tells two members of one branch who share a name apart (DESIGN §5). NULL when not given,
+    # so that any number of members may lack one.
+    number = models.CharField(
+        _("党员编号"), max_length=32, null=True, blank=True, unique=True,
+        error_messages={"unique": _("已有党员使用这个党员编号。")},
+        help_text=_("同一党组织内有同名党员时必填，全市唯一。"),
+    )
     name = models.CharField(_("姓名"), max_length=64)
     role = models.CharField(_("职务"), max_length=16, choices=Role.choices, default=Role.MEMBER)
     joined_on = models.DateField(_("入党日期"), null=True, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    phone = models.CharField(
+        _("联系电话"), max_length=32, blank=True, validators=[validate_mobile],
+        help_text=_("手机号码，11位，如 13800000000。"),
+    )
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["branch__code", "role", "name"]
+        ordering = ["branch__code", "role", "name", "number"]
         verbose_name = _("党员")
         verbose_name_plural = _("党员")
         constraints = [
+            # Two members of one branch may share a name; a name without a number is still
+            # the key of one member, so namesakes carry their numbers.
             models.UniqueConstraint(
                 fields=["branch", "name"],
-                name="member_unique_name_in_branch",
-                violation_error_message=_("同一党组织内已有同名党员。"),
+                condition=Q(number__isnull=True),
+                name="member_unique_unnumbered_name_in_branch",
+                violation_error_message=_("同一党组织内已有同名党员，请填写党员编号以区分。"),
             )
         ]
 
@@ -133,6 +156,19 @@ class Member(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("member_detail", args=[self.pk])
+
+    @property
+    def particulars(self) -> str:
+        """What tells two namesakes apart: number, role and year joined (those known)."""
+        facts = [self.number or "", str(self.get_role_display()),
+                 gettext("%(year)s年入党") % {"year": self.joined_on.year}
+                 if self.joined_on else ""]
+        return " · ".join(fact for fact in facts if fact)
+
+    @property
+    def distinguished(self) -> str:
+        """The name with its particulars, where a namesake may be meant (choices, previews)."""
+        return gettext("%(name)s（%(facts)s）") % {"name": self.name, "facts": self.particulars}
 
 
 class UnitOffer(models.Model):

@@ -50,7 +50,7 @@ def member_list(user: Any, params: dict[str, str]) -> QuerySet:
     qs = permissions.visible(user, Member.objects.all())
     q = params.get("q", "").strip()
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(branch__name__icontains=q))
+        qs = qs.filter(Q(name__icontains=q) | Q(number=q) | Q(branch__name__icontains=q))
     if params.get("branch"):
         qs = qs.filter(branch__code=params["branch"])
     if params.get("role"):

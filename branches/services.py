@@ -14,7 +14,7 @@ from twinning.shared.periods import future_dates
 
 TOWN_FIELDS = ("code", "name", "kind")
 BRANCH_FIELDS = ("code", "name", "kind", "town", "secretary", "industries", "weak")
-MEMBER_FIELDS = ("branch", "name", "role", "joined_on", "phone")
+MEMBER_FIELDS = ("branch", "number", "name", "role", "joined_on", "phone")
 BATCH_SIZE = 500
 
 
@@ -121,13 +121,32 @@ def branch_set_offers(*, branch: Branch, towns: Sequence[Town]) -> Branch:
     return branch
 
 
+def member_number(value: str | None) -> str | None:
+    """A member number as stored: trimmed, and None (not given) when blank, so that any
+    number of members may lack one while a given number stays unique in the city."""
+    text = (value or "").strip()
+    return text or None
+
+
 @transaction.atomic
 def member_save(*, member: Member | None = None, **values: Any) -> Member:
-    """Create a member, or change one."""
+    """Create a member, or change one. Two members of one branch may share a name when
+    they carry their numbers (the database's constraints hold the rule)."""
     future = future_dates(joined_on=values.get("joined_on"))
     if future:
         raise ValidationError(future)
-    return _assign_and_save(member or Member(), MEMBER_FIELDS, values)
+    if "number" in values:
+        values["number"] = member_number(values["number"])
+    member = member or Member()
+    number = values.get("number", member.number)
+    branch, name = values.get("branch", getattr(member, "branch", None)), values.get(
+        "name", member.name)
+    if number is None and branch is not None and Member.objects.filter(
+            branch=branch, name=name).exclude(pk=member.pk).exists():
+        # As in an import (DESIGN §5): a name shared in a branch needs its number.
+        raise ValidationError({"number": _("本党组织已有党员叫「%(name)s」，请填写党员编号以区分。")
+                               % {"name": name}})
+    return _assign_and_save(member, MEMBER_FIELDS, values)
 
 
 def _field_rules(obj: Any, relations: Sequence[str]) -> None:
@@ -186,9 +205,10 @@ def branch_bulk_save(*, branches: Sequence[Branch]) -> None:
 
 @transaction.atomic
 def member_bulk_save(*, members: Sequence[Member]) -> None:
-    """Create or change many members at once (an import); (branch, name) stays unique by the
-    database's constraint."""
+    """Create or change many members at once (an import); numbers stay unique, and a name
+    without a number unique in its branch, by the database's constraints."""
     for member in members:
+        member.number = member_number(member.number)
         try:
             _field_rules(member, ["branch"])
         except ValidationError as error:

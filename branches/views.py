@@ -22,7 +22,8 @@ def _writable_towns(request: HttpRequest):
 # Sortable columns of the branch and member lists (whitelists: key -> fields).
 BRANCH_SORTS = {"name": ("name", "code"), "kind": ("kind", "code"),
                 "town": ("town__code", "code"), "members": ("member_count", "code")}
-MEMBER_SORTS = {"name": ("name",), "role": ("role", "name"), "branch": ("branch__name", "name"),
+MEMBER_SORTS = {"name": ("name", "number"), "role": ("role", "name"),
+                "branch": ("branch__name", "name"),
                 "town": ("branch__town__code", "branch__code", "name"),
                 "joined_on": ("joined_on", "name")}
 

@@ -407,3 +407,15 @@ def test_admin_keeps_the_mechanism_following_the_funder(rf, department_user, com
     form = form_class(data={**data, "funder": enterprise.pk}, instance=project)
     assert form.is_valid(), form.errors
     assert form.save().mechanism == Mechanism.ENTERPRISE
+
+
+def test_project_lists_show_a_planned_projects_planned_investment(
+    client, department_user, committee
+) -> None:
+    AidProjectFactory(committee=committee, title="冷库", status="planned", started_on=None,
+                      investment_planned=Decimal("350000"))
+    client.force_login(department_user)
+    for url in (reverse("project_list"),
+                reverse("committee_records", args=[committee.code, "projects"])):
+        row = client.get(url).content.decode().split("冷库", 1)[1].split("</tr>", 1)[0]
+        assert "计划 35.00万元" in row, url

@@ -497,13 +497,15 @@ def test_enterprises_and_departments_may_stand_outside_any_town(kind: str) -> No
     assert Branch.objects.get(code="C1").town is None
 
 
-def test_member_names_are_unique_within_a_branch() -> None:
+def test_member_names_without_numbers_are_unique_within_a_branch() -> None:
     member = MemberFactory(name="张三")
     duplicate = Member(branch=member.branch, name="张三", role=Member.Role.MEMBER)
     with pytest.raises(ValidationError) as exc:
         duplicate.full_clean()
-    assert exc.value.messages == ["同一党组织内已有同名党员。"]
+    assert exc.value.messages == ["同一党组织内已有同名党员，请填写党员编号以区分。"]
     MemberFactory(name="张三")  # the same name in another branch is fine
+    duplicate.number = "370782001"  # a namesake told apart by their number is fine too
+    duplicate.full_clean()
 
 
 # The audit trail

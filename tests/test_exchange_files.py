@@ -88,7 +88,7 @@ def test_formula_like_cells_are_escaped_and_come_back_as_they_were(registers) ->
     queryset = Member.objects.select_related("branch").filter(name__in=[
         "-减号开头", "=SUM(A1:A2)", "'=引号"]).order_by("name")
     rows = read_csv(export_file("members", queryset, "csv"))
-    cells = {row[1]: row[4] for row in rows[1:]}
+    cells = {row[2]: row[5] for row in rows[1:]}
     assert cells == {"'-减号开头": "'+8613800000000", "'=SUM(A1:A2)": "'@home",
                      "''=引号": "'-1"}
     sheet = read_xlsx(export_file("members", queryset, "xlsx"))

@@ -103,11 +103,12 @@ def test_a_report_holds_only_what_the_list_shows(
 def test_the_members_report_records_the_read_of_personal_data(
     client, town_user, committee, inspector_user
 ) -> None:
-    member = MemberFactory(branch=committee.urban, name="报表党员", phone="13900000000")
+    member = MemberFactory(branch=committee.urban, name="报表党员", phone="13900000000",
+                           number="370782099")
     client.force_login(town_user)
     sheet = _sheet(client.get(reverse("listing_members")))
     rows = list(sheet.iter_rows(min_row=4, values_only=True))
-    assert rows == [("报表党员", member.get_role_display(), committee.urban.name,
+    assert rows == [("报表党员", "370782099", member.get_role_display(), committee.urban.name,
                      committee.town.name, member.joined_on and datetime.datetime.combine(
                          member.joined_on, datetime.time()), "13900000000")]
     record = PersonalDataAccess.objects.get()

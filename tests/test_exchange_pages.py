@@ -176,7 +176,7 @@ def test_an_export_contains_only_what_the_list_shows(
     MemberFactory(branch=other_committee.memberships.first().village, name="外会党员")
     client.force_login(secretary_user)
     members = read_csv(client.get(reverse("export_members", args=["csv"])).content)
-    assert [row[1] for row in members[1:]] == ["本会党员"]
+    assert [row[2] for row in members[1:]] == ["本会党员"]
 
 
 def test_the_list_pages_link_to_their_exports_with_the_filters(

@@ -385,5 +385,32 @@ def test_the_commands_take_the_new_kinds(committee, tmp_path) -> None:
     exported = tmp_path / "out.csv"
     call_command("export_data", "aid_projects", str(exported), stdout=StringIO())
     rows = read_csv(exported.read_bytes())
-    assert rows[0] == AID
-    assert rows[1] == row
+    assert rows[0] == [*AID, "planned_investment_yuan"]
+    assert rows[1] == [*row, "0.00"]
+
+
+def test_a_ledger_of_planned_projects_imports_with_their_planned_investment(committee) -> None:
+    """DESIGN §5: a planned project's investment is in `planned_investment_yuan`; its actual
+    `investment_yuan` is 0. The town's ledger imports as it is, and again changes nothing."""
+    stored = AidProjectFactory(committee=committee, title="冷库", status="planned",
+                               investment_planned=Decimal("100000"))
+    rows = [[*AID, "planned_investment_yuan"],
+            [*_aid_row(committee, "冷库", committee.urban, "0", households="10"), "350000.00"],
+            [*_aid_row(committee, "光伏", committee.urban, "0"), "1,200,000"],
+            [*_aid_row(committee, "培训", committee.urban, "0", category="培训"), ""]]
+    report = run("aid_projects", rows)
+    assert report.ok, problems(report)
+    assert (report.created, report.changed) == (2, 1)
+    assert ("计划投资（元）", "100000.00", "350000.00") in report.changes[0].cells
+    planned = dict(AidProject.objects.values_list("title", "investment_planned"))
+    assert planned == {"冷库": Decimal("350000.00"), "光伏": Decimal("1200000.00"),
+                       "培训": Decimal("0.00")}
+    assert not ProjectProgress.objects.exists()
+    stored.refresh_from_db()
+    assert stored.history.count() == 2
+    before = history_rows()
+    again = run("aid_projects", rows)
+    assert (again.unchanged, again.changed, again.created) == (3, 0, 0), problems(again)
+    assert history_rows() == before
+    bad = run("aid_projects", [rows[0], [*rows[2][:-1], "-5"]])
+    assert [p[:2] for p in problems(bad)] == [(2, "K")]

@@ -13,7 +13,8 @@ from twinning.shared.forms import DateInput
 
 class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Member) -> str:
-        return f"{obj.name}（{obj.branch.name} · {obj.get_role_display()}）"
+        # Two members of a branch may share a name: number and year joined tell them apart.
+        return f"{obj.name}（{obj.branch.name} · {obj.particulars}）"
 
 
 def committee_branches(committee: JointCommittee) -> Q:

@@ -6,8 +6,9 @@ carrying the difference, dated the project's finish day once done, else the day 
 (`services.progress_catch_up`), so the totals then equal the file and importing the same
 file again writes nothing. A figure below the reports' sum is refused: reports are corrected on
 the project page. The mechanism follows the funder's kind; a village cannot fund a project.
-Planned investment, extra income, area and description are not in the file and keep their
-stored values (new projects: zero and blank).
+`planned_investment_yuan` (optional) is the planned investment: a planned project's money is
+there, its actual investment 0. Extra income, area and description are not in the file and
+keep their stored values (new projects: zero and blank).
 """
 
 from decimal import Decimal
@@ -32,7 +33,8 @@ from twinning.shared.exchange.resources import (
 )
 
 OWN_FIELDS = (
-    "title", "category", "funder_id", "status", "started_on", "finished_on", "households"
+    "title", "category", "funder_id", "status", "started_on", "finished_on", "households",
+    "investment_planned",
 )
 
 
@@ -54,20 +56,24 @@ class AidProjectResource(ExchangeResource):
     )
     started_on = Column("started_on", "开工日期", DateWidget())
     finished_on = Column("finished_on", "完成日期", DateWidget())
+    planned_investment_yuan = Column(
+        "planned_investment_yuan", "计划投资（元）", NumberWidget(places=2), default=ZERO,
+        attribute="investment_planned",
+    )
 
     scope_column = "committee"
     example = (
         ("committee", "示例-CJ01"), ("title", "示例蔬菜大棚"), ("category", "产业"),
         ("funder", "示例-T01-R01"), ("investment_yuan", "870000.00"), ("jobs", "12"),
         ("households", "45"), ("status", "进行中"), ("started_on", "2024-03-01"),
-        ("finished_on", ""),
+        ("finished_on", ""), ("planned_investment_yuan", "900000.00"),
     )
 
     class Meta:
         model = AidProject
         fields = (
             "committee", "title", "category", "funder", "investment_yuan", "jobs", "households",
-            "status", "started_on", "finished_on",
+            "status", "started_on", "finished_on", "planned_investment_yuan",
         )
         import_id_fields = ("committee", "title")
 

@@ -20,6 +20,7 @@ from django.db.models import Model, QuerySet, TextChoices
 from django.db.models.fields import NOT_PROVIDED
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.fields import Field
 from import_export.instance_loaders import ModelInstanceLoader
 from import_export.resources import ModelResource
@@ -43,7 +44,13 @@ def is_example(code: str) -> bool:
     return code.startswith(EXAMPLE_PREFIX)
 
 
-def _text(value: Any) -> str:
+# Two rows of one file that name the same record.
+REPEATED_ROW = gettext_lazy("与第%(row)s行重复，同一记录只能出现一次。")
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: trimmed, dates as YYYY-MM-DD, the quote that guarded a formula-like
+    cell on export removed."""
     if value is None:
         return ""
     if isinstance(value, datetime.date):
@@ -64,7 +71,7 @@ class TextWidget(Widget):
     """Text as typed, trimmed; the quote that guarded a formula-like cell on export is dropped."""
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
-        return _text(value)
+        return cell_text(value)
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return "" if value is None else str(value)
@@ -87,7 +94,7 @@ class ChoiceWidget(Widget):
         self.choices = choices
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str | None:
-        text = _text(value)
+        text = cell_text(value)
         if not text:
             return None
         found = _choice_names(self.choices).get(text.replace(" ", "").lower())
@@ -121,7 +128,7 @@ class YesNoWidget(Widget):
         self.blank = blank
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool | None:
-        text = _text(value).lower()
+        text = cell_text(value).lower()
         if not text:
             return self.blank
         if text in self.YES:
@@ -150,7 +157,7 @@ class DateWidget(Widget):
             return value.date()
         if isinstance(value, datetime.date):
             return value
-        text = _text(value)
+        text = cell_text(value)
         if not text:
             return None
         match = DATE_TEXT.match(text)
@@ -174,7 +181,7 @@ class PeriodWidget(Widget):
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> datetime.date | None:
         if isinstance(value, datetime.date):
             return datetime.date(value.year, value.month, 1)
-        text = _text(value)
+        text = cell_text(value)
         if not text:
             return None
         try:
@@ -194,7 +201,7 @@ class NumberWidget(Widget):
         self.places = places
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> int | Decimal | None:
-        text = _text(value).replace(",", "").replace("，", "")
+        text = cell_text(value).replace(",", "").replace("，", "")
         if not text:
             return None
         try:
@@ -235,7 +242,7 @@ class CodeWidget(CachedForeignKeyWidget):
             ) from None
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Model | None:
-        code = _text(value)
+        code = cell_text(value)
         return self.find(code) if code else None
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
@@ -248,7 +255,8 @@ class CodesWidget(CodeWidget):
     SEPARATORS = re.compile(r"[;；]")
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> tuple[Model, ...]:
-        codes = [code.strip() for code in self.SEPARATORS.split(_text(value)) if code.strip()]
+        parts = self.SEPARATORS.split(cell_text(value))
+        codes = [code.strip() for code in parts if code.strip()]
         found, unknown = [], []
         for code in codes:
             try:
@@ -410,15 +418,35 @@ class ExchangeResource(ModelResource):
             f.name for f in instance._meta.fields
             if f.name not in columns or f.is_relation or f.name in errors
         ]
-        errors = _collect(
-            errors, instance.full_clean, exclude=unchecked, validate_unique=False,
+        field_errors = _collect(
+            {}, instance.full_clean, exclude=unchecked, validate_unique=False,
             validate_constraints=False,
         )
+        # The model names a field by its attribute; a column may have a name of its own.
+        for key, messages in field_errors.items():
+            errors.setdefault(names.get(key, key), []).extend(messages)
         errors = _collect(errors, self.check, instance, stored, errors)
         if not errors:
             errors = _collect(errors, self.check_scope, instance, stored)
         if errors:
             raise ValidationError(errors)
+
+    def repeated_rows(self, rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, str, str]]:
+        """Rows of the file that name a record an earlier row names, as (row number, column
+        key, reason); `rows` are (row number, cells by key). A register whose rows are not
+        matched by their id columns alone overrides this."""
+        keys = list(self.get_import_id_fields())
+        first_seen: dict[tuple, int] = {}
+        found = []
+        for number, row in rows:
+            key = tuple(cell_text(row.get(k)) for k in keys)
+            if not all(key):
+                continue
+            if key in first_seen:
+                found.append((number, keys[-1], str(REPEATED_ROW % {"row": first_seen[key]})))
+            else:
+                first_seen[key] = number
+        return found
 
     def check(self, instance: Model, stored: Model | None, errors: dict) -> None:
         """The register's rules for a new (`stored` is None) or changed row; raise a

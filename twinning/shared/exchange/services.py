@@ -35,7 +35,6 @@ from twinning.shared.exchange.files import (
     column_letter,
     normalise_header,
     read_table,
-    unescape_formula,
     write_table,
 )
 from twinning.shared.exchange.listings import Listing
@@ -286,22 +285,13 @@ def _plan(resource: ExchangeResource, table: Table, report: Report) -> _Plan | N
 
 
 def _duplicates(resource: ExchangeResource, plan: _Plan) -> list[Problem]:
-    """Rows that name the same record as an earlier row of the file."""
-    keys = list(resource.get_import_id_fields())
-    first_seen: dict[tuple, int] = {}
+    """Rows that name the same record as an earlier row of the file (the resource knows how
+    its rows name records)."""
+    rows = list(zip(plan.table.row_numbers, plan.dataset.dict, strict=True))
     problems = []
-    for number, row in zip(plan.table.row_numbers, plan.dataset.dict, strict=True):
-        key = tuple(unescape_formula(str(row[k]).strip()) for k in keys)
-        if not all(key):
-            continue
-        if key in first_seen:
-            letter, header = plan.where[keys[-1]]
-            problems.append(
-                Problem(number, _("与第%(row)s行重复，同一记录只能出现一次。")
-                        % {"row": first_seen[key]}, letter, header)
-            )
-        else:
-            first_seen[key] = number
+    for number, key, message in resource.repeated_rows(rows):
+        letter, header = plan.where.get(key, ("", ""))
+        problems.append(Problem(number, message, letter, header))
     return problems
 
 
