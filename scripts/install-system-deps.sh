@@ -2,7 +2,8 @@
 # Installs the Debian packages the project needs beyond Python: CJK fonts and HarfBuzz
 # subsetting for WeasyPrint's PDFs, Pango (WeasyPrint's text layout), poppler-utils
 # (pdftotext/pdffonts in the PDF tests), gettext (compilemessages) and Chromium (browser
-# tests), docker-compose (validating the compose file). Installs only what is missing, so a second run is quick and needs no network.
+# tests), docker-compose (validating the compose file) and wrk (the load generator of
+# scripts/bench_pages.py). Installs only what is missing, so a second run is quick and needs no network.
 set -euo pipefail
 
 PACKAGES=(
@@ -14,6 +15,7 @@ PACKAGES=(
     gettext
     chromium
     docker-compose  # only to validate docker-compose.yml in the tests (no engine runs here)
+    wrk  # scripts/bench_pages.py drives the server with it
 )
 # Extra packages may be named on the command line (e.g. postgresql redis-server from .ci/run).
 PACKAGES+=("$@")
