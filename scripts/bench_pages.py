@@ -1,7 +1,8 @@
 """Benchmark of the main pages on the synthetic city (PostgreSQL), under gunicorn, with wrk.
 
 Usage: python scripts/bench_pages.py [--scale 10] [--postgres URL] [--workers 3]
-                                     [--threads 2] [--connections 20] [--seconds 15] [--reuse]
+                                     [--threads 2] [--connections 20] [--seconds 15]
+                                     [--warmup 3] [--reuse]
 
 1. Query counts: for N=1 and for --scale (default 10), a scratch PostgreSQL database (created and
    dropped; default postgres://postgres@127.0.0.1:5432/twinning_bench_scale) gets the synthetic
@@ -16,7 +17,9 @@ Usage: python scripts/bench_pages.py [--scale 10] [--postgres URL] [--workers 3]
    a throwaway SECRET_KEY, collected static files, HTTPS unset, ALLOWED_HOSTS=127.0.0.1) on a
    free loopback port, and wrk (Debian's `wrk`, a C load generator: scripts/install-system-deps.sh)
    requests each page with the user's session cookie from --threads threads over --connections
-   connections for --seconds. For each page: requests per second, the 50th and 99th percentile
+   connections for --seconds, after --warmup seconds (default 3) of the same load left unmeasured,
+   so that every worker has gathered what it keeps (that first request's cost is "fresh ms"). For
+   each page: requests per second, the 50th and 99th percentile
    latency (wrk --latency) and the ratio of its requests per second to /healthz's (a trivial view
    that runs SELECT 1) measured on the same server in the same run. Each page is first fetched
    once and must answer 200 (not a redirect to the login page), and wrk must report no errors and
@@ -158,9 +161,14 @@ def hammer(port: int, path: str, cookie: str | None, args: argparse.Namespace) -
                "--latency", "--timeout", "30s"]
     if cookie:
         command += ["-H", f"Cookie: sessionid={cookie}"]
+    url = f"http://127.0.0.1:{port}{path}"
+    if args.warmup:
+        # Unmeasured: every worker gathers and renders what it keeps before the measurement
+        # (the cost of that first request is the "fresh ms" column).
+        warm = [*command[:3], f"-d{args.warmup:g}s", *command[4:], url]
+        subprocess.run(warm, check=True, stdout=subprocess.DEVNULL)
     load = os.getloadavg()[0]
-    done = subprocess.run([*command, f"http://127.0.0.1:{port}{path}"], check=True,
-                          stdout=subprocess.PIPE, text=True)
+    done = subprocess.run([*command, url], check=True, stdout=subprocess.PIPE, text=True)
     trouble = re.search(r"^\s+(Socket errors:.*|Non-2xx or 3xx responses:.*)$", done.stdout,
                         re.MULTILINE)
     if trouble:
@@ -193,6 +201,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--warmup", type=float, default=3.0,
+                        help="seconds of unmeasured load on each page first")
     parser.add_argument("--reuse", action="store_true",
                         help="measure the city already in --postgres; build and drop nothing")
     parser.add_argument("--wrk", default=shutil.which("wrk") or "wrk")
@@ -245,7 +255,8 @@ def report(args: argparse.Namespace, counted: dict, timings: dict) -> None:
     small = counted.get(1.0, counted[args.scale])["queries"]
     trivial_rps = timings[TRIVIAL]["rps"]
     print(f"\ngunicorn, {args.workers} workers; wrk, {args.threads} threads, {args.connections} "
-          f"connections, {args.seconds:g} s per page; N={args.scale:g} "
+          f"connections, {args.seconds:g} s per page after {args.warmup:g} s of warm-up; "
+          f"N={args.scale:g} "
           f"({counted[args.scale]['committees']} committees); load average at the end {_load()}")
     print("queries: gathering every figure afresh / with the figures kept; fresh ms: one such "
           f"request at N={args.scale:g}, in-process; load: 1-minute load average before the page")
