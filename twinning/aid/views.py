@@ -205,6 +205,7 @@ def committee_outcomes(request: HttpRequest, code: str) -> HttpResponse:
     result = outcomes(JointCommittee.objects.filter(pk=committee.pk), scope)
     return render(request, "twinning/aid/outcomes.html", {
         "committee": committee, "outcomes": result, "tabs": COMMITTEE_TABS,
+        "kept_by": (committee, scope),
         **_filters(request, scope),
     })
 

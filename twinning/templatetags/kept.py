@@ -6,7 +6,8 @@ by repr; a tuple counts as its items), the request's user, the language, today's
 data version. The user is always part of it because what a fragment shows may depend on the
 user's rights (links, `may.<action>`). A fragment must not hold anything that differs between
 two requests of the same user on unchanged data: no form token, no CSRF token, no messages, no
-request parameter that is not among its inputs.
+request parameter that is not among its inputs. An input missing from the context (or None)
+is an error, not an empty key.
 """
 
 from typing import Any
@@ -30,7 +31,10 @@ class KeptNode(template.Node):
         user = getattr(request, "user", None)
         inputs: list[Any] = [getattr(user, "pk", None)]
         for expression in self.inputs:
-            value = expression.resolve(context)
+            value = expression.resolve(context, ignore_failures=True)
+            if value is None:  # a missing input would share one fragment between pages
+                raise template.TemplateSyntaxError(
+                    f"{{% kept %}}: {expression.token!r} is not in the context")
             inputs.extend(value if isinstance(value, tuple) else (value,))
         name = str(self.name.resolve(context))
         return mark_safe(kept_figures.fragment(name, tuple(inputs),
