@@ -3,7 +3,9 @@
 # subsetting for WeasyPrint's PDFs, Pango (WeasyPrint's text layout), poppler-utils
 # (pdftotext/pdffonts in the PDF tests), librsvg2-bin (rsvg-convert: the charts of the
 # bulletin's Word edition as images), gettext (compilemessages) and Chromium (browser
-# tests), docker-compose (validating the compose file). Installs only what is missing, so a second run is quick and needs no network.
+# tests), docker-compose (validating the compose file) and wrk (the load generator of
+# scripts/bench_pages.py). Installs only what is missing, so a second run is quick and needs
+# no network.
 set -euo pipefail
 
 PACKAGES=(
@@ -18,6 +20,7 @@ PACKAGES=(
     gettext
     chromium
     docker-compose  # only to validate docker-compose.yml in the tests (no engine runs here)
+    wrk  # scripts/bench_pages.py drives the server with it
 )
 # Extra packages may be named on the command line (e.g. postgresql redis-server from .ci/run).
 PACKAGES+=("$@")

@@ -3,11 +3,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from branches.models import Branch, Town
 from reports.dashboard.selectors import dashboard_data, dashboard_payload
 from twinning.committees.models import JointCommittee
-from twinning.shared import permissions
+from twinning.shared import kept_figures, permissions
 from twinning.shared.periods import chinese_period, format_period, parse_period, previous_month
 
 
@@ -34,10 +35,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         villages = villages.filter(town__code=request.GET["town"])
     if request.GET.get("form"):
         committees = committees.filter(form=request.GET["form"])
-    data = dashboard_data(period, committees, villages.filter(kind=Branch.Kind.VILLAGE))
+    villages = villages.filter(kind=Branch.Kind.VILLAGE)
+    # Gathered (or read back from the kept figures) only if the page's fragment is not kept.
+    data = SimpleLazyObject(lambda: dashboard_data(period, committees, villages))
     return render(
         request, "reports/dashboard/dashboard.html",
-        {"data": data, "chart_data": dashboard_payload(data), "towns": towns,
+        {"data": data, "chart_data": kept_figures.later(dashboard_payload, data),
+         "kept_by": (period, committees, villages), "towns": towns,
          "forms": JointCommittee.Form.choices, "params": request.GET,
          "period_param": format_period(period), "period_label": chinese_period(period)},
     )

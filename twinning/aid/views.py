@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -204,6 +205,7 @@ def committee_outcomes(request: HttpRequest, code: str) -> HttpResponse:
     result = outcomes(JointCommittee.objects.filter(pk=committee.pk), scope)
     return render(request, "twinning/aid/outcomes.html", {
         "committee": committee, "outcomes": result, "tabs": COMMITTEE_TABS,
+        "kept_by": (committee, scope),
         **_filters(request, scope),
     })
 
@@ -218,7 +220,10 @@ def outcomes_citywide(request: HttpRequest) -> HttpResponse:
     if request.GET.get("form"):
         committees = committees.filter(form=request.GET["form"])
     return render(request, "twinning/aid/outcomes.html", {
-        "outcomes": kept_figures.remember("outcomes", outcomes, committees, scope),
+        # Gathered only if the page's fragment is not kept ({% kept %}).
+        "outcomes": SimpleLazyObject(
+            lambda: kept_figures.remember("outcomes", outcomes, committees, scope)),
+        "kept_by": (committees, scope),
         "own_town_only": permissions.can(request.user, "list_own_towns"),
         "towns": permissions.visible(request.user, Town.objects.all()),
         "forms": JointCommittee.Form.choices,

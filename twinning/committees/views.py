@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -34,12 +35,16 @@ COMMITTEE_SORTS = {"name": ("name", "code"), "town": ("town__code", "code"),
 def committee_list(request: HttpRequest) -> HttpResponse:
     require(request, "view")
     sorting = Sorting(request, COMMITTEE_SORTS)
-    page = paginate(request, sorting.apply(selectors.committee_list(request.user, request.GET)))
+    # Read only if the list's fragment is not kept ({% kept %} in the template).
+    page = SimpleLazyObject(lambda: paginate(
+        request, sorting.apply(selectors.committee_list(request.user, request.GET))))
     return render(
         request,
         "twinning/committees/committee_list.html",
         {
             "page": page,
+            # The whole query: filters, sort and page, which the headers and pager repeat.
+            "kept_by": request.GET.urlencode(),
             "sorting": sorting,
             "towns": permissions.visible(request.user, Town.objects.all()),
             "forms": JointCommittee.Form.choices,

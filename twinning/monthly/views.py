@@ -1,4 +1,5 @@
 import datetime
+import functools
 from typing import Any
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -282,20 +284,19 @@ def monthly_completeness(request: HttpRequest) -> HttpResponse:
     if error:
         messages.error(request, error)
     params = {key: request.GET.get(key, "") for key in ("town", "status")}
-    report, page = selectors.completeness_for(
-        user,
-        period,
-        today,
-        town=params["town"],
-        status=params["status"],
-        page=request.GET.get("page"),
-    )
+    # Gathered only if the page's fragments are not kept ({% kept %} in the template).
+    found = functools.cache(functools.partial(
+        selectors.completeness_for, user, period, today,
+        town=params["town"], status=params["status"], page=request.GET.get("page"),
+    ))
     return render(
         request,
         "twinning/monthly/completeness.html",
         {
-            "report": report,
-            "page": page,
+            "report": SimpleLazyObject(lambda: found()[0]),
+            "page": SimpleLazyObject(lambda: found()[1]),
+            # The whole query: the pager's links repeat it ({% querystring %}).
+            "kept_by": (period, request.GET.urlencode()),
             "period": period,
             "period_label": chinese_period(period),
             "month_value": format_period(period),

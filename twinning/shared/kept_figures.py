@@ -120,3 +120,24 @@ def remember(name: str, compute: Callable[..., T], *inputs: Any) -> T:
     value = compute(*inputs)
     cache.set(key, value, settings.FIGURES_TIMEOUT)
     return value
+
+
+def fragment(name: str, inputs: tuple, render: Callable[[], str]) -> str:
+    """Rendered HTML that depends only on kept figures, kept under the same key as they are
+    (the name, the inputs, language, date and data version): `render()` runs only when the data
+    changed since the fragment was last rendered in this process. What is kept is the text, so
+    a hit costs neither unpickling the figures nor rendering them."""
+    cache = caches["figures"]
+    key = key_for(f"fragment:{name}", inputs, data_version())
+    found = cache.get(key)
+    if found is None:
+        found = str(render())
+        cache.set(key, found, settings.FIGURES_TIMEOUT)
+    return found
+
+
+def later(compute: Callable[..., T], *inputs: Any) -> Callable[[], T]:
+    """`compute(*inputs)` when first called, at most once: a page's figures that only a missed
+    fragment (see `fragment`) reads, so a page served from kept fragments never gathers them.
+    Templates call it on lookup (`{{ data.overview }}`)."""
+    return functools.cache(functools.partial(compute, *inputs))

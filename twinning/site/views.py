@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from branches.models import Branch, Town
 from reports.bulletins.selectors import latest_published_bulletin
@@ -18,6 +19,9 @@ from twinning.site.forms import AccessLogFilterForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Each role's first page. Everything below the greeting is one fragment kept until the data
+    changes ({% kept "home" %}), so each figure is gathered only when the fragment is rendered
+    (`SimpleLazyObject`); the conditions that decide what the page holds stay here."""
     user = request.user
     may = permissions.Abilities(user)
     context: dict = {}
@@ -30,30 +34,33 @@ def home(request: HttpRequest) -> HttpResponse:
     if may["follow_month_changes"]:
         # The dashboard's figures of the last month (the same kept figures it shows).
         period = previous_month(today)
-        data = dashboard_data(period, committees, villages.filter(kind=Branch.Kind.VILLAGE))
-        context["headline"] = data.overview.headline
-        context["changes"] = {"period": period, "before": previous_month(period),
-                              "rows": month_changes(data)}
+        data = SimpleLazyObject(lambda: dashboard_data(
+            period, committees, villages.filter(kind=Branch.Kind.VILLAGE)))
+        context["headline"] = SimpleLazyObject(lambda: data.overview.headline)
+        context["changes"] = SimpleLazyObject(lambda: {
+            "period": period, "before": previous_month(period), "rows": month_changes(data)})
     elif may["view_headline"]:
-        context["headline"] = kept_figures.remember(
+        context["headline"] = SimpleLazyObject(lambda: kept_figures.remember(
             "headline", selectors.headline_figures, committees, villages
-        )
+        ))
     if may["list_own_committees"]:
-        context["my_committees"] = list(
+        context["my_committees"] = SimpleLazyObject(lambda: list(
             committees.filter(dissolved_on__isnull=True)
             .select_related("urban", "town")
             .prefetch_related(selectors.active_memberships())[:20]
-        )
+        ))
     if may["list_own_towns"]:
-        context["my_towns"] = list(permissions.visible(user, Town.objects.all()))
-    context["latest_bulletin"] = latest_published_bulletin()
-    context["todo"] = reminders.todo_for(user, today)
+        context["my_towns"] = SimpleLazyObject(
+            lambda: list(permissions.visible(user, Town.objects.all())))
+    context["latest_bulletin"] = SimpleLazyObject(latest_published_bulletin)
+    context["todo"] = SimpleLazyObject(lambda: reminders.todo_for(user, today))
     if may["file"]:
-        context["due_months"] = monthly_selectors.due_months_for_secretary(user, today)
+        context["due_months"] = SimpleLazyObject(
+            lambda: monthly_selectors.due_months_for_secretary(user, today))
     if may["view_completeness"]:
-        context["filing"] = monthly_selectors.kept_filing_counts(
+        context["filing"] = SimpleLazyObject(lambda: monthly_selectors.kept_filing_counts(
             committees, rules.last_due_period(today), today
-        )
+        ))
     return render(request, "twinning/site/home.html", context)
 
 
