@@ -1,5 +1,6 @@
 """`--as USERNAME`: a command's changes carry that user's name, within that user's rights."""
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -8,7 +9,7 @@ from django.core.management.base import CommandError
 
 from reports.bulletins.models import Bulletin
 from tests.exchange_helpers import AID, csv_bytes
-from tests.factories import make_committee
+from tests.factories import make_committee, make_publishable
 from twinning.aid.models import AidProject
 from twinning.shared.models import ImportRecord
 
@@ -68,7 +69,7 @@ def test_an_unknown_or_inactive_name_stops_the_command(town_user, committee, tmp
 def test_a_bulletin_built_and_published_as_a_user_carries_their_name(
     department_user, town
 ) -> None:
-    make_committee(town=town)
+    make_publishable(datetime.date(2026, 10, 1), make_committee(town=town))
     call_command("build_bulletin", "2026-10", "--publish", "--as", department_user.username,
                  stdout=StringIO())
     bulletin = Bulletin.objects.get()

@@ -283,7 +283,7 @@ def test_evidence_in_means_nothing_is_owed(secretary_user, committee) -> None:
 
 
 def test_overdue_rectifications_reach_the_secretarys_todo_list_and_digest(
-    secretary_user, committee
+    secretary_user, committee, remind
 ) -> None:
     import datetime
 
@@ -299,5 +299,5 @@ def test_overdue_rectifications_reach_the_secretarys_todo_list_and_digest(
     late = item.due_on + datetime.timedelta(days=3)
     todo = reminders.todo_for(secretary_user, late)
     assert any(o.key == f"rectification:{item.pk}" and "逾期3天" in o.text for o in todo)
-    reminders.send_reminders(late)
+    remind(late.isoformat())
     assert any("台账不全" in m.body for m in mail.outbox)

@@ -96,7 +96,7 @@ def test_a_failing_sms_gateway_is_retried_with_backoff_and_recorded(
     assert "HTTP 503" in delivery.last_error
     assert delivery.next_attempt_at == first_try + datetime.timedelta(seconds=120)
     # Nothing is lost meanwhile: the item stays on the to-do list and in the day's log.
-    assert [i.text for i in reminders.todo_for(reachable, D(2026, 3, 2))] == [DUE_TEXT]
+    assert DUE_TEXT in [i.text for i in reminders.todo_for(reachable, D(2026, 3, 2))]
     assert ReminderLog.objects.filter(user=reachable).count() == 1
     assert deliveries.due(first_try + datetime.timedelta(seconds=119)) == []
     second_try = first_try + datetime.timedelta(seconds=120)

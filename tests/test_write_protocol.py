@@ -237,7 +237,7 @@ NO_WRITES = {
     "rectification_detail", "rectification_file", "bulletin_list", "bulletin_detail",
     "bulletin_status", "bulletin_pdf", "bulletin_docx", "dashboard", "personal_data_log",
     "pick_village", "pick_urban_branch", "pick_inspection_committee", "bulletin_annex",
-    "my_account", "account_list", "account_detail",
+    "my_account", "account_list", "account_detail", "reminder_settings",
 }
 UNCOUNTED_TABLES = ("django_session", "twinning_personaldataaccess")
 WRITE_STATEMENT = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)

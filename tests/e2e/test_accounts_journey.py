@@ -41,7 +41,7 @@ def _set_password(page: Page, link: str, password: str, username: str) -> None:
     page.fill("#id_new_password1", "short")
     page.fill("#id_new_password2", "short")
     page.get_by_role("button", name="设置密码并登录").click()
-    expect(page.get_by_text("密码长度太短")).to_be_visible()
+    expect(page.get_by_text("密码长度太短，至少须有 10 个字符。", exact=True)).to_be_visible()
     page.fill("#id_new_password1", password)
     page.fill("#id_new_password2", password)
     page.get_by_role("button", name="设置密码并登录").click()

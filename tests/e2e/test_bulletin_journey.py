@@ -77,7 +77,9 @@ def test_department_builds_and_publishes_a_bulletin_that_a_leader_reads(
     watch_console(page, problems)
     log_in(page, "leader")
     latest = page.locator(".card", has_text="最新通报")
-    expect(latest.get_by_role("link", name=title)).to_be_visible()
+    # Readers know bulletins by their month, not by version or issue.
+    month = f"{period.year}年{period.month}月月度通报"
+    expect(latest.get_by_role("link", name=month)).to_be_visible()
     navigate(page, "月度通报")
     row = page.locator("tbody tr", has_text=title)
     expect(row.locator(".badge")).to_have_text("已发布")

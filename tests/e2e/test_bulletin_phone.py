@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from reports.bulletins import services
 from tests.e2e.conftest import watch_console
-from tests.factories import make_committee
+from tests.factories import make_committee, make_publishable
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,8 +18,9 @@ def test_a_leader_reads_the_published_bulletin_on_a_phone(
     import datetime
 
     settings.MEDIA_ROOT = tmp_path
-    for kind in ("residents", "enterprise", "department"):
-        make_committee(town=town, urban_kind=kind, villages=2)
+    committees = [make_committee(town=town, urban_kind=kind, villages=2)
+                  for kind in ("residents", "enterprise", "department")]
+    make_publishable(datetime.date(2026, 10, 1), committees[0])
     bulletin = services.bulletin_request(period=datetime.date(2026, 10, 1))
     assert services.bulletin_build(bulletin.pk) == "ready"
     bulletin.refresh_from_db()
