@@ -223,6 +223,8 @@ WRITES: dict[str, Write] = {
     "second_factor_verify": Write(data=lambda found, fields: {"token": "123456"}, typed=""),
     "second_factor_off": Write(form=False, role="secretary"),
     "recovery_codes_renew": Write(form=False),
+    "reminder_settings": Write(data=lambda found, fields: {"phone": "13800138000"},
+                               typed="13800138000"),
 }
 
 # Pages that only read: a POST to them writes nothing (most answer 405).
@@ -237,7 +239,7 @@ NO_WRITES = {
     "rectification_detail", "rectification_file", "bulletin_list", "bulletin_detail",
     "bulletin_status", "bulletin_pdf", "bulletin_docx", "dashboard", "personal_data_log",
     "pick_village", "pick_urban_branch", "pick_inspection_committee", "bulletin_annex",
-    "my_account", "account_list", "account_detail", "reminder_settings",
+    "my_account", "account_list", "account_detail",
 }
 UNCOUNTED_TABLES = ("django_session", "twinning_personaldataaccess")
 WRITE_STATEMENT = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)

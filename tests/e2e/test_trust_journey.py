@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import PHONE
 from tests.factories import EnterpriseFactory, ResidentsFactory, VillageFactory
 from twinning.committees.models import JointCommittee
+from twinning.shared.permissions import URBAN_OUT_OF_REACH
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,7 +41,7 @@ def test_a_town_user_on_a_phone_is_told_why_an_urban_side_is_refused(
         )
     page.fill("#id_established_on", "2025-01-01")
     page.get_by_role("button", name="保存").click()
-    error = page.get_by_text("只能选择本镇街的城市党组织或组织部提供给本镇街的市直单位")
+    error = page.get_by_text(str(URBAN_OUT_OF_REACH), exact=True)
     expect(error).to_be_visible()
     expect(page.locator("#id_name")).to_have_value("手机新建联合党总支")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
