@@ -73,8 +73,10 @@ def step() -> None:
     # The real build, with its phases timed where it calls them.
     services.bulletin_data = timed("gather", services.bulletin_data, capture=True)
     services.annex_workbook = timed("annex", services.annex_workbook)
-    services.bulletin_html = timed("html", services.bulletin_html)
+    services.bulletin_document = timed("html", services.bulletin_document)
     services.render_pdf = timed("pdf", services.render_pdf)
+    services.editions.word_edition = timed("word", services.editions.word_edition)
+    services.editions.phone_edition = timed("phone", services.editions.phone_edition)
     period = previous_month(timezone.localdate())
     committees = JointCommittee.objects.count()
     before = rss_kib()
@@ -91,7 +93,8 @@ def step() -> None:
         "gather": seconds["gather"], "annex": seconds["annex"],
         # The build gathers the data once and hands it to the template and the annex.
         "template": seconds["html"], "annex_rows": bulletin.annex_rows,
-        "pdf": seconds["pdf"], "queries": queries[0], "pages": bulletin.page_count,
+        "pdf": seconds["pdf"], "editions": seconds["word"] + seconds["phone"],
+        "queries": queries[0], "pages": bulletin.page_count,
         "pdf_kib": bulletin.size_bytes / 1024, "peak_mib": peak / 1024,
         "growth_mib": (peak - before) / 1024,
     }))
@@ -120,12 +123,14 @@ def main() -> None:
         finally:
             postgres_database(args.postgres, create=False)
     print(f"{'N':>5}{'committees':>11}{'month':>9}{'build s':>9}{'gather s':>10}"
-          f"{'template s':>11}{'annex s':>8}{'PDF s':>8}{'queries':>9}{'pages':>7}"
+          f"{'template s':>11}{'annex s':>8}{'PDF s':>8}{'Word+phone s':>13}{'queries':>9}"
+          f"{'pages':>7}"
           f"{'annex rows':>11}{'peak MiB':>10}"
           f"{'growth MiB':>12}{'load':>6}")
     for r in results:
         print(f"{r['scale']:>5g}{r['committees']:>11}{r['period']:>9}{r['total']:>9.1f}"
               f"{r['gather']:>10.2f}{r['template']:>11.2f}{r['annex']:>8.2f}{r['pdf']:>8.1f}"
+              f"{r['editions']:>13.1f}"
               f"{r['queries']:>9}{r['pages']:>7}{r['annex_rows']:>11}{r['peak_mib']:>10.0f}{r['growth_mib']:>12.0f}{r['load']:>6.2f}")
     print("(city generated in " + ", ".join(f"{r['generated']:.0f} s at N={r['scale']:g}"
                                              for r in results) + ")")
