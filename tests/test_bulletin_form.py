@@ -2,6 +2,7 @@
 publishing checklist and the 快报, typical cases and issuing settings on the site."""
 
 import datetime
+import re
 import shutil
 import subprocess
 import threading
@@ -16,7 +17,7 @@ from reports.apps import bulletin_fonts_check
 from reports.bulletins import fonts, services
 from reports.bulletins.models import Bulletin, BulletinSettings, BulletinText, TypicalCase
 from tests.conftest import skip_unless
-from tests.factories import make_committee, make_publishable
+from tests.factories import TownFactory, make_committee, make_publishable
 from tests.factories_aid import ActivityFactory
 
 OCTOBER = datetime.date(2026, 10, 1)
@@ -300,3 +301,29 @@ def test_the_department_edits_the_issuing_settings_with_history(
     row = BulletinSettings.objects.get()
     assert row.reference_for(2026, 3) == "某组发〔2026〕3号"
     assert row.history.count() == 2
+
+
+def test_a_table_continued_on_the_next_page_is_headed_there_by_its_title_and_total_once(
+    media, settings, town
+) -> None:
+    settings.BULLETIN_TOWN_ROWS = 60
+    towns = [town] + [TownFactory(code=f"T-{n:02d}", name=f"测试第{n}镇") for n in range(1, 48)]
+    committees = [make_committee(town=each) for each in towns]
+    make_publishable(OCTOBER, committees[0])
+    bulletin = _built(OCTOBER)
+    pages = _text(bulletin.pdf.path).split("\f")
+    continued = [n for n, page in enumerate(pages) if page.lstrip().startswith("续表：")]
+    assert continued, "the town tables of 48 towns run onto a second page"
+    for n in continued:
+        title = pages[n].lstrip().splitlines()[0].strip().removeprefix("续表：")
+        assert title in "".join(pages[:n])  # the table began on an earlier page, under that title
+        assert "合计" not in pages[n].lstrip().splitlines()[1]  # the column heads, not a total
+    # The mark is printed only where a table goes on, never above the first part of a table.
+    first = next(n for n, page in enumerate(pages) if "各镇街报送情况" in page)
+    assert first not in continued
+    # Every total is printed once, as its table's last row.
+    labels = re.findall(r'<tr class="total"><td[^>]*>([^<]+)</td>', bulletin.html)
+    assert labels
+    for label in set(labels):
+        rows = re.findall(rf"(?m)^\s*{label}\s", "".join(pages))
+        assert len(rows) == labels.count(label), label
