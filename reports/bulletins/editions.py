@@ -11,6 +11,7 @@ import logging
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -47,43 +48,51 @@ def phone_edition(context: dict[str, Any]) -> bytes:
     return render_to_string("reports/bulletins/bulletin_web.html", context).encode()
 
 
-def word_edition(html: str) -> bytes:
-    """The PDF's HTML document as a Word file (A4, the document's faces and sizes)."""
+def word_edition_begun(html: str) -> Callable[[], bytes]:
+    """Start the Word edition of `html` (A4, the document's faces and sizes): the PDF's HTML
+    document as a Word file. Returns the call that finishes it.
+
+    The charts are converted to PNG by `rsvg-convert` processes that run beside whatever the
+    caller does next (the PDF's layout), so a build waits for them only if they are slower.
+    """
     root = tinyhtml5.parse(html)
     body = root.find(f"{XHTML}body")
-    writer = _Writer(_chart_images(body))
-    writer.block(body)
-    out = io.BytesIO()
-    writer.doc.save(out)
-    return out.getvalue()
-
-
-def _chart_images(body: ET.Element) -> dict[int, bytes]:
-    """Every SVG chart as PNG, converted side by side (rsvg-convert, one process each)."""
     svgs = list(body.iter(f"{SVG}svg"))
-    tool = shutil.which("rsvg-convert")
-    if not svgs:
-        return {}
-    if tool is None:
+    pool = ThreadPoolExecutor(max_workers=4)
+    pngs = [pool.submit(_png, svg) for svg in _convertible(svgs)]
+    pool.shutdown(wait=False)
+
+    def finish() -> bytes:
+        writer = _Writer({id(svg): png.result() for svg, png in zip(svgs, pngs)})
+        writer.block(body)
+        out = io.BytesIO()
+        writer.doc.save(out)
+        return out.getvalue()
+
+    return finish
+
+
+def _convertible(svgs: list[ET.Element]) -> list[ET.Element]:
+    """The charts to convert: all of them, or none (with a warning) without `rsvg-convert`."""
+    if svgs and shutil.which("rsvg-convert") is None:
         logger.warning("rsvg-convert not found: the Word edition has no chart images")
-        return {}
+        return []
+    return svgs
 
-    def convert(svg: ET.Element) -> bytes:
-        for element in svg.iter():
-            # The HTML parser keeps `xmlns` as an attribute in the xmlns namespace, which
-            # XML forbids; the namespace itself is in the element names.
-            for key in [k for k in element.attrib if k.startswith(XMLNS)]:
-                del element.attrib[key]
-        done = subprocess.run(
-            [tool, "--format=png", "--zoom=2", "--background-color=white"],
-            input=ET.tostring(svg, encoding="utf-8"), capture_output=True, timeout=60,
-        )
-        if done.returncode:
-            raise RuntimeError(f"rsvg-convert: {done.stderr.decode(errors='replace')[:500]}")
-        return done.stdout
 
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        return dict(zip((id(s) for s in svgs), pool.map(convert, svgs), strict=True))
+def _png(svg: ET.Element) -> bytes:
+    for element in svg.iter():
+        # The HTML parser keeps `xmlns` as an attribute in the xmlns namespace, which XML
+        # forbids; the namespace itself is in the element names.
+        for key in [k for k in element.attrib if k.startswith(XMLNS)]:
+            del element.attrib[key]
+    done = subprocess.run(
+        [shutil.which("rsvg-convert"), "--format=png", "--zoom=2", "--background-color=white"],
+        input=ET.tostring(svg, encoding="utf-8"), capture_output=True, timeout=60,
+    )
+    if done.returncode:
+        raise RuntimeError(f"rsvg-convert: {done.stderr.decode(errors='replace')[:500]}")
+    return done.stdout
 
 
 def _tag(element: ET.Element) -> str:
@@ -293,16 +302,19 @@ def _place(rows: list[tuple[bool, list[_Cell]]]) -> list[list[tuple[_Cell, int, 
 
 
 def _fill(table: Table, grid: list[list[Any]]) -> None:
+    # The new table's cells, looked up once: python-docx's `table.cell()` walks the whole table
+    # on every call. Merging keeps the cells that a later slot reads (spans never overlap).
+    cells = [row.cells for row in table.rows]
     for row in grid:
         for slot in row:
             if slot is None:
                 continue
             cell, r, c = slot
-            target = table.cell(r, c)
+            target = cells[r][c]
             last_r = min(r + cell.rowspan - 1, len(grid) - 1)
             last_c = min(c + cell.colspan - 1, len(row) - 1)
             if (last_r, last_c) != (r, c):
-                target = target.merge(table.cell(last_r, last_c))
+                target = target.merge(cells[last_r][last_c])
             paragraph = target.paragraphs[0]
             run = paragraph.add_run(cell.text)
             run.font.size, run.font.bold = TABLE_SIZE, cell.header

@@ -298,11 +298,12 @@ def _build(bulletin_id: int) -> str:
         html, contents = bulletin_document(bulletin.period, faces, version=bulletin.version,
                                            data=data, annex=annex, as_of=as_of)
         report(40, _("排版PDF"))
+        word = editions.word_edition_begun(html)  # its charts convert beside the layout
         rendered = render_pdf(html)
         report(80, _("生成Word版和手机版"))
         files = {
             "pdf": rendered.content,
-            "docx": editions.word_edition(html),
+            "docx": word(),
             "web": editions.phone_edition(bulletin_context(
                 bulletin.period, bulletin.version, data, annex, draw=web_charts, as_of=as_of)),
             "annex": annex.content,
@@ -455,6 +456,7 @@ def bulletin_publish(*, bulletin: Bulletin, user: User | None, quick: bool = Fal
         raise ValidationError(refused)
     issue = issuing.issue_for(bulletin, quick=quick)
     issued = issuing.reissue(bulletin.html, issue)
+    word = editions.word_edition_begun(issued)
     rendered = render_pdf(issued)
     stem = (f"bulletins/{bulletin.period:%Y-%m}-v{bulletin.version}"
             f"-{issue.serial_year}-{issue.serial_number}")
@@ -462,7 +464,7 @@ def bulletin_publish(*, bulletin: Bulletin, user: User | None, quick: bool = Fal
     root = Path(settings.MEDIA_ROOT)
     # The Word edition carries the same head, number and 印发 block as the issued PDF.
     written = [_write_file(root / name, rendered.content),
-               _write_file(root / docx, editions.word_edition(issued))]
+               _write_file(root / docx, word())]
     bulletin.draft_pdf, bulletin.pdf, bulletin.docx = bulletin.pdf.name, name, docx
     bulletin.checksum = hashlib.sha256(rendered.content).hexdigest()
     bulletin.page_count, bulletin.size_bytes = rendered.page_count, len(rendered.content)
