@@ -278,3 +278,28 @@ def test_the_build_thread_closes_its_database_connection(settings, tmp_path, tow
     while backends() > before and time.monotonic() < deadline:
         time.sleep(0.1)
     assert backends() == before
+
+
+def _spec(canvas: str) -> dict:
+    import html
+    import json
+
+    return json.loads(html.unescape(re.search(r'data-chart="([^"]*)"', canvas).group(1)))
+
+
+@pytest.mark.parametrize(("values", "axis"), [
+    ([62, 14], {"max": 80, "step": 20}),        # counts: round steps, never 62.5
+    ([3, 1], {"max": 3, "step": 1}),            # small counts: whole steps, never 0.8
+    ([Decimal("56.2"), 12], {"max": 60, "step": 20}),
+])
+def test_the_phone_charts_tick_on_the_same_round_numbers_as_the_pdf(values, axis) -> None:
+    from reports.bulletins import charts, web_charts
+
+    spec = _spec(web_charts.bar_chart(["甲", "乙"], [("已报送", values)], title="t"))
+    assert spec["axis"] == axis
+    pdf_ticks = charts.ticks(max(float(v) for v in values), all(isinstance(v, int) for v in values))
+    assert (spec["axis"]["max"], spec["axis"]["step"]) == (pdf_ticks[-1], pdf_ticks[1] - pdf_ticks[0])
+    # A rate's axis runs to 100 on both editions.
+    line = _spec(web_charts.line_chart(["1月"], [("报送率", [Decimal("56.2")])], title="t", unit="%",
+                                       top=100))
+    assert line["axis"] == {"max": 100, "step": 20}

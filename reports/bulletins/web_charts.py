@@ -12,7 +12,7 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
-from reports.bulletins.charts import PALETTE, RED
+from reports.bulletins.charts import PALETTE, RED, ticks
 
 Number = int | float | Decimal
 
@@ -22,11 +22,21 @@ def _number(value: Number | None) -> float | int | None:
     return value if value is None or isinstance(value, int) else float(value)
 
 
+def _axis(series: Sequence[tuple[str, Sequence[Number | None]]],
+          top: float | None) -> dict[str, float]:
+    """The value axis the PDF's chart draws (`charts.ticks`): its round maximum and step."""
+    values = [v for _, vs in series for v in vs if v is not None]
+    whole = all(isinstance(v, int) for v in values)
+    scale = ticks(top if top is not None else max([float(v) for v in values] or [0]), whole)
+    return {"max": scale[-1], "step": scale[1] - scale[0]}
+
+
 def _canvas(kind: str, labels: Sequence[str],
             series: Sequence[tuple[str, Sequence[Number | None]]], title: str, unit: str,
-            colours: Sequence[str] = PALETTE) -> str:
+            colours: Sequence[str] = PALETTE, top: float | None = None) -> str:
     spec = {
         "kind": kind, "title": title, "unit": unit, "labels": [str(x) for x in labels],
+        "axis": _axis(series, top),
         "series": [
             {"name": str(name), "values": [_number(v) for v in values],
              "colour": colours[i % len(colours)]}
@@ -53,5 +63,5 @@ def bar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[Number
 
 def line_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[Number | None]]],
                *, title: str, unit: str = "", colours: Sequence[str] = PALETTE,
-               **_layout: Any) -> str:
-    return _canvas("line", labels, series, title, unit, colours)
+               top: float | None = None, **_layout: Any) -> str:
+    return _canvas("line", labels, series, title, unit, colours, top)

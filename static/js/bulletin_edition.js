@@ -30,10 +30,11 @@
             return (many ? c.dataset.label + "：" : "") + number.format(c.raw) + spec.unit;
           } } },
         },
-        scales: { [horizontal ? "x" : "y"]: { beginAtZero: true,
-          // Shares run to 100%; counts tick on whole numbers, as on the dashboard.
-          suggestedMax: spec.unit === "%" ? 100 : undefined,
-          ticks: { precision: whole ? 0 : undefined, callback: function (v) { return number.format(v) + spec.unit; } } } },
+        // The value axis of the PDF's chart: from 0 to the same round maximum on the same
+        // round step (rates to 100%, counts on whole numbers).
+        scales: { [horizontal ? "x" : "y"]: { min: 0, max: spec.axis.max,
+          ticks: { stepSize: spec.axis.step, precision: whole ? 0 : undefined,
+                   callback: function (v) { return number.format(v) + spec.unit; } } } },
       },
     });
   });

@@ -42,6 +42,15 @@ def test_a_leader_reads_the_published_bulletin_on_a_phone(
         box = charts.nth(i).bounding_box()
         assert box and 0 < box["width"] <= 390 and box["height"] >= 90
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # Each chart's value axis ticks on the PDF's round numbers: 0, step, 2 × step … max.
+    axes = page.evaluate("""() => [...document.querySelectorAll('canvas[data-chart]')].map(c => {
+        const spec = JSON.parse(c.dataset.chart), chart = Chart.getChart(c);
+        const scale = chart.scales[spec.kind === 'hbar' ? 'x' : 'y'];
+        return {axis: spec.axis, ticks: scale.ticks.map(t => t.value)};
+    })""")
+    for drawn in axes:
+        step, top = drawn["axis"]["step"], drawn["axis"]["max"]
+        assert drawn["ticks"] == [i * step for i in range(round(top / step) + 1)], drawn
     for hidden in ("SHA-256", "重新生成", "版本", "第1版"):
         expect(page.locator("main")).not_to_contain_text(hidden)
     expect(page.locator("main").get_by_role("button")).to_have_count(0)
