@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count, F, Max, Min, Q
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from branches.demo import city_plan
 from branches.models import Branch, Member, Town
@@ -377,3 +378,20 @@ def test_demo_reviews_are_in_the_audit_trail_and_a_second_run_adds_none(
     assert f"党员评议结果: 新建 0 / 已有 {reviews}" in out.getvalue()
     assert "民主评议: 新建 0 / 已有 2" in out.getvalue()
     assert MemberReview.history.count() == reviews
+
+
+def test_every_demo_month_has_what_publishing_needs(first_run: str) -> None:
+    """A fresh demo publishes without a visit to the settings, cases and next-steps pages."""
+    from reports.bulletins.issuing import settings_missing
+    from reports.bulletins.models import BulletinSettings, BulletinText, TypicalCase
+    from twinning.committees.demo_history import history_months
+
+    assert settings_missing(BulletinSettings.objects.get()) == []
+    for period in history_months(timezone.localdate()):
+        cases = TypicalCase.objects.filter(period=period)
+        # Chosen from the month's records, as the department chooses them.
+        assert cases.count() == 2, period
+        assert all(c.aid_project_id or c.hot_issue_id or c.activity_id for c in cases)
+        assert cases.filter(aid_project__isnull=False).exists(), period
+        assert BulletinText.objects.get(period=period).next_steps.startswith("一是")
+    assert "典型案例: 新建 24 / 已有 0" in first_run

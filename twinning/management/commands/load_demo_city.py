@@ -17,6 +17,7 @@ from branches import demo as branches_demo
 from evaluations.assessments import demo as assessments_demo
 from evaluations.inspections import demo as inspections_demo
 from evaluations.reviews import demo as reviews_demo
+from reports.bulletins import demo as bulletins_demo
 from twinning.aid import demo as aid_demo
 from twinning.committees import demo as twinning_demo
 from twinning.meetings import demo as meetings_demo
@@ -34,6 +35,7 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("inspections", inspections_demo.load),
     ("reviews", reviews_demo.load),
     ("assessments", assessments_demo.load),
+    ("bulletins", bulletins_demo.load),
 )
 
 
