@@ -297,9 +297,9 @@ def test_the_phone_charts_tick_on_the_same_round_numbers_as_the_pdf(values, axis
 
     spec = _spec(web_charts.bar_chart(["甲", "乙"], [("已报送", values)], title="t"))
     assert spec["axis"] == axis
-    pdf_ticks = charts.ticks(max(float(v) for v in values), all(isinstance(v, int) for v in values))
-    assert (spec["axis"]["max"], spec["axis"]["step"]) == (pdf_ticks[-1], pdf_ticks[1] - pdf_ticks[0])
+    pdf = charts.ticks(max(float(v) for v in values), all(isinstance(v, int) for v in values))
+    assert (spec["axis"]["max"], spec["axis"]["step"]) == (pdf[-1], pdf[1] - pdf[0])
     # A rate's axis runs to 100 on both editions.
-    line = _spec(web_charts.line_chart(["1月"], [("报送率", [Decimal("56.2")])], title="t", unit="%",
-                                       top=100))
+    line = _spec(web_charts.line_chart(["1月"], [("报送率", [Decimal("56.2")])], title="t",
+                                       unit="%", top=100))
     assert line["axis"] == {"max": 100, "step": 20}

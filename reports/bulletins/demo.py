@@ -47,7 +47,7 @@ def load(seed: int = DEMO_SEED, today: datetime.date | None = None) -> dict[str,
             cases_created += _choose_cases(period)
         rng = random.Random(f"{seed}-next-steps-{period:%Y-%m}")
         steps = sorted(rng.sample(NEXT_STEPS, 3), key=NEXT_STEPS.index)
-        text = "\n".join(f"{n}是{step}" for n, step in zip("一二三", steps))
+        text = "\n".join(f"{n}是{step}" for n, step in zip("一二三", steps, strict=True))
         _, created = BulletinText.objects.get_or_create(period=period,
                                                         defaults={"next_steps": text})
         texts_created += created

@@ -63,7 +63,8 @@ def word_edition_begun(html: str) -> Callable[[], bytes]:
     pool.shutdown(wait=False)
 
     def finish() -> bytes:
-        writer = _Writer({id(svg): png.result() for svg, png in zip(svgs, pngs)})
+        # No PNG at all without rsvg-convert: then the charts are left out.
+        writer = _Writer({id(svg): png.result() for svg, png in zip(svgs, pngs, strict=False)})
         writer.block(body)
         out = io.BytesIO()
         writer.doc.save(out)
