@@ -2,6 +2,7 @@
 all of them, oldest first; accept one, a selection, or return one with a reason."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from tests.exchange_helpers import read_csv
 from tests.factories import MonthlyUpdateFactory, make_committee
+from tests.page_forms import post_forms
 from twinning.monthly import rules
 from twinning.monthly.models import MonthlyUpdate
 from twinning.shared.periods import add_months, format_period
@@ -149,3 +151,114 @@ def test_completeness_export_follows_the_review_filter(client, town_user, waitin
     assert sorted(row[0] for row in rows[1:]) == sorted(
         waiting[k].committee.code for k in ("new", "mid")
     )
+
+
+REASON = "投入资金与台账不一致"
+
+
+def _checked(body: str) -> set[int]:
+    return {int(pk) for pk in re.findall(r'name="ids" value="(\d+)" form="queue-bulk" checked',
+                                         body)}
+
+
+def _recorded(update: MonthlyUpdate) -> tuple:
+    """How a return is recorded: the update's last history row, against the one before it."""
+    last, before = update.history.all()[:2]
+    return (last.history_type, last.status, last.return_reason, last.reviewed_by_id,
+            last.history_user_id, last.version - before.version, update.history.count())
+
+
+def test_return_a_selection_confirmed_first_and_recorded_as_single_returns(
+    client, town_user, waiting
+) -> None:
+    client.force_login(town_user)
+    url = reverse("monthly_queue")
+    asked = client.post(url, {"action": "confirm_return", "bulk": "1", "reason": REASON,
+                              "ids": [waiting["old"].pk, waiting["mid"].pk]})
+    # Nothing is returned before the confirmation, which names what will be.
+    assert asked.status_code == 200
+    assert [t.name for t in asked.templates][0] == "twinning/monthly/queue_confirm.html"
+    body = asked.content.decode()
+    for key in ("old", "mid"):
+        waiting[key].refresh_from_db()
+        assert waiting[key].status == Status.SUBMITTED
+        assert waiting[key].committee.name in body
+    assert waiting["new"].committee.name not in body and REASON in body
+    confirm = next(f for f in post_forms(body) if "ids" in f.fields)
+    done = client.post(url, confirm.data(action="return"), follow=True)
+    assert "已退回2份报告，书记会看到退回原因。" in done.content.decode()
+    # One at a time through the review page, for comparison.
+    single = waiting["new"]
+    client.post(reverse("monthly_review", args=[single.committee.code,
+                                                format_period(single.period)]),
+                {"decision": "return", "note": REASON})
+    single.refresh_from_db()
+    assert single.status == Status.RETURNED
+    for key in ("old", "mid"):
+        waiting[key].refresh_from_db()
+        assert waiting[key].status == Status.RETURNED
+        assert waiting[key].return_reason == REASON
+        assert _recorded(waiting[key]) == _recorded(single)
+    assert _recorded(single)[3:5] == (town_user.pk, town_user.pk)
+
+
+def test_a_bulk_return_without_a_reason_says_so_at_the_top_and_keeps_the_selection(
+    client, town_user, waiting
+) -> None:
+    client.force_login(town_user)
+    chosen = {waiting["old"].pk, waiting["mid"].pk}
+    for action in ("confirm_return", "return"):
+        response = client.post(reverse("monthly_queue"),
+                               {"action": action, "bulk": "1", "reason": "  ", "ids": chosen})
+        assert response.status_code == 200
+        body = response.content.decode()
+        top = body.index('<ul class="messages">')
+        assert "请写明退回原因（至少4个字），书记会看到它。" in body[top:body.index("</ul>", top)]
+        assert top < body.index('id="queue-bulk"')
+        assert _checked(body) == chosen
+        assert MonthlyUpdate.objects.filter(status=Status.RETURNED).count() == 0
+
+
+def test_nothing_chosen_for_a_bulk_return_is_said(client, town_user, waiting) -> None:
+    client.force_login(town_user)
+    response = client.post(reverse("monthly_queue"),
+                           {"action": "confirm_return", "bulk": "1", "reason": REASON})
+    assert "请先勾选要审核的报告。" in response.content.decode()
+    assert [t.name for t in response.templates][0] == "twinning/monthly/queue.html"
+
+
+def test_going_back_from_the_confirmation_keeps_the_selection_and_reason(
+    client, town_user, waiting
+) -> None:
+    client.force_login(town_user)
+    chosen = {waiting["old"].pk, waiting["new"].pk}
+    response = client.post(reverse("monthly_queue"), {"action": "revise", "bulk": "1",
+                                                      "reason": REASON, "ids": chosen})
+    body = response.content.decode()
+    assert _checked(body) == chosen and f">{REASON}</textarea>" in body
+    assert MonthlyUpdate.objects.filter(status=Status.RETURNED).count() == 0
+
+
+def test_town_staff_bulk_return_never_touches_another_towns_update(
+    client, town_user, waiting
+) -> None:
+    there = waiting["there"]
+    history = there.history.count()
+    client.force_login(town_user)
+    url = reverse("monthly_queue")
+    ids = [waiting["old"].pk, there.pk]
+    asked = client.post(url, {"action": "confirm_return", "bulk": "1", "reason": REASON,
+                              "ids": ids})
+    body = asked.content.decode()
+    assert waiting["old"].committee.name in body and there.committee.name not in body
+    confirm = next(f for f in post_forms(body) if "ids" in f.fields)
+    assert confirm.fields["ids"].value == [str(waiting["old"].pk)]
+    # Even posted directly, the foreign id is not found, so not returned.
+    response = client.post(url, {"action": "return", "bulk": "1", "reason": REASON, "ids": ids},
+                           follow=True)
+    assert "已退回1份报告" in response.content.decode()
+    there.refresh_from_db()
+    waiting["old"].refresh_from_db()
+    assert (there.status, there.reviewed_by, there.return_reason) == (Status.SUBMITTED, None, "")
+    assert there.history.count() == history
+    assert waiting["old"].status == Status.RETURNED

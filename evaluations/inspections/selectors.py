@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, F, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Avg, Case, Count, F, Max, Min, Prefetch, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -126,9 +126,13 @@ def rectification_list(
     qs = _in_town_or_committee(qs, filters)
     if filters.get("due_before"):
         qs = qs.filter(due_on__lt=filters["due_before"])
-    # "open" sorts after "closed": descending puts the open items first.
-    return qs.select_related("committee", "committee__town", "inspection").order_by(
-        "-status", "due_on", "pk"
+    # "open" sorts after "closed": descending puts the open items first. `stage` orders the
+    # states as they follow each other (the list's 状态 column sorts by it).
+    return (
+        qs.select_related("committee", "committee__town", "inspection")
+        .alias(stage=Case(When(status=CLOSED, then=Value(2)),
+                          When(submitted_on__isnull=False, then=Value(1)), default=Value(0)))
+        .order_by("-status", "due_on", "pk")
     )
 
 

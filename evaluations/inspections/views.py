@@ -42,6 +42,7 @@ from twinning.shared import permissions
 from twinning.shared.audit import audit_trail
 from twinning.shared.child_rows import bind_rows, rows_from_formset
 from twinning.shared.lookups import filtered_list, get_visible, require
+from twinning.shared.sorting import Sorting
 from twinning.shared.writes import attempt, run
 
 INSPECTIONS = Inspection.objects.select_related("committee", "committee__town", "recorded_by")
@@ -60,15 +61,36 @@ def _audit(request: HttpRequest, *histories) -> dict:
     return {"audit": audit_trail(*histories)} if permissions.can(request.user, "admin") else {}
 
 
+# Sortable columns of the inspection and rectification lists (whitelists: key -> fields).
+INSPECTION_SORTS = {
+    "period": ("period", "committee__code"),
+    "committee": ("committee__name", "committee__code", "period"),
+    "town": ("committee__town__code", "committee__code", "period"),
+    "visited_on": ("visited_on", "committee__code"),
+    "total": ("total", "committee__code"),
+    "items": ("open_items", "items", "committee__code"),
+}
+RECTIFICATION_SORTS = {
+    "description": ("description",),
+    "committee": ("committee__name", "committee__code", "due_on"),
+    "owner": ("owner", "due_on"),
+    "due_on": ("due_on", "committee__code"),
+    "status": ("stage", "due_on"),
+}
+
+
 def inspection_list(request: HttpRequest) -> HttpResponse:
     require(request, "view")
     user = request.user
     form = _filter_form(request, InspectionFilterForm)
+    sorting = Sorting(request, INSPECTION_SORTS)
     return render(
         request,
         "evaluations/inspections/inspection_list.html",
         {
-            **filtered_list(request, form, lambda f: selectors.inspection_list(user, f)),
+            **filtered_list(request, form,
+                            lambda f: sorting.apply(selectors.inspection_list(user, f))),
+            "sorting": sorting,
             "can_create": selectors.inspectable_committees(user).exists(),
         },
     )
@@ -142,12 +164,14 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
     require(request, "view")
     user, today = request.user, timezone.localdate()
     form = _filter_form(request, RectificationFilterForm)
+    sorting = Sorting(request, RECTIFICATION_SORTS)
     return render(
         request,
         "evaluations/inspections/rectification_list.html",
         {
             **filtered_list(request, form,
-                            lambda f: selectors.rectification_list(user, f, today)),
+                            lambda f: sorting.apply(selectors.rectification_list(user, f, today))),
+            "sorting": sorting,
             "counts": selectors.rectification_counts(user, today),
         },
     )

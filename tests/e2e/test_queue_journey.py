@@ -54,6 +54,50 @@ def test_town_staff_accept_and_return_from_the_queue_on_a_phone(
     assert (older.status, newer.status) == (Status.ACCEPTED, Status.RETURNED)
 
 
+def test_town_staff_return_a_selection_with_one_reason_on_a_phone(
+    live_server, page: Page, log_in, town_user, town
+) -> None:
+    period = rules.last_due_period(timezone.localdate())
+    now = timezone.now()
+    updates = [MonthlyUpdateFactory(committee=make_committee(town=town), period=period,
+                                    first_submitted_at=now - datetime.timedelta(days=n))
+               for n in (5, 3, 1)]
+    log_in(page, "town")
+    page.goto(f"{live_server.url}/monthly/queue/")
+    bulk = page.locator("#queue-bulk")
+    bulk.get_by_text("退回所选", exact=True).click()
+    # No reason yet: said at the top, in view, with the selection kept.
+    for update in updates[:2]:
+        page.locator(f"#queue-{update.pk}").get_by_label("选择").check()
+    bulk.get_by_role("button", name="退回所选报告").click()
+    messages = page.locator(".messages")
+    expect(messages).to_contain_text("请写明退回原因")
+    expect(messages).to_be_in_viewport()
+    for update in updates[:2]:
+        expect(page.locator(f"#queue-{update.pk}").get_by_label("选择")).to_be_checked()
+    expect(page.locator(f"#queue-{updates[2].pk}").get_by_label("选择")).not_to_be_checked()
+    bulk.get_by_label("退回原因（所选报告共用，书记会看到）").fill("请补充联席会议记录")
+    bulk.get_by_role("button", name="退回所选报告").click()
+    # The confirmation names both and the reason; nothing is returned yet.
+    expect(page.get_by_role("heading", name="确认退回2份报告")).to_be_visible()
+    confirm = page.locator("#queue-confirm")
+    for update in updates[:2]:
+        expect(confirm).to_contain_text(update.committee.name)
+    expect(confirm).not_to_contain_text(updates[2].committee.name)
+    expect(confirm).to_contain_text("请补充联席会议记录")
+    assert _fits(page)
+    assert MonthlyUpdate.objects.filter(status=Status.RETURNED).count() == 0
+    confirm.get_by_role("button", name="确认退回").click()
+    expect(messages).to_contain_text("已退回2份报告，书记会看到退回原因。")
+    expect(messages).to_be_in_viewport()
+    expect(page.locator(".queue-item")).to_have_count(1)
+    assert _fits(page)
+    for update in updates:
+        update.refresh_from_db()
+    assert [u.status for u in updates] == [Status.RETURNED, Status.RETURNED, Status.SUBMITTED]
+    assert {u.return_reason for u in updates[:2]} == {"请补充联席会议记录"}
+
+
 def test_secretary_menu_fits_a_phone_and_the_todo_tells_the_truth(
     live_server, page: Page, log_in, secretary_user, committee, rubric  # noqa: F811
 ) -> None:

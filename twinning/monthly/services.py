@@ -204,15 +204,20 @@ def update_accept(*, update: MonthlyUpdate, user: User) -> MonthlyUpdate:
     return _reviewed(update, user, Status.ACCEPTED)
 
 
-@transaction.atomic
-def update_return(*, update: MonthlyUpdate, user: User, reason: str) -> MonthlyUpdate:
-    """Send a submitted (or accepted) update back to its secretary, with the reason why."""
-    update = _locked_for_review(update)
+def _return_reason(reason: str) -> str:
     reason = reason.strip()
     if len(reason) < MIN_REASON:
         raise ValidationError(
             {"note": [_("请写明退回原因（至少%(n)s个字），书记会看到它。") % {"n": MIN_REASON}]}
         )
+    return reason
+
+
+@transaction.atomic
+def update_return(*, update: MonthlyUpdate, user: User, reason: str) -> MonthlyUpdate:
+    """Send a submitted (or accepted) update back to its secretary, with the reason why."""
+    update = _locked_for_review(update)
+    reason = _return_reason(reason)
     if update.status not in (Status.SUBMITTED, Status.ACCEPTED):
         raise ValidationError(
             _("只能退回已报送或已通过的报告，这份报告现在是「%(status)s」。")
@@ -222,14 +227,25 @@ def update_return(*, update: MonthlyUpdate, user: User, reason: str) -> MonthlyU
     return _reviewed(update, user, Status.RETURNED)
 
 
+def updates_review_check(
+    *, updates: Sequence[MonthlyUpdate], accept: bool, reason: str = ""
+) -> None:
+    """What stops a decision on a selection before any update is touched: nothing chosen, or
+    a return without its reason. The queue asks it before confirming a return."""
+    if not updates:
+        raise ValidationError(_("请先勾选要审核的报告。"))
+    if not accept:
+        _return_reason(reason)
+
+
 @transaction.atomic
 def updates_review(
     *, updates: Sequence[MonthlyUpdate], user: User, accept: bool, reason: str = ""
 ) -> int:
-    """Accept, or return with one reason, several updates from the review queue at once:
-    all or none (one already reviewed by someone else stops the lot, naming it)."""
-    if not updates:
-        raise ValidationError(_("请先勾选要审核的报告。"))
+    """Accept, or return with one reason, several updates from the review queue at once, each
+    exactly as one decided alone (`update_accept`, `update_return`): all or none (one already
+    reviewed by someone else stops the lot, naming it)."""
+    updates_review_check(updates=updates, accept=accept, reason=reason)
     for update in updates:
         try:
             if accept:

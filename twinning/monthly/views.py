@@ -212,21 +212,29 @@ def _ids(values: list[str]) -> list[int]:
     return [int(v) for v in values if v.isdigit()]
 
 
-@require_http_methods(["GET", "POST"])
-def monthly_queue(request: HttpRequest) -> HttpResponse:
-    """The review queue (待审核): updates waiting for this user's decision, oldest first;
-    accept one or a selection, or return with a reason. Updates outside the user's reach are
-    never found, so never decided."""
-    user = request.user
-    require(request, "review")
-    queue = selectors.review_queue(user)
-    typed: dict[str, Any] = {}
-    if request.method == "POST":
-        accept = request.POST.get("action") != "return"
-        reason = request.POST.get("reason", "")
-        chosen = list(queue.filter(pk__in=_ids(request.POST.getlist("ids"))))
-        outcome = run(services.updates_review, updates=chosen, user=user, accept=accept,
-                      reason=reason)
+# The queue's decisions (`action`): accept or return what is chosen, one or a selection.
+# A selection's return is first shown for confirmation (`confirm_return`), from which the
+# reviewer may go back to change it (`revise`).
+DECISIONS = {"accept": True, "return": False}
+
+
+def _queue_post(request: HttpRequest, queue: Any) -> HttpResponse | dict[str, Any]:
+    """Decide, or confirm returning, the chosen updates; else what the reviewer typed, to show
+    the queue again with it. Only updates in the user's queue are ever found."""
+    action, reason = request.POST.get("action", ""), request.POST.get("reason", "")
+    chosen = list(queue.filter(pk__in=_ids(request.POST.getlist("ids"))))
+    typed = {"ids": {u.pk for u in chosen}, "reason": reason, "returning": action != "accept",
+             "bulk": request.POST.get("bulk") == "1"}
+    outcome = None
+    if action == "confirm_return":
+        outcome = run(services.updates_review_check, updates=chosen, accept=False, reason=reason)
+        if outcome.error is None:
+            return render(request, "twinning/monthly/queue_confirm.html",
+                          {"chosen": chosen, "reason": reason})
+    elif action in DECISIONS:
+        accept = DECISIONS[action]
+        outcome = run(services.updates_review, updates=chosen, user=request.user,
+                      accept=accept, reason=reason)
         if outcome.error is None:
             done = (
                 _("已通过%(n)s份报告。") if accept
@@ -234,8 +242,24 @@ def monthly_queue(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, done % {"n": outcome.result})
             return redirect(request.get_full_path())
+    if outcome is not None:
         messages.error(request, " ".join(outcome.messages))
-        typed = {"ids": {u.pk for u in chosen}, "reason": reason, "returning": not accept}
+    return typed
+
+
+@require_http_methods(["GET", "POST"])
+def monthly_queue(request: HttpRequest) -> HttpResponse:
+    """The review queue (待审核): updates waiting for this user's decision, oldest first;
+    accept one or a selection, or return one or a selection with one reason (a selection after
+    a confirmation). Updates outside the user's reach are never found, so never decided."""
+    require(request, "review")
+    queue = selectors.review_queue(request.user)
+    typed: dict[str, Any] = {}
+    if request.method == "POST":
+        answer = _queue_post(request, queue)
+        if isinstance(answer, HttpResponse):
+            return answer
+        typed = answer
     page = paginate(request, queue, per_page=20)
     page.object_list = selectors.waiting_rows(page.object_list, timezone.localdate())
     return render(request, "twinning/monthly/queue.html", {
