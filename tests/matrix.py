@@ -156,14 +156,14 @@ def sides(
 @pytest.fixture
 def records(committee, other_committee, settings, tmp_path) -> dict[str, dict[str, Any]]:
     """For each side: a project with a progress report and a secondment; an inspection with a
-    rectification item that has an evidence file; and (the same on both sides: meetings belong
-    to no town) a joint meeting with an action item."""
+    rectification item that has an evidence file; and a joint meeting with an action item
+    given to the side's committee (a meeting belongs to no town: town staff read both)."""
     from tests.factories_aid import ProgressFactory, SecondmentFactory
 
     settings.MEDIA_ROOT = tmp_path
-    meeting = make_meeting(items=[{"description": "督促整改"}])
     found = {}
     for side, target in (("own", committee), ("other", other_committee)):
+        meeting = make_meeting(items=[{"description": "督促整改", "committee": target}])
         report = ProgressFactory(project__committee=target)
         inspection = make_inspection(target, items=[{"description": "台账不全"}])
         item = inspection.rectifications.get()

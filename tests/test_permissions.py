@@ -184,17 +184,20 @@ EXPECTED.update({
     "rectification_review": {"own": INSPECT, "other": CHANGE_OTHER},
 })
 # The joint meeting is the city's: the department records it, town staff and leaders read it;
-# a secretary reads the lists, showing the meetings and items given to their committee (the
-# matrix's meeting gives none, so its page is a 404 to them).
+# a secretary reads the meetings and items given to their committee (each side's meeting gives
+# its committee an item) and answers those items; no one else answers for the committee.
 READERS = {"department": 200, "town": 200, "secretary": 200, "inspector": 403, "leader": 200}
-RECORD = {"department": 200, "town": 403, "secretary": 404, "inspector": 404, "leader": 403}
+RECORD = {"department": 200, "town": 403, "secretary": 403, "inspector": 404, "leader": 403}
+ANSWER = {**dict.fromkeys(ROLES, 403), "secretary": 200}
 EXPECTED.update({
     "meeting_list": {"own": READERS},
     "action_item_list": {"own": READERS},
     "meeting_create": {"own": DEPARTMENT_ONLY},
-    "meeting_detail": {"own": {**READERS, "secretary": 404, "inspector": 404}},
-    "meeting_edit": {"own": RECORD},
-    "action_item_done": {"own": RECORD},
+    "meeting_detail": {"own": {**READERS, "inspector": 404},
+                       "other": {**READERS, "secretary": 404, "inspector": 404}},
+    "meeting_edit": {"own": RECORD, "other": {**RECORD, "secretary": 404}},
+    "action_item_done": {"own": RECORD, "other": {**RECORD, "secretary": 404}},
+    "action_item_answer": {"own": ANSWER, "other": {**ANSWER, "secretary": 404}},
 })
 
 # Spreadsheet exchange: importing is for department and town staff; an export answers like the

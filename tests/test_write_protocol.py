@@ -166,6 +166,7 @@ WRITES: dict[str, Write] = {
         "topics": TYPED, "attendees": "组织部", "decisions": "抓落实"}),
     "meeting_edit": Write(data=lambda found, fields: {"topics": TYPED}),
     "action_item_done": Write(data=lambda found, fields: {"result": TYPED}),
+    "action_item_answer": Write(role="secretary", data=lambda found, fields: {"answer": TYPED}),
     "advisor": Write(typed=""),
     "advisor_rules": Write(form=False, data=lambda found, fields: {
         "urban": found["own"].committee.urban.code,

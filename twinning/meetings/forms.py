@@ -5,8 +5,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from twinning.committees.models import JointCommittee
-from twinning.meetings.models import ActionItem, JointMeeting
-from twinning.meetings.selectors import ACTION_STATES
+from twinning.meetings.models import ANSWER_MAX_LENGTH, ActionItem, JointMeeting
+from twinning.meetings.selectors import ACTION_STATES, ANSWER_STATES
 from twinning.shared.child_rows import ChildRowForm
 from twinning.shared.forms import DateInput, search_field
 
@@ -72,6 +72,15 @@ class ActionItemDoneForm(forms.Form):
     result = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class ActionItemAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("办理情况"), max_length=ANSWER_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("简要写明做了什么、进展如何；组织部办结前可以随时修改。"),
+    )
+    done = forms.BooleanField(label=_("已办理完成，报请组织部办结"), required=False)
+
+
 class MeetingFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False, empty_value=None)
     q = search_field(_("搜索"), _("议题、议定事项或参会人员"))
@@ -82,11 +91,16 @@ class MeetingFilterForm(forms.Form):
 
 
 STATE_LABELS = {"open": _("办理中"), "overdue": _("已逾期"), "done": _("已办结")}
+ANSWER_LABELS = {"unanswered": _("未答复"), "answered": _("已答复")}
 
 
 class ActionItemFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=_("状态"), required=False,
         choices=[("", _("全部")), *((s, STATE_LABELS[s]) for s in ACTION_STATES)],
+    )
+    answer = forms.ChoiceField(
+        label=_("答复"), required=False,
+        choices=[("", _("全部")), *((s, ANSWER_LABELS[s]) for s in ANSWER_STATES)],
     )
     q = search_field(_("搜索"), _("任务、责任人或联合党组织"))

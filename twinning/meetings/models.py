@@ -50,12 +50,28 @@ class ActionItemQuerySet(models.QuerySet):
         return self.filter(status=ActionItem.Status.OPEN)
 
     def overdue(self, today: datetime.date) -> "ActionItemQuerySet":
-        """Open with the due date before `today`."""
-        return self.open().filter(due_on__lt=today)
+        """Open, unanswered, with the due date before `today`: an answer, even a late one,
+        means the committee has reported and the department's turn has come."""
+        return self.open().filter(due_on__lt=today, answered_at__isnull=True)
+
+    def answered(self) -> "ActionItemQuerySet":
+        return self.filter(answered_at__isnull=False)
+
+    def unanswered(self) -> "ActionItemQuerySet":
+        """Given to a committee, which has not answered yet (no one else answers on the site)."""
+        return self.filter(committee__isnull=False, answered_at__isnull=True)
+
+
+# An answer is a short report on a phone, not a document: what was done, in a few sentences.
+ANSWER_MAX_LENGTH = 500
 
 
 class ActionItem(models.Model):
-    """Something the joint meeting decided: who does it, by when, and when it was done."""
+    """Something the joint meeting decided: who does it, by when, and when it was done.
+
+    An item given to a committee is answered by its secretary (what was done, and whether it
+    is done) until the department closes it; the item stays open (办理中) meanwhile.
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", _("办理中")
@@ -76,6 +92,13 @@ class ActionItem(models.Model):
                               default=Status.OPEN)
     done_on = models.DateField(_("办结日期"), null=True, blank=True)
     result = models.TextField(_("办理结果"), blank=True)
+    answer = models.CharField(_("答复"), max_length=ANSWER_MAX_LENGTH, blank=True)
+    answer_done = models.BooleanField(_("报请办结"), default=False)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("答复人"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = ActionItemQuerySet.as_manager()
@@ -90,7 +113,13 @@ class ActionItem(models.Model):
                 | Q(status="done", done_on__isnull=False),
                 name="action_item_done_has_date",
                 violation_error_message=_("已办结的任务须有办结日期。"),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True, answer="", answer_done=False)
+                | (Q(answered_at__isnull=False) & ~Q(answer="")),
+                name="action_item_answer_has_text_and_time",
+                violation_error_message=_("答复须有内容和答复时间。"),
+            ),
         ]
         indexes = [models.Index(fields=["status", "due_on"])]
 
@@ -102,8 +131,16 @@ class ActionItem(models.Model):
         return self.status == self.Status.DONE
 
     @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+    @property
     def is_overdue(self) -> bool:
-        return not self.is_done and self.due_on < timezone.localdate()
+        return not self.is_done and not self.is_answered and self.due_on < timezone.localdate()
+
+    @property
+    def answered_late(self) -> bool:
+        return self.is_answered and timezone.localdate(self.answered_at) > self.due_on
 
     @property
     def done_late(self) -> bool:

@@ -1,9 +1,11 @@
-"""What committees owe on joint meetings: the open action items given to them, on their
-secretaries' to-do lists (e-mailed once overdue). Two queries."""
+"""What committees owe on joint meetings: the open action items given to them and not yet
+answered, on their secretaries' to-do lists (e-mailed once overdue), each leading to its
+answer page; answering takes it off. Two queries."""
 
 import datetime
 from collections.abc import Iterator
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from twinning.meetings.models import ActionItem
@@ -12,8 +14,7 @@ from twinning.shared import permissions, reminders
 
 def action_items_owed(today: datetime.date) -> Iterator[reminders.OwedItem]:
     items = list(
-        ActionItem.objects.open().filter(committee__isnull=False,
-                                         committee__dissolved_on__isnull=True)
+        ActionItem.objects.open().unanswered().filter(committee__dissolved_on__isnull=True)
         .select_related("meeting").order_by("due_on", "pk")
     )
     secretaries: dict[int, list[int]] = {}
@@ -25,9 +26,10 @@ def action_items_owed(today: datetime.date) -> Iterator[reminders.OwedItem]:
                   "due": item.due_on.isoformat()}
         text = (_("联席会议（%(held)s）交办任务已逾期：%(item)s（期限%(due)s）") if overdue
                 else _("联席会议（%(held)s）交办任务：%(item)s（期限%(due)s）")) % values
+        url = reverse("action_item_answer", args=[item.pk])
         for user_id in secretaries.get(item.committee_id, ()):
-            yield reminders.OwedItem(user_id, f"action-item:{item.pk}", text,
-                                     item.meeting.get_absolute_url(), remind=overdue)
+            yield reminders.OwedItem(user_id, f"action-item:{item.pk}", text, url,
+                                     remind=overdue)
 
 
 def register() -> None:

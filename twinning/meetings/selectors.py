@@ -32,19 +32,36 @@ def meeting_list(user: Any, filters: Mapping[str, Any], today: datetime.date) ->
         qs = qs.filter(period__year=filters["year"])
     qs = _search(qs, filters.get("q") or "", ("topics", "decisions", "attendees"))
     open_items = Q(action_items__status=ActionItem.Status.OPEN)
+    unanswered = Q(action_items__answered_at__isnull=True)
     return qs.annotate(
         items=Count("action_items"),
         open_items=Count("action_items", filter=open_items),
-        overdue_items=Count("action_items", filter=open_items & Q(action_items__due_on__lt=today)),
+        overdue_items=Count("action_items", filter=open_items & unanswered
+                            & Q(action_items__due_on__lt=today)),
+        answered_items=Count("action_items", filter=~unanswered),
     ).order_by("-held_on", "-pk")
 
 
+def meeting_items(user: Any, meeting: JointMeeting) -> list[ActionItem]:
+    """The meeting's action items the user may see (a secretary: those given to their
+    committee), with who answered them."""
+    qs = permissions.visible(user, meeting.action_items.all())
+    return list(qs.select_related("committee", "answered_by"))
+
+
 ACTION_STATES = ("open", "overdue", "done")
+ANSWER_STATES = ("unanswered", "answered")
 
 
 def action_item_list(user: Any, filters: Mapping[str, Any], today: datetime.date) -> QuerySet:
-    """Action items of all meetings, by state (`open`, `overdue`, `done`) and text."""
+    """Action items of all meetings, by state (`open`, `overdue`, `done`), by answer
+    (`unanswered`, `answered`) and text."""
     qs = permissions.visible(user, ActionItem.objects.all())
+    answer = filters.get("answer")
+    if answer == "unanswered":
+        qs = qs.unanswered()
+    elif answer == "answered":
+        qs = qs.answered()
     state = filters.get("state")
     if state == "open":
         qs = qs.open()
@@ -54,7 +71,8 @@ def action_item_list(user: Any, filters: Mapping[str, Any], today: datetime.date
         qs = qs.filter(status=ActionItem.Status.DONE)
     qs = _search(qs, filters.get("q") or "", ("description", "owner", "committee__name"))
     # "open" sorts after "done": descending puts the open items first.
-    return qs.select_related("meeting", "committee").order_by("-status", "due_on", "pk")
+    return qs.select_related("meeting", "committee", "answered_by").order_by(
+        "-status", "due_on", "pk")
 
 
 def overdue_action_items(user: Any, today: datetime.date) -> int:

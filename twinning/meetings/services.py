@@ -1,4 +1,5 @@
-"""Writes to the monthly joint meeting and its action items (the department's records)."""
+"""Writes to the monthly joint meeting and its action items: the department records and
+closes them; the committees they are given to answer them."""
 
 import datetime
 from collections.abc import Sequence
@@ -85,6 +86,32 @@ def action_item_complete(
     item.status = ActionItem.Status.DONE
     item.done_on = done_on
     item.result = result.strip()
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def action_item_answer(
+    *, item: ActionItem, answer: str, done: bool = False, user: Any = None,
+) -> ActionItem:
+    """The committee's answer to an action item given to it: what was done and, if `done`,
+    that it asks the department to close the item. It replaces the previous answer until the
+    department closes the item; the item's history keeps every answer with who gave it."""
+    item = ActionItem.objects.select_for_update().get(pk=item.pk)
+    if item.is_done:
+        raise ValidationError(
+            _("该任务已于%(date)s办结，答复不能再修改。") % {"date": item.done_on.isoformat()}
+        )
+    if item.committee_id is None:
+        raise ValidationError(_("该任务没有交办给联合党组织，无需答复。"))
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError({"answer": _("请写明办理情况。")})
+    item.answer = answer
+    item.answer_done = done
+    item.answered_by = user
+    item.answered_at = timezone.now()
     item.full_clean()
     item.save()
     return item

@@ -1,4 +1,5 @@
-"""The joint meeting pages: the department records; town staff and leaders read."""
+"""The joint meeting pages: the department records and closes; town staff and leaders read;
+a secretary reads and answers the action items given to their committee."""
 
 from django.contrib import messages
 from django.db.models import Q
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from twinning.committees.models import JointCommittee
 from twinning.meetings import selectors, services
 from twinning.meetings.forms import (
+    ActionItemAnswerForm,
     ActionItemDoneForm,
     ActionItemFilterForm,
     ActionItemFormSet,
@@ -46,7 +48,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_visible(request, JointMeeting.objects.select_related("recorded_by"), pk=pk)
     context = {
         "meeting": meeting,
-        "items": list(meeting.action_items.select_related("committee")),
+        "items": selectors.meeting_items(request.user, meeting),
         "can_record": permissions.can(request.user, "record_meetings"),
     }
     if permissions.can(request.user, "admin"):
@@ -113,9 +115,32 @@ def action_item_done(request: HttpRequest, pk: int) -> HttpResponse:
     if item.is_done:
         messages.info(request, _("该任务已于%(date)s办结。") % {"date": item.done_on.isoformat()})
         return redirect(item.meeting)
-    form = ActionItemDoneForm(request.POST or None, initial={"done_on": timezone.localdate()})
+    # Closing starts from what the committee answered.
+    form = ActionItemDoneForm(request.POST or None,
+                              initial={"done_on": timezone.localdate(), "result": item.answer})
     if request.method == "POST" and form.is_valid():
         if attempt(form, services.action_item_complete, item=item, **form.cleaned_data):
             messages.success(request, _("任务已办结。"))
             return redirect(item.meeting)
     return render(request, "twinning/meetings/action_item_done.html", {"form": form, "item": item})
+
+
+@require_http_methods(["GET", "POST"])
+def action_item_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The committee's answer to an item given to it, revised until the department closes it."""
+    require(request, "answer_action_items")
+    item = get_visible(request, ActionItem.objects.select_related("meeting", "committee"),
+                       "answer_action_items", pk=pk)
+    if item.is_done:
+        messages.info(request, _("该任务已于%(date)s办结，答复不能再修改。")
+                      % {"date": item.done_on.isoformat()})
+        return redirect(item.meeting)
+    form = ActionItemAnswerForm(request.POST or None,
+                                initial={"answer": item.answer, "done": item.answer_done})
+    if request.method == "POST" and form.is_valid():
+        if attempt(form, services.action_item_answer, item=item, user=request.user,
+                   **form.cleaned_data):
+            messages.success(request, _("已答复，组织部可以看到您的答复。"))
+            return redirect(item.meeting)
+    return render(request, "twinning/meetings/action_item_answer.html",
+                  {"form": form, "item": item})

@@ -45,6 +45,9 @@ GRANTS: dict[str, frozenset[str]] = {name: frozenset(roles) for name, roles in {
     "enter_reviews": (SECRETARY,),
     # Rectifications owed by one's committee, with their due dates.
     "answer_rectifications": (SECRETARY,),
+    # The joint meeting's action items given to one's committee: the secretary answers them
+    # (what was done); the department, which closes them, never answers for the committee.
+    "answer_action_items": (SECRETARY,),
     # Lists narrowed by town (a secretary works in one committee).
     "pick_town": (DEPARTMENT, TOWN, INSPECTOR, LEADER),
     "import_data": (DEPARTMENT, TOWN),

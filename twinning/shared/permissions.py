@@ -55,6 +55,8 @@ def _m() -> ProgrammeModels:
 MANAGE_TOWN = "manage_town"
 MANAGE_COMMITTEE = "manage_committee"
 INSPECT_COMMITTEE = "inspect_committee"
+# What only the secretary of the object's own committee does, whoever else may see it.
+OWN_SECRETARY_ACTIONS = ("file", "answer_action_items")
 
 URBAN_OUT_OF_REACH = _("只能选择本镇街的城市党组织或组织部提供给本镇街的市直单位。")
 
@@ -317,7 +319,8 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     committee's structure, branches, members), `create`, `manage` (the committee's own
     records: monthly updates, aid projects, reviews), `inspect`, `view_members`, and for
     monthly updates `file` (the secretary writes and submits), `view_updates`, `review`
-    (accept or return: department and town) and `grant_reopen` (the department only).
+    (accept or return: department and town) and `grant_reopen` (the department only); an
+    action item given to a committee is answered (`answer_action_items`) by its secretary.
     """
     if obj is None:
         return role_of(user) in GRANTS.get(action, (DEPARTMENT,))
@@ -325,9 +328,10 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     role = scope.role
     if role is None:
         return False
-    if action == "file":
-        # A committee's monthly update is written by its secretary only: the department and
-        # the town review it and never write what they review.
+    if action in OWN_SECRETARY_ACTIONS:
+        # A committee's monthly update, and its answer to the joint meeting, are written by
+        # its secretary only: the department and the town review them and never write what
+        # they review.
         committee = _committee_of(obj)
         return role == SECRETARY and committee is not None and committee.pk in scope.committees
     if role == DEPARTMENT:
