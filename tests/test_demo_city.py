@@ -382,6 +382,7 @@ def test_demo_reviews_are_in_the_audit_trail_and_a_second_run_adds_none(
 
 def test_every_demo_month_has_what_publishing_needs(first_run: str) -> None:
     """A fresh demo publishes without a visit to the settings, cases and next-steps pages."""
+    from reports.bulletins.demo import LEADS
     from reports.bulletins.issuing import settings_missing
     from reports.bulletins.models import BulletinSettings, BulletinText, TypicalCase
     from twinning.committees.demo_history import history_months
@@ -392,6 +393,7 @@ def test_every_demo_month_has_what_publishing_needs(first_run: str) -> None:
         # Chosen from the month's records, as the department chooses them.
         assert cases.count() == 2, period
         assert all(c.aid_project_id or c.hot_issue_id or c.activity_id for c in cases)
+        assert all(c.body.startswith(tuple(LEADS.values())) for c in cases)
         assert cases.filter(aid_project__isnull=False).exists(), period
         assert BulletinText.objects.get(period=period).next_steps.startswith("一是")
     assert "典型案例: 新建 24 / 已有 0" in first_run

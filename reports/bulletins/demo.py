@@ -61,11 +61,22 @@ def load(seed: int = DEMO_SEED, today: datetime.date | None = None) -> dict[str,
     }
 
 
+# The department's own opening words before the facts taken from the record.
+LEADS = {
+    "aid_project": "联合党组织发挥城市党组织资源优势，把项目建在村里、把收益留在村里。",
+    "hot_issue": "联合党组织召开联席会议研究群众反映的问题，城市党组织协调资金和力量推动解决。",
+    "activity": "城乡党员结对交流，在活动中增进感情、解决实际困难。",
+}
+
+
 def _choose_cases(period: datetime.date) -> int:
-    """The month's most telling aid project and one other record, as the department would."""
+    """The month's most telling aid project and one other record, as the department would,
+    with the department's opening words before the record's facts."""
     found = cases.candidates(period)
     chosen = [c for c in found if c.kind == "aid_project"][:1]
     chosen += [c for c in found if c.kind != "aid_project"][:CASES_PER_MONTH - len(chosen)]
     for candidate in chosen:
-        cases.typical_case_choose(period=period, kind=candidate.kind, pk=candidate.pk)
+        case = cases.typical_case_choose(period=period, kind=candidate.kind, pk=candidate.pk)
+        case.body = f"{LEADS[candidate.kind]}{case.body}"
+        cases.typical_case_update(case=case)
     return len(chosen)
