@@ -202,3 +202,12 @@ def test_completeness_page_queries_do_not_grow_with_nudges(
         response = client.get(url)
     assert len(response.context["page"].object_list) == 9
     assert all(row.nudge is not None for row in response.context["page"].object_list)
+
+
+def test_the_department_reads_nudges_in_the_admin(client, department_user, committee, period):
+    MonthlyNudge.objects.create(committee=committee, period=period,
+                                sent_on=timezone.localdate(), sent_by=department_user)
+    client.force_login(department_user)
+    listing = client.get(reverse("admin:twinning_monthlynudge_changelist"))
+    assert listing.status_code == 200
+    assert committee.name in listing.content.decode()
