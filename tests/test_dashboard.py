@@ -100,3 +100,27 @@ def test_dashboard_makes_a_fixed_number_of_queries(
         make_committee(town=town, urban_kind=kind, villages=3)
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(url)
+
+
+def test_dashboard_shows_awaiting_review_apart_from_accepted(
+    client, city, department_user
+) -> None:
+    """已报送·待审核 and 已通过 are two states on the dashboard too; the bulletin's own
+    figures (filed on time or late) stay as they were."""
+    from tests.factories import MonthlyUpdateFactory
+    from twinning.monthly.models import MonthlyUpdate
+
+    on_time = datetime.datetime(2026, 11, 2, 10, tzinfo=datetime.UTC)
+    MonthlyUpdateFactory(committee=city[0], period=OCTOBER, first_submitted_at=on_time)
+    MonthlyUpdateFactory(committee=city[1], period=OCTOBER, first_submitted_at=on_time,
+                         status=MonthlyUpdate.Status.ACCEPTED)
+    MonthlyUpdateFactory(committee=city[2], period=OCTOBER, first_submitted_at=on_time,
+                         status=MonthlyUpdate.Status.ACCEPTED)
+    client.force_login(department_user)
+    response = client.get(reverse("dashboard"), {"period": "2026-10"})
+    shown = _stats(response.content.decode())
+    assert (shown["on_time"], shown["awaiting"], shown["accepted"]) == ("3", "1", "2")
+    body = response.content.decode()
+    assert "已报送·待审核" in body and "已通过" in body
+    filing = response.context["data"].filing
+    assert (filing.on_time, filing.filed, filing.awaiting, filing.accepted) == (3, 3, 1, 2)

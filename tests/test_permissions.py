@@ -142,6 +142,9 @@ EXPECTED["monthly_completeness"] = {
     "own": {"department": 200, "town": 200, "secretary": 403, "inspector": 403, "leader": 403}
 }
 EXPECTED["monthly_queue"] = EXPECTED["monthly_completeness"]
+# 催报: town staff (their towns' committees) and the department; the confirmation is a GET.
+EXPECTED["monthly_nudge"] = EXPECTED["monthly_completeness"]
+EXPECTED["monthly_nudge_one"] = {"own": CHANGE, "other": CHANGE_OTHER}
 # The secretary's menu entry: their committee's months (a redirect when they file for one).
 EXPECTED["monthly_mine"] = {
     "own": {"department": 403, "town": 403, "secretary": 302, "inspector": 403, "leader": 403}

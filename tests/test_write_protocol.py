@@ -157,6 +157,8 @@ WRITES: dict[str, Write] = {
     "monthly_reopen_decide": Write(data=lambda found, fields: {
         "decision": "refuse", "note": TYPED}),
     "monthly_attachment_delete": Write(role="secretary", prepare=_returned, typed=""),
+    "monthly_nudge": Write(form=False, prepare=_returned),
+    "monthly_nudge_one": Write(form=False, prepare=_returned),
     "record_create": Write(data=lambda found, fields: {"title": TYPED, "year": 2025}),
     "project_record_create": Write(data=lambda found, fields: {
         "note": TYPED, "reported_on": _today()}),

@@ -19,7 +19,12 @@ from twinning.committees.models import (
     TownUserObjectPermission,
 )
 from twinning.meetings.models import ActionItem, JointMeeting
-from twinning.monthly.models import MonthlyAttachment, MonthlyUpdate, ReopenRequest
+from twinning.monthly.models import (
+    MonthlyAttachment,
+    MonthlyNudge,
+    MonthlyUpdate,
+    ReopenRequest,
+)
 from twinning.shared.models import (
     AccountEvent,
     ImportRecord,
@@ -35,8 +40,8 @@ __all__ = [
     "AccountEvent", "ActionItem", "AdvisorSettings", "AidProject", "CommitteeUserObjectPermission",
     "CommitteeVillage", "GovernanceRecord", "HelpActivity", "HotIssue", "ImportRecord",
     "InfrastructureOutput", "JointCommittee", "JointMeeting", "MemberPairing",
-    "MonthlyAttachment", "MonthlyUpdate", "PairRule", "PersonalDataAccess", "Profile",
-    "ProjectProgress", "ProposalRejection", "ReminderChannels", "ReminderDelivery",
+    "MonthlyAttachment", "MonthlyNudge", "MonthlyUpdate", "PairRule", "PersonalDataAccess",
+    "Profile", "ProjectProgress", "ProposalRejection", "ReminderChannels", "ReminderDelivery",
     "ReminderLog", "ReopenRequest", "Secondment",
     "SubmitToken", "TownUserObjectPermission", "WarningSettings",
 ]

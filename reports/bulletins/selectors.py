@@ -30,6 +30,7 @@ from twinning.committees.models import CommitteeVillage, JointCommittee
 from twinning.monthly import rules
 from twinning.monthly import selectors as monthly_selectors
 from twinning.monthly.rules import Filing as FilingStatus
+from twinning.monthly.rules import Review
 from twinning.shared.periods import add_months, month_end
 
 
@@ -117,6 +118,16 @@ class Filing:
     @property
     def returned(self) -> int:
         return self.completeness.get(FilingStatus.RETURNED)
+
+    # Of the filed (on time or late), where they stand in review: two states, never one
+    # (the dashboard shows both; the bulletin counts what was filed).
+    @property
+    def awaiting(self) -> int:
+        return self.completeness.review[Review.AWAITING]
+
+    @property
+    def accepted(self) -> int:
+        return self.completeness.review[Review.ACCEPTED]
 
     @property
     def rate(self) -> float:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from twinning.monthly.models import MonthlyAttachment, MonthlyUpdate, ReopenRequest
+from twinning.monthly.models import MonthlyAttachment, MonthlyNudge, MonthlyUpdate, ReopenRequest
 
 
 class MonthlyAttachmentInline(admin.TabularInline):
@@ -36,3 +36,14 @@ class ReopenRequestAdmin(SimpleHistoryAdmin):
                        "decided_at")
 
 
+
+
+@admin.register(MonthlyNudge)
+class MonthlyNudgeAdmin(SimpleHistoryAdmin):
+    """催报 are sent from the completeness page; the admin only reads them."""
+
+    list_display = ("committee", "period", "sent_on", "sent_by", "recipients")
+    list_filter = ("period", "sent_on")
+    search_fields = ("committee__code", "committee__name")
+    list_select_related = ("committee", "sent_by")
+    readonly_fields = ("committee", "period", "sent_on", "sent_at", "sent_by", "recipients")

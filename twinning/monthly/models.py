@@ -200,3 +200,43 @@ class ReopenRequest(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("monthly_reopen_decide", args=[self.committee.code, f"{self.period:%Y-%m}"])
+
+
+class MonthlyNudge(models.Model):
+    """A 催报: town staff or the department reminded a committee that has not filed a month.
+
+    At most one per committee, month and day (the constraint, not only the page, says so):
+    a second press the same day sends nothing more.
+    """
+
+    committee = models.ForeignKey(
+        JointCommittee, verbose_name=_("联合党组织"), on_delete=models.PROTECT,
+        related_name="nudges",
+    )
+    period = models.DateField(_("月份"))
+    sent_on = models.DateField(_("催报日期"))
+    sent_at = models.DateTimeField(_("催报时间"), auto_now_add=True)
+    sent_by = _by(_("催报人"))
+    # How many of the committee's secretaries it reached (their channels: reminder deliveries).
+    recipients = models.PositiveSmallIntegerField(_("接收人数"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("催报记录")
+        verbose_name_plural = _("催报记录")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "period", "sent_on"],
+                name="nudge_once_per_committee_month_day",
+                violation_error_message=_("今日已催报。"),
+            ),
+            models.CheckConstraint(
+                condition=FIRST_OF_MONTH,
+                name="nudge_period_first_day",
+                violation_error_message=_("月份须为当月第一天。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee} {self.period:%Y-%m} {self.sent_on}"

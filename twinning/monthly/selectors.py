@@ -180,6 +180,12 @@ class GridRow:
     cells: list[Cell]
     current: Cell
     submitted_at: datetime.datetime | None = None
+    nudge: Any = None  # its latest 催报 for the month (twinning.monthly.nudges.NudgeMark)
+
+    @property
+    def unfiled(self) -> bool:
+        """The month is not filed (missing, a draft, nothing yet, returned): 催报 may reach it."""
+        return self.current.filing not in (None, Filing.ON_TIME, Filing.LATE)
 
 
 @dataclass
@@ -214,6 +220,11 @@ class Completeness:
     @property
     def filed(self) -> int:
         return self.counts[Filing.ON_TIME] + self.counts[Filing.LATE]
+
+    @property
+    def unfiled(self) -> int:
+        """Not filed: missing, a draft, nothing yet, or returned (those a 催报 reaches)."""
+        return self.total - self.filed
 
     def get(self, filing: str) -> int:
         return self.counts[filing]

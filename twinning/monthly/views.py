@@ -10,12 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from branches.models import Town
 from twinning.committees.models import JointCommittee
-from twinning.monthly import rules, selectors, services
+from twinning.monthly import nudges, rules, selectors, services
 from twinning.monthly.forms import MonthlyUpdateForm, ReasonForm, ReopenDecisionForm, ReviewForm
 from twinning.monthly.models import MonthlyAttachment, MonthlyUpdate, ReopenRequest
 from twinning.monthly.rules import Filing
@@ -23,7 +24,7 @@ from twinning.shared import permissions
 from twinning.shared.audit import audit_trail
 from twinning.shared.lookups import get_visible, paginate, require
 from twinning.shared.periods import chinese_period, format_period
-from twinning.shared.writes import DATABASE_REFUSED_BUTTON, attempt, run, show_errors
+from twinning.shared.writes import DATABASE_REFUSED_BUTTON, attempt, press, run, show_errors
 
 
 def _get_committee(request: HttpRequest, code: str, action: str = "view_updates") -> JointCommittee:
@@ -310,7 +311,7 @@ def monthly_completeness(request: HttpRequest) -> HttpResponse:
     params = {key: request.GET.get(key, "") for key in ("town", "status")}
     # Gathered only if the page's fragments are not kept ({% kept %} in the template).
     found = functools.cache(functools.partial(
-        selectors.completeness_for, user, period, today,
+        nudges.completeness_with_nudges, user, period, today,
         town=params["town"], status=params["status"], page=request.GET.get("page"),
     ))
     return render(
@@ -335,3 +336,60 @@ def monthly_completeness(request: HttpRequest) -> HttpResponse:
             else [],
         },
     )
+
+
+def _nudged(result: nudges.NudgeResult) -> str:
+    counts = {"n": len(result.sent), "m": len(result.already), "k": len(result.unreachable)}
+    if result.unreachable:
+        return _("已向 %(n)s 个联合党组织发送催报，%(m)s 个今日已催报，"
+                 "%(k)s 个尚无书记账号，未能催报。") % counts
+    return _("已向 %(n)s 个联合党组织发送催报，%(m)s 个今日已催报。") % counts
+
+
+def _nudge(
+    request: HttpRequest, committees: list[JointCommittee], period: datetime.date,
+    today: datetime.date, one: JointCommittee | None = None,
+) -> HttpResponse:
+    """The 催报 confirmation (GET) and the sending (POST); back to the completeness page
+    with the filters it was opened from."""
+    data = request.POST if request.method == "POST" else request.GET
+    filters = {key: data.get(key, "") for key in ("town", "status")}
+    query = {"month": format_period(period), **{k: v for k, v in filters.items() if v}}
+    back = f"{reverse('monthly_completeness')}?{urlencode(query)}"
+    if request.method == "POST":
+        press(request, nudges.nudge_send, _nudged, committees=committees, period=period,
+              user=request.user, today=today)
+        return redirect(back)
+    marks = nudges.nudge_marks([c.pk for c in committees], period, today)
+    rows = [(c, marks.get(c.pk)) for c in committees]
+    return render(request, "twinning/monthly/nudge.html", {
+        "rows": rows, "fresh": sum(1 for _c, mark in rows if not (mark and mark.today)),
+        "one": one, "period": period, "period_label": chinese_period(period),
+        "month_value": format_period(period), "filters": filters, "back": back,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def monthly_nudge(request: HttpRequest) -> HttpResponse:
+    """催报 every committee the completeness page lists (with its filters) that has not filed
+    the month: a confirmation, then the sending."""
+    require(request, "nudge")
+    data = request.POST if request.method == "POST" else request.GET
+    today = timezone.localdate()
+    period, _error = selectors.requested_period(data.get("month", ""), today)
+    committees = list(nudges.nudge_candidates(
+        request.user, period, today, town=data.get("town", ""), status=data.get("status", "")))
+    return _nudge(request, committees, period, today)
+
+
+@require_http_methods(["GET", "POST"])
+def monthly_nudge_one(request: HttpRequest, code: str, period: datetime.date) -> HttpResponse:
+    """催报 one committee for one month (a row of the completeness page)."""
+    committee = _get_committee(request, code, "nudge")
+    today = timezone.localdate()
+    try:
+        rules.check_period(committee, period, today)
+    except ValidationError:
+        raise Http404 from None
+    committees = list(nudges.nudge_candidates(request.user, period, today, code=code))
+    return _nudge(request, committees, period, today, one=committee)

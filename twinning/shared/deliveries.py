@@ -71,10 +71,11 @@ def _name(user: Any) -> str:
     return user.get_full_name() or user.username
 
 
-def plan(today: datetime.date, digests: list[Digest],
-         groups: dict[int, list[Group]]) -> list[ReminderDelivery]:
-    """The day's deliveries for these digests (unsaved)."""
-    now, key = timezone.now(), f"reminders:{today.isoformat()}"
+def plan(today: datetime.date, digests: list[Digest], groups: dict[int, list[Group]],
+         key: str = "") -> list[ReminderDelivery]:
+    """The day's deliveries for these digests (unsaved), named `key` (default: the day's
+    reminders)."""
+    now, key = timezone.now(), key or f"reminders:{today.isoformat()}"
     made: list[ReminderDelivery] = []
 
     def add(**fields: Any) -> None:

@@ -16,6 +16,8 @@ GRANTS: dict[str, frozenset[str]] = {name: frozenset(roles) for name, roles in {
     "view_updates": (DEPARTMENT, TOWN, SECRETARY),
     "review": (DEPARTMENT, TOWN),
     "view_completeness": (DEPARTMENT, TOWN),
+    # 催报: remind committees that have not filed a month (town staff their towns').
+    "nudge": (DEPARTMENT, TOWN),
     # Members' names, ratings and help cases; the scores behind an assessment.
     "view_member_data": (DEPARTMENT, TOWN, SECRETARY),
     # Published bulletins are read by everyone with a role.

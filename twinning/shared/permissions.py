@@ -319,8 +319,9 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     committee's structure, branches, members), `create`, `manage` (the committee's own
     records: monthly updates, aid projects, reviews), `inspect`, `view_members`, and for
     monthly updates `file` (the secretary writes and submits), `view_updates`, `review`
-    (accept or return: department and town) and `grant_reopen` (the department only); an
-    action item given to a committee is answered (`answer_action_items`) by its secretary.
+    (accept or return: department and town), `nudge` (催报: department and town) and
+    `grant_reopen` (the department only); an action item given to a committee is answered
+    (`answer_action_items`) by its secretary.
     """
     if obj is None:
         return role_of(user) in GRANTS.get(action, (DEPARTMENT,))
@@ -360,7 +361,7 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
         in_town = town_id in scope.towns
     if role == TOWN:
         return in_town and action in (
-            "change", "create", "manage", "inspect", "view_updates", "review"
+            "change", "create", "manage", "inspect", "view_updates", "review", "nudge"
         )
     own = committee is not None and committee.pk in scope.committees
     if role == SECRETARY:

@@ -21,6 +21,8 @@ a path). `remind=False` keeps the item on the user's to-do list but out of e-mai
   `ReminderDelivery` sent by a task and retried until it goes through. A user no channel
   reaches is recorded all the same (they see the items on their to-do list), so the log says
   who was told.
+- `send_now(items, today, key)`: the same, at once, for items someone chose to send now
+  (a 催报), not in the daily digest.
 - `register_groups(resolver)`: group chats (a town's WeCom robot) for users, by user id.
 """
 
@@ -131,6 +133,34 @@ def _record(user: User, items: list[OwedItem], today: datetime.date) -> list[Owe
     return fresh
 
 
+def _deliver(by_user: dict[int, list[OwedItem]], today: datetime.date, key: str) -> dict[str, int]:
+    """Record the items not yet sent today, plan their deliveries (one digest per user, by
+    each channel that reaches them) and hand those to tasks once the caller's transaction
+    commits."""
+    users = (User.objects.filter(is_active=True).select_related("reminder_channels")
+             .in_bulk(list(by_user)))
+    groups = groups_of(sorted(users))
+    result = {"users": 0, "items": 0, **dict.fromkeys(ReminderDelivery.Channel.values, 0)}
+    digests = []
+    for user_id, items in sorted(by_user.items()):
+        user = users.get(user_id)
+        if user is None or not (fresh := _record(user, items, today)):
+            continue
+        subject, body = _digest(user, fresh)
+        digests.append(deliveries.Digest(
+            user=user, item_keys=[i.key for i in fresh], texts=[i.text for i in fresh],
+            subject=subject, body=body,
+        ))
+        result["users"] += 1
+        result["items"] += len(fresh)
+    planned = deliveries.plan(today, digests, groups, key=key)
+    for delivery in planned:
+        delivery.save()
+        result[delivery.channel] += 1
+    deliveries.dispatch([delivery.pk for delivery in planned])
+    return result
+
+
 def send_reminders(today: datetime.date) -> dict[str, int]:
     """Record today's digests and hand their deliveries to tasks; safe to run again the same
     day (it sends nothing new). Returns how many users and items were reminded and how many
@@ -138,26 +168,16 @@ def send_reminders(today: datetime.date) -> dict[str, int]:
     with translation.override(settings.LANGUAGE_CODE):
         by_user = {user_id: reminded for user_id, items in owed_by_user(today).items()
                    if (reminded := [item for item in items if item.remind])}
-        users = (User.objects.filter(is_active=True).select_related("reminder_channels")
-                 .in_bulk(list(by_user)))
-        groups = groups_of(sorted(users))
-        result = {"users": 0, "items": 0, **dict.fromkeys(ReminderDelivery.Channel.values, 0)}
         with transaction.atomic():
-            digests = []
-            for user_id, items in sorted(by_user.items()):
-                user = users.get(user_id)
-                if user is None or not (fresh := _record(user, items, today)):
-                    continue
-                subject, body = _digest(user, fresh)
-                digests.append(deliveries.Digest(
-                    user=user, item_keys=[i.key for i in fresh], texts=[i.text for i in fresh],
-                    subject=subject, body=body,
-                ))
-                result["users"] += 1
-                result["items"] += len(fresh)
-            planned = deliveries.plan(today, digests, groups)
-            for delivery in planned:
-                delivery.save()
-                result[delivery.channel] += 1
-            deliveries.dispatch([delivery.pk for delivery in planned])
-        return result
+            return _deliver(by_user, today, f"reminders:{today.isoformat()}")
+
+
+def send_now(items: Iterable[OwedItem], today: datetime.date, key: str) -> dict[str, int]:
+    """Send these items at once rather than in the daily digest (a 催报), by the same
+    channels and records: an item already sent to a user today (its key in `ReminderLog`)
+    is not sent again. `key` names the deliveries (e.g. "nudge:2026-03-04")."""
+    by_user: dict[int, list[OwedItem]] = defaultdict(list)
+    for item in items:
+        by_user[item.user_id].append(item)
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        return _deliver(dict(by_user), today, key)
