@@ -116,3 +116,17 @@ def watch_console(page: Page, problems: list[str] | None = None) -> list[str]:
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
     return problems
+
+
+def error_summary_in_view(page: Page) -> Any:
+    """The form's error summary (templates/includes/error_summary.html), once it is shown
+    whole inside the viewport and has the focus; a phone shows it without scrolling."""
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    box = summary.evaluate(
+        "e => { const r = e.getBoundingClientRect();"
+        " return {top: r.top, bottom: r.bottom, height: window.innerHeight}; }")
+    # Scrolled to its top edge, which may land a fraction of a pixel above the viewport.
+    assert -1 < box["top"] and box["bottom"] <= box["height"], box
+    return summary
