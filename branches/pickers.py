@@ -1,8 +1,10 @@
-"""The urban-branch picker of the committee form (twinning/shared/pickers.py)."""
+"""The urban-branch picker of the committee form and the town picker of a unit's offers
+(twinning/shared/pickers.py)."""
 
 from django.db.models import QuerySet
 
-from branches.models import Branch
+from branches.forms import offer_towns
+from branches.models import Branch, Town
 from twinning.shared import permissions
 from twinning.shared.pickers import PickerView
 
@@ -22,3 +24,16 @@ class UrbanPicker(PickerView):
     def label(self, obj: Branch) -> str:
         town = f"（{obj.town.name}）" if obj.town_id else ""
         return f"{obj.name}{town} · {obj.code}"
+
+
+class OfferTownPicker(PickerView):
+    """The towns a city-level unit may be offered to (`BranchForm`'s `offered_to`): the
+    department's choice alone."""
+
+    model = Town
+    action = "offer"
+    search_lookups = ["name__icontains", "code__icontains"]
+    ordering = ("code",)
+
+    def choices(self) -> QuerySet:
+        return offer_towns()

@@ -1,11 +1,12 @@
 from django.urls import path
 
 from branches import views
-from branches.pickers import UrbanPicker
+from branches.pickers import OfferTownPicker, UrbanPicker
 
 urlpatterns = [
     path("branches/", views.branch_list, name="branch_list"),
     path("branches/pick-urban/", UrbanPicker.as_view(), name="pick_urban_branch"),
+    path("branches/pick-town/", OfferTownPicker.as_view(), name="pick_offer_town"),
     path("branches/new/", views.branch_edit, name="branch_create"),
     path("branches/<str:code>/", views.branch_detail, name="branch_detail"),
     path("branches/<str:code>/edit/", views.branch_edit, name="branch_edit"),

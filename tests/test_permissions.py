@@ -68,6 +68,12 @@ EXPECTED["member_edit"] = {"own": MEMBER_CHANGE, "other": CHANGE_OTHER}
 EXPECTED["pick_village"] = EXPECTED["pick_urban_branch"] = {
     "own": {"department": 200, "town": 200, "secretary": 403, "inspector": 403, "leader": 403},
 }
+# The unit offers' town picker is the department's, as offering is.
+EXPECTED["pick_offer_town"] = {
+    "own": {"department": 200, "town": 403, "secretary": 403, "inspector": 403, "leader": 403},
+}
+# A picker of one committee's form answers whoever may open that form (choices: test_pickers).
+EXPECTED["committee_pick_village"] = EXPECTED["committee_add_village"]
 # Bulletins: "own" is a published version (all may read it), "other" an unpublished one.
 DEPARTMENT_ONLY = {**dict.fromkeys(ROLES, 404), "department": 200}
 READ_PUBLISHED = {"own": ALL_OK, "other": DEPARTMENT_ONLY}
@@ -159,7 +165,8 @@ EXPECTED.update({
     "committee_records": {"own": READ, "other": CHANGE_OTHER},
     "committee_outcomes": {"own": READ, "other": CHANGE_OTHER},
 })
-for _name in ("record_create", "project_record_create", "record_edit", "record_delete"):
+for _name in ("record_create", "project_record_create", "record_edit", "record_delete",
+              "pick_funder"):
     EXPECTED[_name] = {"own": MANAGE, "other": CHANGE_OTHER}
 
 # Inspections and rectifications: seen where their committee is, never by leaders; recorded

@@ -141,3 +141,53 @@ def test_picker_assets_are_our_static_files_and_load_nothing_from_outside() -> N
         assert found, path
         text = open(found, encoding="utf-8").read()
         assert "http://" not in text and "https://" not in text and "//cdn" not in text, path
+
+
+def test_committee_village_picker_offers_only_free_villages_of_the_committees_town(
+    client, town_user, town, committee, other_town, other_committee
+) -> None:
+    free = VillageFactory(town=town, name="测试小高乐埠村", code="V-XGLB")
+    VillageFactory(town=other_town, name="测试小高乐埠二村", code="V-XGLB2")
+    taken = committee.memberships.first().village
+    client.force_login(town_user)
+    url = reverse("committee_pick_village", args=[committee.code])
+    answer = client.get(url).json()["results"]
+    assert [row["label"] for row in answer] == [f"{free.name}（{town.name}） · {free.code}"]
+    assert client.get(url, {"q": taken.name}).json()["results"] == []
+    # Nothing outside the user's towns: not by name, and not through another town's committee.
+    assert client.get(url, {"q": "二村"}).json()["results"] == []
+    other = reverse("committee_pick_village", args=[other_committee.code])
+    assert client.get(other, {"q": "高乐"}).status_code == 404
+    # What the picker offers is what the add-a-village form accepts.
+    form = client.get(reverse("committee_add_village", args=[committee.code])).context["form"]
+    assert [v.pk for v in form.fields["village"].queryset] == [row["id"] for row in answer]
+    assert f'data-picker="{url}"' in form["village"].as_widget()
+
+
+def test_funder_picker_finds_urban_branches_by_a_chinese_fragment(
+    client, secretary_user, committee, other_committee
+) -> None:
+    yixin = EnterpriseFactory(name="测试益欣食品有限公司", code="E-YX")
+    VillageFactory(town=committee.town, name="测试益欣村", code="V-YX")  # villages fund nothing
+    client.force_login(secretary_user)
+    url = reverse("pick_funder", args=[committee.code])
+    assert [r["label"] for r in client.get(url, {"q": "益欣"}).json()["results"]] == [
+        f"{yixin.name} · {yixin.code}"]
+    # The secretary's own committee only.
+    assert client.get(reverse("pick_funder", args=[other_committee.code])).status_code == 404
+    form = client.get(reverse("record_create", args=[committee.code, "projects"])).context["form"]
+    assert f'data-picker="{url}"' in form["funder"].as_widget()
+    everything = client.get(url).json()
+    assert not everything["has_more"]
+    assert [r["id"] for r in everything["results"]] == list(
+        form.fields["funder"].queryset.values_list("pk", flat=True))
+
+
+def test_offer_town_picker_answers_the_department_alone(
+    client, department_user, town_user, town, other_town
+) -> None:
+    client.force_login(department_user)
+    assert _labels(client, "pick_offer_town", q="龙都") == [other_town.name]
+    assert _labels(client, "pick_offer_town") == [other_town.name, town.name]  # by code
+    client.force_login(town_user)
+    assert client.get(reverse("pick_offer_town")).status_code == 403

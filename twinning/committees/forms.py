@@ -9,10 +9,15 @@ from twinning.shared.forms import DateInput
 from twinning.shared.pickers import PickerSelect, PickerSelectMultiple
 
 
+def branch_label(obj: Branch) -> str:
+    """A branch as a choice names it: its name, its town if it has one, its code."""
+    town = f"（{obj.town.name}）" if obj.town_id else ""
+    return f"{obj.name}{town} · {obj.code}"
+
+
 class BranchChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Branch) -> str:
-        town = f"（{obj.town.name}）" if obj.town_id else ""
-        return f"{obj.name}{town} · {obj.code}"
+        return branch_label(obj)
 
 
 class BranchMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -54,12 +59,14 @@ class CommitteeForm(forms.Form):
 
 
 class AddVillageForm(forms.Form):
-    village = BranchChoiceField(label=_("村党组织"), queryset=Branch.objects.none())
+    village = BranchChoiceField(label=_("村党组织"), queryset=Branch.objects.none(),
+                                widget=PickerSelect("committee_pick_village"))
     joined_on = forms.DateField(label=_("加入日期"), widget=DateInput)
 
-    def __init__(self, *args, village_qs, **kwargs) -> None:
+    def __init__(self, *args, committee: JointCommittee, village_qs, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = village_qs
+        self.fields["village"].widget.url_args = (committee.code,)
 
 
 class LeaveForm(forms.Form):
