@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import ConsoleMessage, Locator, Page, expect
 
 from tests.conftest import PASSWORD
 
@@ -130,3 +130,11 @@ def error_summary_in_view(page: Page) -> Any:
     # Scrolled to its top edge, which may land a fraction of a pixel above the viewport.
     assert -1 < box["top"] and box["bottom"] <= box["height"], box
     return summary
+
+
+def pick(page: Page, box: Locator, fragment: str) -> None:
+    """Type `fragment` into a type-ahead picker's `box` and take its one answer with Enter."""
+    box.click()
+    box.press_sequentially(fragment)
+    expect(page.locator(".ts-dropdown .option")).to_have_count(1)
+    box.press("Enter")

@@ -8,8 +8,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from evaluations.inspections.models import Inspection
-from tests.e2e.conftest import error_summary_in_view, watch_console
-from tests.e2e.test_inspection_journey import SCORES, rubric  # noqa: F401 (a fixture)
+from tests.e2e.conftest import error_summary_in_view, pick, watch_console
+from tests.e2e.test_inspection_journey import fill_inspection, rubric  # noqa: F401 (a fixture)
 from tests.factories import ResidentsFactory
 from twinning.committees.models import JointCommittee
 
@@ -23,21 +23,9 @@ def test_a_refused_inspection_shows_its_errors_in_view_on_a_phone(
     problems = watch_console(page)
     log_in(page, "inspector")
     page.goto(f"{live_server.url}/inspections/new/")
-    choice = page.locator("#id_committee-ts-control")
-    choice.click()
-    choice.press_sequentially("五里堡")
-    expect(page.locator(".ts-dropdown .option")).to_have_count(1)
-    choice.press("Enter")
-    page.get_by_label("督查组成员").fill("张督查、李督查")
-    for name, score in SCORES.items():
-        page.get_by_label(name, exact=True).fill(score)
-    page.get_by_label("组织生活", exact=True).fill("25")  # above its maximum of 20
-    page.get_by_label("督查情况").fill("组织生活正常开展，台账资料不够规范。")
-    item = page.locator("fieldset", has_text="整改事项 1")
-    item.get_by_label("整改内容").fill("补齐联席会议记录和签到表。")
-    item.get_by_label("责任人").fill("王责任")
-    too_early = timezone.localdate() - datetime.timedelta(days=3)
-    item.get_by_label("整改期限").fill(too_early.isoformat())
+    pick(page, page.locator("#id_committee-ts-control"), "五里堡")
+    # A score above its maximum, and an item due before the visit.
+    item = fill_inspection(page, timezone.localdate() - datetime.timedelta(days=3))
     page.get_by_role("button", name="保存").click()
 
     summary = error_summary_in_view(page)
@@ -72,11 +60,7 @@ def test_a_refused_committee_shows_its_errors_in_view_on_a_phone(
     page.goto(f"{live_server.url}/committees/new/")
     page.get_by_label("编码").fill("JC-NEW")
     page.get_by_label("名称").fill("测试后黄疃联合党总支")
-    urban = page.get_by_role("combobox", name="城市党组织")
-    urban.click()
-    urban.press_sequentially("后黄")
-    expect(page.locator(".ts-dropdown .option")).to_have_count(1)
-    urban.press("Enter")
+    pick(page, page.get_by_role("combobox", name="城市党组织"), "后黄")
     page.get_by_label("结对方式").select_option(label="定对")
     # No village and no date: two errors.
     page.get_by_role("button", name="保存").click()
