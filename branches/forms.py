@@ -5,7 +5,18 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Branch, Member, Town
 from branches.services import BRANCH_FIELDS, MEMBER_FIELDS
 from twinning.shared.forms import DateInput
-from twinning.shared.pickers import PickerSelectMultiple
+from twinning.shared.pickers import PickerSelect, PickerSelectMultiple
+
+
+def branch_label(obj: Branch) -> str:
+    """A branch as a choice names it: its name, its town if it has one, its code."""
+    town = f"（{obj.town.name}）" if obj.town_id else ""
+    return f"{obj.name}{town} · {obj.code}"
+
+
+class BranchChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Branch) -> str:
+        return branch_label(obj)
 
 
 def offer_towns() -> QuerySet:
@@ -46,7 +57,8 @@ class MemberForm(forms.ModelForm):
     class Meta:
         model = Member
         fields = MEMBER_FIELDS
-        widgets = {"joined_on": DateInput,
+        field_classes = {"branch": BranchChoiceField}
+        widgets = {"branch": PickerSelect("pick_member_branch"), "joined_on": DateInput,
                    "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})}
 
     def __init__(self, *args, branch_qs, **kwargs) -> None:

@@ -3,7 +3,8 @@
 
 from django.db.models import QuerySet
 
-from branches.forms import offer_towns
+from branches import selectors
+from branches.forms import branch_label, offer_towns
 from branches.models import Branch, Town
 from twinning.shared import permissions
 from twinning.shared.pickers import PickerView
@@ -22,8 +23,7 @@ class UrbanPicker(PickerView):
         return permissions.urban_choices(self.request.user).select_related("town")
 
     def label(self, obj: Branch) -> str:
-        town = f"（{obj.town.name}）" if obj.town_id else ""
-        return f"{obj.name}{town} · {obj.code}"
+        return branch_label(obj)
 
 
 class OfferTownPicker(PickerView):
@@ -37,3 +37,18 @@ class OfferTownPicker(PickerView):
 
     def choices(self) -> QuerySet:
         return offer_towns()
+
+
+class MemberBranchPicker(PickerView):
+    """The branches the user may register a member in (`MemberForm`'s branch queryset)."""
+
+    model = Branch
+    action = "create"
+    search_lookups = ["name__icontains", "code__icontains", "town__name__icontains"]
+    ordering = ("name", "code")
+
+    def choices(self) -> QuerySet:
+        return selectors.member_branch_choices(self.request.user)
+
+    def label(self, obj: Branch) -> str:
+        return branch_label(obj)

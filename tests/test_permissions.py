@@ -65,7 +65,7 @@ for _name in ("committee_edit", "committee_add_village", "committee_remove_villa
     EXPECTED[_name] = {"own": CHANGE, "other": CHANGE_OTHER}
 EXPECTED["member_edit"] = {"own": MEMBER_CHANGE, "other": CHANGE_OTHER}
 # The committee form's pickers answer whoever may create a committee (choices: tests/test_pickers).
-EXPECTED["pick_village"] = EXPECTED["pick_urban_branch"] = {
+EXPECTED["pick_village"] = EXPECTED["pick_urban_branch"] = EXPECTED["pick_member_branch"] = {
     "own": {"department": 200, "town": 200, "secretary": 403, "inspector": 403, "leader": 403},
 }
 # The unit offers' town picker is the department's, as offering is.

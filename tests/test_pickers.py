@@ -24,7 +24,8 @@ def _labels(client, name: str, **params) -> list[str]:
 
 
 @pytest.mark.parametrize("name", ["pick_village", "pick_urban_branch",
-                                  "pick_inspection_committee"])
+                                  "pick_inspection_committee", "pick_offer_town",
+                                  "pick_member_branch"])
 def test_anonymous_visitors_are_sent_to_log_in(client, db, name) -> None:
     response = client.get(reverse(name), {"q": "村"})
     assert response.status_code == 302
@@ -191,3 +192,20 @@ def test_offer_town_picker_answers_the_department_alone(
     assert _labels(client, "pick_offer_town") == [other_town.name, town.name]  # by code
     client.force_login(town_user)
     assert client.get(reverse("pick_offer_town")).status_code == 403
+
+
+def test_member_branch_picker_offers_town_staff_only_their_towns_branches(
+    client, town_user, town, committee, other_town
+) -> None:
+    VillageFactory(town=town, name="测试郑家河岔村", code="V-ZJ")
+    VillageFactory(town=other_town, name="测试郑家河岔外镇村", code="V-ZJ2")
+    EnterpriseFactory(name="测试郑家食品有限公司", code="E-ZJ")  # city-level, no town
+    client.force_login(town_user)
+    assert _labels(client, "pick_member_branch", q="郑家") == [
+        f"测试郑家河岔村（{town.name}） · V-ZJ"]
+    assert _labels(client, "pick_member_branch", q="外镇") == []
+    form = client.get(reverse("member_create")).context["form"]
+    answer = client.get(reverse("pick_member_branch")).json()
+    assert not answer["has_more"]
+    assert [r["id"] for r in answer["results"]] == list(
+        form.fields["branch"].queryset.values_list("pk", flat=True))

@@ -4,9 +4,9 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from branches.forms import BranchChoiceField
 from branches.models import Branch, Member
 from twinning.aid import models as aid
-from twinning.committees.forms import BranchChoiceField
 from twinning.committees.models import CommitteeVillage, JointCommittee
 from twinning.shared.forms import DateInput
 from twinning.shared.pickers import PickerSelect

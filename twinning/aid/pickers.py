@@ -2,9 +2,9 @@
 
 from django.db.models import QuerySet
 
+from branches.forms import branch_label
 from branches.models import Branch
 from twinning.aid.forms import funder_choices
-from twinning.committees.forms import branch_label
 from twinning.committees.pickers import OneCommitteePicker
 
 

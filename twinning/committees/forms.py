@@ -2,22 +2,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from branches.forms import BranchChoiceField
 from branches.models import Branch
 from twinning.committees.models import JointCommittee
 from twinning.shared import permissions
 from twinning.shared.forms import DateInput
 from twinning.shared.pickers import PickerSelect, PickerSelectMultiple
-
-
-def branch_label(obj: Branch) -> str:
-    """A branch as a choice names it: its name, its town if it has one, its code."""
-    town = f"（{obj.town.name}）" if obj.town_id else ""
-    return f"{obj.name}{town} · {obj.code}"
-
-
-class BranchChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Branch) -> str:
-        return branch_label(obj)
 
 
 class BranchMultipleChoiceField(forms.ModelMultipleChoiceField):

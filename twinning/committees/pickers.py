@@ -4,9 +4,9 @@ and `OneCommitteePicker`, the base of a picker serving a form of one committee."
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from branches.forms import branch_label
 from branches.models import Branch, Town
 from twinning.committees import selectors
-from twinning.committees.forms import branch_label
 from twinning.committees.models import JointCommittee
 from twinning.shared import permissions
 from twinning.shared.lookups import get_visible
