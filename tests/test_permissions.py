@@ -254,6 +254,7 @@ EXPECTED.update({
     "recovery_codes_renew": {"own": dict.fromkeys(ROLES, 405)},
     "account_list": {"own": MANAGERS},
     "account_create": {"own": MANAGERS},
+    "pick_account_committee": {"own": MANAGERS},
     "account_detail": {"own": MANAGERS, "other": {**MANAGERS, "town": 404}},
     "account_edit": {"own": MANAGERS, "other": {**MANAGERS, "town": 404}},
 })

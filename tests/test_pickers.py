@@ -25,7 +25,7 @@ def _labels(client, name: str, **params) -> list[str]:
 
 @pytest.mark.parametrize("name", ["pick_village", "pick_urban_branch",
                                   "pick_inspection_committee", "pick_offer_town",
-                                  "pick_member_branch"])
+                                  "pick_member_branch", "pick_account_committee"])
 def test_anonymous_visitors_are_sent_to_log_in(client, db, name) -> None:
     response = client.get(reverse(name), {"q": "村"})
     assert response.status_code == 302
@@ -209,3 +209,16 @@ def test_member_branch_picker_offers_town_staff_only_their_towns_branches(
     assert not answer["has_more"]
     assert [r["id"] for r in answer["results"]] == list(
         form.fields["branch"].queryset.values_list("pk", flat=True))
+
+
+def test_account_committee_picker_offers_town_staff_only_their_towns_committees(
+    client, town_user, committee, second_committee, other_committee
+) -> None:
+    client.force_login(town_user)
+    assert _labels(client, "pick_account_committee", q="五里堡") == [
+        f"{second_committee.town.name} · {second_committee.name}"]
+    assert _labels(client, "pick_account_committee", q=other_committee.name[2:5]) == []
+    assert _labels(client, "pick_account_committee", q=other_committee.code) == []
+    form = client.get(reverse("account_create")).context["form"]
+    assert [r["id"] for r in client.get(reverse("pick_account_committee")).json()["results"]] \
+        == list(form.fields["committees"].queryset.values_list("pk", flat=True))
