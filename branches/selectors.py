@@ -77,3 +77,12 @@ def in_committees(branches: QuerySet) -> QuerySet:
 def leading_committees(branches: QuerySet) -> QuerySet:
     """Ids of these branches that are the urban side of a committee (dissolved ones too)."""
     return branches.filter(led_committees__isnull=False).values_list("pk", flat=True).distinct()
+
+
+def member_branch_choices(user: Any) -> QuerySet:
+    """The branches the user may register a member in: those they see, and for town staff
+    only those of their own towns."""
+    branches = permissions.visible(user, Branch.objects.all())
+    if permissions.can(user, "list_own_towns"):
+        branches = branches.filter(town__in=permissions.visible(user, Town.objects.all()))
+    return branches.select_related("town").order_by("name", "code")

@@ -119,9 +119,7 @@ def member_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         member = None
     else:
         member = get_visible(request, Member.objects.select_related("branch"), "change", pk=pk)
-    branches = permissions.visible(request.user, Branch.objects.all())
-    if permissions.can(request.user, "list_own_towns"):
-        branches = branches.filter(town__in=_writable_towns(request))
+    branches = selectors.member_branch_choices(request.user)
     initial = {"branch": Branch.objects.filter(code=request.GET.get("branch")).first()}
     form = MemberForm(
         request.POST or None,

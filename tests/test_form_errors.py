@@ -52,3 +52,20 @@ def test_every_form_through_the_include_shows_the_summary(
                            {"reason": ""})
     summary = _summary(response.content.decode())
     assert "请修改下列1处错误" in summary and 'href="#id_reason"' in summary
+
+
+def test_a_forms_rows_are_listed_in_its_summary_by_row(client, department_user) -> None:
+    from django.urls import reverse
+
+    from tests.test_meetings import _data
+
+    client.force_login(department_user)
+    row = {"description": "整改", "owner": "督查组", "committee": ""}
+    items = [{**row, "due_on": "2025-04-01"}, {**row, "due_on": "2025-03-01"}]
+    body = client.post(reverse("meeting_create"), _data(items, attendees="")).content.decode()
+    summary = _summary(body)
+    assert "请修改下列2处错误" in summary
+    assert 'href="#id_attendees"' in summary
+    link = '<a href="#id_items-1-due_on">任务 2 · 完成时限：完成时限不能早于会议日期。</a>'
+    assert link in summary
+    assert "有些内容需要修改" not in body  # one summary, no second banner

@@ -65,9 +65,15 @@ for _name in ("committee_edit", "committee_add_village", "committee_remove_villa
     EXPECTED[_name] = {"own": CHANGE, "other": CHANGE_OTHER}
 EXPECTED["member_edit"] = {"own": MEMBER_CHANGE, "other": CHANGE_OTHER}
 # The committee form's pickers answer whoever may create a committee (choices: tests/test_pickers).
-EXPECTED["pick_village"] = EXPECTED["pick_urban_branch"] = {
+EXPECTED["pick_village"] = EXPECTED["pick_urban_branch"] = EXPECTED["pick_member_branch"] = {
     "own": {"department": 200, "town": 200, "secretary": 403, "inspector": 403, "leader": 403},
 }
+# The unit offers' town picker is the department's, as offering is.
+EXPECTED["pick_offer_town"] = {
+    "own": {"department": 200, "town": 403, "secretary": 403, "inspector": 403, "leader": 403},
+}
+# A picker of one committee's form answers whoever may open that form (choices: test_pickers).
+EXPECTED["committee_pick_village"] = EXPECTED["committee_add_village"]
 # Bulletins: "own" is a published version (all may read it), "other" an unpublished one.
 DEPARTMENT_ONLY = {**dict.fromkeys(ROLES, 404), "department": 200}
 READ_PUBLISHED = {"own": ALL_OK, "other": DEPARTMENT_ONLY}
@@ -162,7 +168,8 @@ EXPECTED.update({
     "committee_records": {"own": READ, "other": CHANGE_OTHER},
     "committee_outcomes": {"own": READ, "other": CHANGE_OTHER},
 })
-for _name in ("record_create", "project_record_create", "record_edit", "record_delete"):
+for _name in ("record_create", "project_record_create", "record_edit", "record_delete",
+              "pick_funder"):
     EXPECTED[_name] = {"own": MANAGE, "other": CHANGE_OTHER}
 
 # Inspections and rectifications: seen where their committee is, never by leaders; recorded
@@ -253,6 +260,7 @@ EXPECTED.update({
     "recovery_codes_renew": {"own": dict.fromkeys(ROLES, 405)},
     "account_list": {"own": MANAGERS},
     "account_create": {"own": MANAGERS},
+    "pick_account_committee": {"own": MANAGERS},
     "account_detail": {"own": MANAGERS, "other": {**MANAGERS, "town": 404}},
     "account_edit": {"own": MANAGERS, "other": {**MANAGERS, "town": 404}},
 })

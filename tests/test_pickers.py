@@ -24,7 +24,8 @@ def _labels(client, name: str, **params) -> list[str]:
 
 
 @pytest.mark.parametrize("name", ["pick_village", "pick_urban_branch",
-                                  "pick_inspection_committee"])
+                                  "pick_inspection_committee", "pick_offer_town",
+                                  "pick_member_branch", "pick_account_committee"])
 def test_anonymous_visitors_are_sent_to_log_in(client, db, name) -> None:
     response = client.get(reverse(name), {"q": "村"})
     assert response.status_code == 302
@@ -141,3 +142,83 @@ def test_picker_assets_are_our_static_files_and_load_nothing_from_outside() -> N
         assert found, path
         text = open(found, encoding="utf-8").read()
         assert "http://" not in text and "https://" not in text and "//cdn" not in text, path
+
+
+def test_committee_village_picker_offers_only_free_villages_of_the_committees_town(
+    client, town_user, town, committee, other_town, other_committee
+) -> None:
+    free = VillageFactory(town=town, name="测试小高乐埠村", code="V-XGLB")
+    VillageFactory(town=other_town, name="测试小高乐埠二村", code="V-XGLB2")
+    taken = committee.memberships.first().village
+    client.force_login(town_user)
+    url = reverse("committee_pick_village", args=[committee.code])
+    answer = client.get(url).json()["results"]
+    assert [row["label"] for row in answer] == [f"{free.name}（{town.name}） · {free.code}"]
+    assert client.get(url, {"q": taken.name}).json()["results"] == []
+    # Nothing outside the user's towns: not by name, and not through another town's committee.
+    assert client.get(url, {"q": "二村"}).json()["results"] == []
+    other = reverse("committee_pick_village", args=[other_committee.code])
+    assert client.get(other, {"q": "高乐"}).status_code == 404
+    # What the picker offers is what the add-a-village form accepts.
+    form = client.get(reverse("committee_add_village", args=[committee.code])).context["form"]
+    assert [v.pk for v in form.fields["village"].queryset] == [row["id"] for row in answer]
+    assert f'data-picker="{url}"' in form["village"].as_widget()
+
+
+def test_funder_picker_finds_urban_branches_by_a_chinese_fragment(
+    client, secretary_user, committee, other_committee
+) -> None:
+    yixin = EnterpriseFactory(name="测试益欣食品有限公司", code="E-YX")
+    VillageFactory(town=committee.town, name="测试益欣村", code="V-YX")  # villages fund nothing
+    client.force_login(secretary_user)
+    url = reverse("pick_funder", args=[committee.code])
+    assert [r["label"] for r in client.get(url, {"q": "益欣"}).json()["results"]] == [
+        f"{yixin.name} · {yixin.code}"]
+    # The secretary's own committee only.
+    assert client.get(reverse("pick_funder", args=[other_committee.code])).status_code == 404
+    form = client.get(reverse("record_create", args=[committee.code, "projects"])).context["form"]
+    assert f'data-picker="{url}"' in form["funder"].as_widget()
+    everything = client.get(url).json()
+    assert not everything["has_more"]
+    assert [r["id"] for r in everything["results"]] == list(
+        form.fields["funder"].queryset.values_list("pk", flat=True))
+
+
+def test_offer_town_picker_answers_the_department_alone(
+    client, department_user, town_user, town, other_town
+) -> None:
+    client.force_login(department_user)
+    assert _labels(client, "pick_offer_town", q="龙都") == [other_town.name]
+    assert _labels(client, "pick_offer_town") == [other_town.name, town.name]  # by code
+    client.force_login(town_user)
+    assert client.get(reverse("pick_offer_town")).status_code == 403
+
+
+def test_member_branch_picker_offers_town_staff_only_their_towns_branches(
+    client, town_user, town, committee, other_town
+) -> None:
+    VillageFactory(town=town, name="测试郑家河岔村", code="V-ZJ")
+    VillageFactory(town=other_town, name="测试郑家河岔外镇村", code="V-ZJ2")
+    EnterpriseFactory(name="测试郑家食品有限公司", code="E-ZJ")  # city-level, no town
+    client.force_login(town_user)
+    assert _labels(client, "pick_member_branch", q="郑家") == [
+        f"测试郑家河岔村（{town.name}） · V-ZJ"]
+    assert _labels(client, "pick_member_branch", q="外镇") == []
+    form = client.get(reverse("member_create")).context["form"]
+    answer = client.get(reverse("pick_member_branch")).json()
+    assert not answer["has_more"]
+    assert [r["id"] for r in answer["results"]] == list(
+        form.fields["branch"].queryset.values_list("pk", flat=True))
+
+
+def test_account_committee_picker_offers_town_staff_only_their_towns_committees(
+    client, town_user, committee, second_committee, other_committee
+) -> None:
+    client.force_login(town_user)
+    assert _labels(client, "pick_account_committee", q="五里堡") == [
+        f"{second_committee.town.name} · {second_committee.name}"]
+    assert _labels(client, "pick_account_committee", q=other_committee.name[2:5]) == []
+    assert _labels(client, "pick_account_committee", q=other_committee.code) == []
+    form = client.get(reverse("account_create")).context["form"]
+    assert [r["id"] for r in client.get(reverse("pick_account_committee")).json()["results"]] \
+        == list(form.fields["committees"].queryset.values_list("pk", flat=True))

@@ -241,7 +241,9 @@ NO_WRITES = {
     "help_list", "inspection_list", "inspection_detail", "rectification_list",
     "rectification_detail", "rectification_file", "bulletin_list", "bulletin_detail",
     "bulletin_status", "bulletin_pdf", "bulletin_docx", "dashboard", "personal_data_log",
-    "pick_village", "pick_urban_branch", "pick_inspection_committee", "bulletin_annex",
+    "pick_village", "pick_urban_branch", "pick_inspection_committee", "pick_offer_town",
+    "committee_pick_village", "pick_funder", "pick_member_branch",
+    "pick_account_committee", "bulletin_annex",
     "my_account", "account_list", "account_detail",
 }
 UNCOUNTED_TABLES = ("django_session", "twinning_personaldataaccess")

@@ -49,6 +49,17 @@ const errorSummary = document.getElementById("error-summary");
 if (errorSummary) {
   errorSummary.focus({ preventScroll: true });
   errorSummary.scrollIntoView({ block: "start" });
+  // A link in it goes to its field and puts the focus there; a picker's select is hidden
+  // behind its type-ahead box (static/js/pickers.js), which takes the focus instead.
+  errorSummary.addEventListener("click", (event) => {
+    const link = event.target.closest("a[href^='#']");
+    const field = link && document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    if (!field) return;
+    event.preventDefault();
+    const target = field.tomselect ? field.tomselect.control_input : field;
+    (target.closest(".field, tr, fieldset") || target).scrollIntoView({ block: "center" });
+    target.focus({ preventScroll: true });
+  });
 }
 // A text with a length limit counts what is typed against the limit.
 document.querySelectorAll("textarea[maxlength], input[type=text][maxlength]").forEach((field) => {

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, expect
+from playwright.sync_api import ConsoleMessage, Locator, Page, expect
 
 from tests.conftest import PASSWORD
 
@@ -116,3 +116,25 @@ def watch_console(page: Page, problems: list[str] | None = None) -> list[str]:
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
     return problems
+
+
+def error_summary_in_view(page: Page) -> Any:
+    """The form's error summary (templates/includes/error_summary.html), once it is shown
+    whole inside the viewport and has the focus; a phone shows it without scrolling."""
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    box = summary.evaluate(
+        "e => { const r = e.getBoundingClientRect();"
+        " return {top: r.top, bottom: r.bottom, height: window.innerHeight}; }")
+    # Scrolled to its top edge, which may land a fraction of a pixel above the viewport.
+    assert -1 < box["top"] and box["bottom"] <= box["height"], box
+    return summary
+
+
+def pick(page: Page, box: Locator, fragment: str) -> None:
+    """Type `fragment` into a type-ahead picker's `box` and take its one answer with Enter."""
+    box.click()
+    box.press_sequentially(fragment)
+    expect(page.locator(".ts-dropdown .option")).to_have_count(1)
+    box.press("Enter")

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from evaluations.inspections.models import Inspection, InspectionCriterion, Rectification
 from evaluations.inspections.services import rubric_save
@@ -33,6 +33,22 @@ def rubric(transactional_db: None) -> list[InspectionCriterion]:
     return list(InspectionCriterion.objects.filter(active=True))
 
 
+def fill_inspection(page: Page, due: datetime.date) -> Locator:
+    """Fill the inspection form after its committee: the team, every score of SCORES but
+    「组织生活」 above its maximum of 20, the findings and one rectification item due on `due`;
+    return the item's rows."""
+    page.get_by_label("督查组成员").fill("张督查、李督查")
+    for name, score in SCORES.items():
+        page.get_by_label(name, exact=True).fill(score)
+    page.get_by_label("组织生活", exact=True).fill("25")
+    page.get_by_label("督查情况").fill("组织生活正常开展，台账资料不够规范。")
+    item = page.locator("fieldset", has_text="整改事项 1")
+    item.get_by_label("整改内容").fill("补齐2026年联席会议记录和签到表。")
+    item.get_by_label("责任人").fill("王责任")
+    item.get_by_label("整改期限").fill(due.isoformat())
+    return item
+
+
 def test_inspector_records_an_inspection_with_a_rectification_item(
     page: Page, log_in, inspector_user, committee, second_committee, other_committee, rubric,
 ) -> None:
@@ -56,15 +72,7 @@ def test_inspector_records_an_inspection_with_a_rectification_item(
     choice.press("Enter")
     expect(page.locator("#id_committee")).to_have_value(str(second_committee.pk))
     expect(page.get_by_label("督查日期")).to_have_value(today.isoformat())
-    page.get_by_label("督查组成员").fill("张督查、李督查")
-    for name, score in SCORES.items():
-        page.get_by_label(name, exact=True).fill(score)
-    page.get_by_label("组织生活", exact=True).fill("25")  # above its maximum of 20
-    page.get_by_label("督查情况").fill("组织生活正常开展，台账资料不够规范。")
-    item = page.locator("fieldset", has_text="整改事项 1")
-    item.get_by_label("整改内容").fill("补齐2026年联席会议记录和签到表。")
-    item.get_by_label("责任人").fill("王责任")
-    item.get_by_label("整改期限").fill(due.isoformat())
+    fill_inspection(page, due)
     page.get_by_role("button", name="保存").click()
 
     # The score out of range is refused on its line; everything typed is kept.

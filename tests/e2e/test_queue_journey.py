@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import navigate
+from tests.e2e.conftest import error_summary_in_view, navigate
 from tests.e2e.test_inspection_journey import rubric  # noqa: F401 (a fixture)
 from tests.factories import MonthlyUpdateFactory, make_committee, make_inspection
 from twinning.monthly import rules
@@ -132,10 +132,8 @@ def test_a_refused_submission_shows_its_errors_in_view_on_a_phone(
     summary.fill("短")
     expect(page.locator(".counter")).to_have_text("已输入1字，最多5000字")
     page.get_by_role("button", name="提交报告").click()
-    banner = page.locator("#error-summary")
+    banner = error_summary_in_view(page)
     expect(banner).to_contain_text("请修改下列1处错误")
-    expect(banner).to_be_in_viewport()
-    expect(banner).to_be_focused()
     expect(summary).to_have_value("短")
     banner.get_by_role("link").click()
     expect(summary).to_be_in_viewport()

@@ -19,7 +19,7 @@ def test_a_secretary_on_a_phone_chooses_sms(live_server, page: Page, log_in,
     page.get_by_label("电子邮件").uncheck()
     page.fill("#id_phone", "1391234")
     page.get_by_role("button", name="保存").click()
-    expect(page.get_by_text("请输入11位手机号码，如13812345678。")).to_be_visible()
+    expect(page.get_by_text("请输入11位手机号码，如13812345678。", exact=True)).to_be_visible()
     expect(page.get_by_label("电子邮件")).not_to_be_checked()  # the choice is kept
     page.fill("#id_phone", "13912345678")
     page.get_by_role("button", name="保存").click()

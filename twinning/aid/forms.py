@@ -1,14 +1,15 @@
 """Forms for aid projects and mutual-help records; the services hold the rules."""
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from branches.forms import BranchChoiceField
 from branches.models import Branch, Member
 from twinning.aid import models as aid
-from twinning.committees.forms import BranchChoiceField
 from twinning.committees.models import CommitteeVillage, JointCommittee
 from twinning.shared.forms import DateInput
+from twinning.shared.pickers import PickerSelect
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -51,9 +52,15 @@ class RecordForm(forms.ModelForm):
         )
 
 
+def funder_choices() -> QuerySet:
+    """Who may fund a project: any urban branch (residents' committee, enterprise, unit)."""
+    return Branch.objects.exclude(kind=Branch.Kind.VILLAGE).select_related("town").order_by(
+        "kind", "code")
+
+
 class ProjectForm(RecordForm):
     funder = BranchChoiceField(
-        label=_("出资方"), queryset=Branch.objects.none(),
+        label=_("出资方"), queryset=Branch.objects.none(), widget=PickerSelect("pick_funder"),
         help_text=_("本联合党组织的城市党组织，或出资的其他居委会、企业、部门；带动机制随出资方类型确定。"),
     )
 
@@ -68,8 +75,8 @@ class ProjectForm(RecordForm):
         }
 
     def limit_choices(self) -> None:
-        urban = Branch.objects.exclude(kind=Branch.Kind.VILLAGE).select_related("town")
-        self.fields["funder"].queryset = urban.order_by("kind", "code")
+        self.fields["funder"].queryset = funder_choices()
+        self.fields["funder"].widget.url_args = (self.committee.code,)
         if not self.instance.pk and not self.initial.get("funder"):
             self.initial["funder"] = self.committee.urban_id
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from twinning.aid import views
+from twinning.aid.pickers import FunderPicker
 
 urlpatterns = [
     path("outcomes/", views.outcomes_citywide, name="outcomes_citywide"),
@@ -14,6 +15,7 @@ urlpatterns = [
          name="committee_records"),
     path("committees/<str:code>/records/<slug:kind>/new/", views.record_create,
          name="record_create"),
+    path("committees/<str:code>/pick-funder/", FunderPicker.as_view(), name="pick_funder"),
     path("records/<slug:kind>/<int:pk>/edit/", views.record_edit, name="record_edit"),
     path("records/<slug:kind>/<int:pk>/delete/", views.record_delete, name="record_delete"),
 ]

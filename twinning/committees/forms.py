@@ -2,17 +2,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from branches.forms import BranchChoiceField
 from branches.models import Branch
 from twinning.committees.models import JointCommittee
 from twinning.shared import permissions
 from twinning.shared.forms import DateInput
 from twinning.shared.pickers import PickerSelect, PickerSelectMultiple
-
-
-class BranchChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Branch) -> str:
-        town = f"（{obj.town.name}）" if obj.town_id else ""
-        return f"{obj.name}{town} · {obj.code}"
 
 
 class BranchMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -54,12 +49,14 @@ class CommitteeForm(forms.Form):
 
 
 class AddVillageForm(forms.Form):
-    village = BranchChoiceField(label=_("村党组织"), queryset=Branch.objects.none())
+    village = BranchChoiceField(label=_("村党组织"), queryset=Branch.objects.none(),
+                                widget=PickerSelect("committee_pick_village"))
     joined_on = forms.DateField(label=_("加入日期"), widget=DateInput)
 
-    def __init__(self, *args, village_qs, **kwargs) -> None:
+    def __init__(self, *args, committee: JointCommittee, village_qs, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = village_qs
+        self.fields["village"].widget.url_args = (committee.code,)
 
 
 class LeaveForm(forms.Form):

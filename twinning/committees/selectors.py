@@ -147,3 +147,8 @@ def free_villages(town_ids: QuerySet | list[int] | None = None) -> QuerySet:
     return qs.select_related("town").order_by("town__code", "name")
 
 
+def village_choices(committee: JointCommittee) -> QuerySet:
+    """The villages that may join `committee`: free villages of its town."""
+    return free_villages([committee.town_id])
+
+

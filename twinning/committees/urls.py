@@ -1,7 +1,7 @@
 from django.urls import path
 
 from twinning.committees import views
-from twinning.committees.pickers import VillagePicker
+from twinning.committees.pickers import CommitteeVillagePicker, VillagePicker
 
 urlpatterns = [
     path("committees/", views.committee_list, name="committee_list"),
@@ -19,5 +19,7 @@ urlpatterns = [
         views.committee_remove_village,
         name="committee_remove_village",
     ),
+    path("committees/<str:code>/pick-village/", CommitteeVillagePicker.as_view(),
+         name="committee_pick_village"),
     path("committees/<str:code>/dissolve/", views.committee_dissolve, name="committee_dissolve"),
 ]

@@ -130,9 +130,8 @@ def committee_edit(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def committee_add_village(request: HttpRequest, code: str) -> HttpResponse:
     committee = _get_committee(request, code, "change")
-    form = AddVillageForm(
-        request.POST or None, village_qs=selectors.free_villages([committee.town_id])
-    )
+    form = AddVillageForm(request.POST or None, committee=committee,
+                          village_qs=selectors.village_choices(committee))
     if request.method == "POST" and form.is_valid():
         saved = attempt(
             form, services.committee_add_village, committee=committee, **form.cleaned_data

@@ -68,20 +68,22 @@ class PickerView(AutocompleteModelView):
 
 class _PickerMixin:
     """Renders a select holding only the chosen options (labels from the form field's own
-    queryset and `label_from_instance`), with the endpoint in `data-picker`."""
+    queryset and `label_from_instance`), with the endpoint in `data-picker`. An endpoint of
+    one object (a committee's) takes its URL arguments in `url_args`, set by the form."""
 
     url_name: str
 
     def __init__(self, url_name: str, attrs: dict | None = None) -> None:
         super().__init__(attrs)  # type: ignore[call-arg]
         self.url_name = url_name
+        self.url_args: tuple = ()
 
     @property
     def media(self) -> forms.Media:
         return MEDIA
 
     def get_context(self, name: str, value: Any, attrs: dict | None) -> dict:
-        attrs = {**(attrs or {}), "data-picker": reverse(self.url_name),
+        attrs = {**(attrs or {}), "data-picker": reverse(self.url_name, args=self.url_args),
                  "data-placeholder": str(_("输入名称或编码查找")),
                  "data-no-results": str(_("没有找到")),
                  "data-loading": str(_("正在查找…"))}

@@ -12,21 +12,27 @@ from twinning.committees.models import JointCommittee
 from twinning.shared import permissions
 from twinning.shared.forms import search_field
 from twinning.shared.models import Role
+from twinning.shared.pickers import PickerSelectMultiple
 
 
 def _towns(actor: User) -> Any:
     return Town.objects.order_by("code")
 
 
-def _committees(actor: User) -> Any:
+def committee_choices(actor: User) -> Any:
+    """The committees whose secretaries and inspectors the actor may appoint: those they see."""
     return permissions.visible(
         actor, JointCommittee.objects.filter(dissolved_on__isnull=True)
     ).select_related("town").order_by("town__code", "code")
 
 
+def committee_label(committee: JointCommittee) -> str:
+    return f"{committee.town.name} · {committee.name}"
+
+
 class CommitteeChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: JointCommittee) -> str:
-        return f"{obj.town.name} · {obj.name}"
+        return committee_label(obj)
 
 
 class AccountFields(forms.Form):
@@ -39,7 +45,8 @@ class AccountFields(forms.Form):
         help_text=_("镇街用户必填。"))
     committees = CommitteeChoice(
         label=_("联合党组织"), queryset=JointCommittee.objects.none(), required=False,
-        help_text=_("书记和督查组用户必填。"))
+        help_text=_("书记和督查组用户必填。"),
+        widget=PickerSelectMultiple("pick_account_committee"))
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -48,7 +55,7 @@ class AccountFields(forms.Form):
             self.fields["towns"].queryset = _towns(actor)
         else:
             del self.fields["towns"]
-        self.fields["committees"].queryset = _committees(actor)
+        self.fields["committees"].queryset = committee_choices(actor)
 
 
 class AccountCreateForm(AccountFields):

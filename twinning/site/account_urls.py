@@ -1,6 +1,7 @@
 from django.urls import path
 
 from twinning.site import account_views, self_views
+from twinning.site.account_pickers import AccountCommitteePicker
 
 urlpatterns = [
     # One's own account.
@@ -23,6 +24,8 @@ urlpatterns = [
     # Managing accounts.
     path("accounts/", account_views.account_list, name="account_list"),
     path("accounts/new/", account_views.account_create, name="account_create"),
+    path("accounts/pick-committee/", AccountCommitteePicker.as_view(),
+         name="pick_account_committee"),
     path("accounts/<int:pk>/", account_views.account_detail, name="account_detail"),
     path("accounts/<int:pk>/edit/", account_views.account_edit, name="account_edit"),
     path("accounts/<int:pk>/active/", account_views.account_active, name="account_active"),

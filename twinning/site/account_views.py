@@ -20,9 +20,13 @@ from twinning.site import accounts, two_factor
 from twinning.site.account_forms import AccountCreateForm, AccountEditForm, AccountFilterForm
 
 
+def manages_accounts(user: Any) -> bool:
+    return (permissions.can(user, "manage_accounts")
+            or permissions.can(user, "manage_town_accounts"))
+
+
 def _require_managing(request: HttpRequest) -> None:
-    if not (permissions.can(request.user, "manage_accounts")
-            or permissions.can(request.user, "manage_town_accounts")):
+    if not manages_accounts(request.user):
         raise PermissionDenied
 
 
