@@ -56,6 +56,7 @@ PAGES = {
     "completeness": "/monthly/completeness/",
     "dashboard": "/dashboard/",
     "outcomes": "/outcomes/",
+    "review queue": "/monthly/queue/",
     "bulletin list": "/bulletins/",
 }
 TRIVIAL = ("healthz (trivial)", "/healthz")
