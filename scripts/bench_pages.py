@@ -80,7 +80,9 @@ def step() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from branches.models import Town
+    from tests.conftest import pass_second_factor
     from twinning.committees.models import JointCommittee
+    from twinning.shared import permissions
     from twinning.shared.models import Role
     from twinning.site.accounts import user_create
 
@@ -95,6 +97,9 @@ def step() -> None:
     for persona, user in users.items():
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(user)
+        if permissions.can(user, "need_second_factor"):
+            # As after signing in with the code: the department's pages open only then.
+            pass_second_factor(client, user)
         sessions[persona] = client.cookies["sessionid"].value
         for page, path in PAGES.items():
             response = client.get(path)
