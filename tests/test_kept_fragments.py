@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import make_committee
+from tests.factories import MonthlyUpdateFactory, make_committee
 
 PAGES = ["home", "committee_list", "monthly_completeness", "dashboard", "outcomes_citywide"]
 # Queries of a request that finds its fragments kept: the session, the user (with their role and
@@ -49,8 +49,9 @@ def _persona(request, persona: str):
 def test_a_kept_page_is_the_page_rendered_afresh(
     client, request, committee, other_committee, persona
 ) -> None:
+    MonthlyUpdateFactory(committee=committee)  # a card in the review queue
     client.force_login(_persona(request, persona))
-    for name in PAGES:
+    for name in [*PAGES, "monthly_queue"]:
         url = reverse(name)
         caches["figures"].clear()
         fresh = client.get(url).content.decode()

@@ -48,3 +48,22 @@ def test_a_deactivated_account_opens_no_page_in_an_open_session(client, town_use
     client.force_login(town_user)
     User.objects.filter(pk=town_user.pk).update(is_active=False)
     assert client.get(reverse("bulletin_list")).status_code == 302
+
+
+def _nav(client, name: str) -> str:
+    page = client.get(reverse(name)).content.decode()
+    return re.search(r"<nav .*?</nav>", page, re.S).group(0)
+
+
+def test_the_kept_navigation_follows_the_users_rights_and_the_page(
+    client, department_user, town_user
+) -> None:
+    client.force_login(department_user)
+    assert "查阅记录" in _nav(client, "bulletin_list")
+    client.force_login(town_user)
+    town_nav = _nav(client, "bulletin_list")
+    assert "查阅记录" not in town_nav
+    assert re.search(r'href="/bulletins/"\s+class="active"', town_nav)
+    dashboard_nav = _nav(client, "dashboard")
+    assert re.search(r'href="/dashboard/"\s+class="active"', dashboard_nav)
+    assert not re.search(r'href="/bulletins/"\s+class="active"', dashboard_nav)

@@ -295,6 +295,9 @@ def monthly_completeness(request: HttpRequest) -> HttpResponse:
         {
             "report": SimpleLazyObject(lambda: found()[0]),
             "page": SimpleLazyObject(lambda: found()[1]),
+            # 150 towns at ten times the city: a page at a time (its own page number).
+            "town_page": SimpleLazyObject(
+                lambda: paginate(request, found()[0].by_town, param="towns")),
             # The whole query: the pager's links repeat it ({% querystring %}).
             "kept_by": (period, request.GET.urlencode()),
             "period": period,

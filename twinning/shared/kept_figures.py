@@ -140,13 +140,16 @@ def remember(name: str, compute: Callable[..., T], *inputs: Any) -> T:
     return value
 
 
-def fragment(name: str, inputs: tuple, render: Callable[[], str]) -> str:
+def fragment(name: str, inputs: tuple, render: Callable[[], str], *,
+             versioned: bool = True) -> str:
     """Rendered HTML that depends only on kept figures, kept under the same key as they are
     (the name, the inputs, language, date and data version): `render()` runs only when the data
     changed since the fragment was last rendered in this process. What is kept is the text, so
-    a hit costs neither unpickling the figures nor rendering them."""
+    a hit costs neither unpickling the figures nor rendering them. A fragment that reads no
+    data at all (the navigation: the user's rights and the page) is kept without the version,
+    and so costs no query."""
     cache = caches["figures"]
-    key = key_for(f"fragment:{name}", inputs, data_version())
+    key = key_for(f"fragment:{name}", inputs, data_version() if versioned else "-")
     found = cache.get(key)
     if found is None:
         found = str(render())
