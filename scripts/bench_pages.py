@@ -7,7 +7,8 @@ Usage: python scripts/bench_pages.py [--scale 10] [--postgres URL] [--workers 3]
 1. Query counts: for N=1 and for --scale (default 10), a scratch PostgreSQL database (created and
    dropped; default postgres://postgres@127.0.0.1:5432/twinning_bench_scale) gets the synthetic
    city (scripts/synthetic_city.py) and a department user and a town user
-   (`twinning.site.accounts.user_create`); in a fresh process the Django test client opens each page
+   (`twinning.site.accounts.user_create`; the department's session has passed its second factor,
+   as after a real sign-in); in a fresh process the Django test client opens each page
    as each user once (to warm the per-process caches), then counts with CaptureQueriesContext
    the queries of a request that gathers every figure afresh (the `figures` cache emptied, as
    after any change to the data; its time is reported as "fresh ms") and of the next one, which

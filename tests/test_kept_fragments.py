@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from tests.factories import MonthlyUpdateFactory, make_committee
 
-PAGES = ["home", "committee_list", "monthly_completeness", "dashboard", "outcomes_citywide"]
+PAGES = ["home", "committee_list", "monthly_completeness", "dashboard", "outcomes_citywide",
+         "monthly_queue"]
 # Queries of a request that finds its fragments kept: the session, the user (with their role and
 # unread notices), the data version, what the page shows outside its fragments. Before, in the
 # benchmark's city: home 13 (town 15), committee list 8, completeness 10; the dashboard and the
@@ -26,11 +27,14 @@ KEPT_QUERIES = {
     ("department", "monthly_completeness"): 5,
     ("department", "dashboard"): 4,
     ("department", "outcomes_citywide"): 5,
+    # The queue's count is kept; its page of updates (and their attachments) is read.
+    ("department", "monthly_queue"): 6,
     ("town", "home"): 3,
     ("town", "committee_list"): 3,
     ("town", "monthly_completeness"): 3,
     ("town", "dashboard"): 3,
     ("town", "outcomes_citywide"): 4,
+    ("town", "monthly_queue"): 5,
 }
 TOKENS = re.compile(r'(name="(csrfmiddlewaretoken|once)" value=")[^"]*"')
 
@@ -51,7 +55,7 @@ def test_a_kept_page_is_the_page_rendered_afresh(
 ) -> None:
     MonthlyUpdateFactory(committee=committee)  # a card in the review queue
     client.force_login(_persona(request, persona))
-    for name in [*PAGES, "monthly_queue"]:
+    for name in PAGES:
         url = reverse(name)
         caches["figures"].clear()
         fresh = client.get(url).content.decode()
@@ -63,6 +67,7 @@ def test_a_kept_page_is_the_page_rendered_afresh(
 def test_a_kept_page_makes_a_fixed_small_number_of_queries(
     client, request, committee, other_committee, persona
 ) -> None:
+    MonthlyUpdateFactory(committee=committee)  # a card in the review queue
     client.force_login(_persona(request, persona))
     counts = {}
     for name in PAGES:

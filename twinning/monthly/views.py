@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +20,7 @@ from twinning.monthly import rules, selectors, services
 from twinning.monthly.forms import MonthlyUpdateForm, ReasonForm, ReopenDecisionForm, ReviewForm
 from twinning.monthly.models import MonthlyAttachment, MonthlyUpdate, ReopenRequest
 from twinning.monthly.rules import Filing
-from twinning.shared import permissions
+from twinning.shared import kept_figures, permissions
 from twinning.shared.audit import audit_trail
 from twinning.shared.lookups import get_visible, paginate, require
 from twinning.shared.periods import chinese_period, format_period
@@ -236,7 +237,10 @@ def monthly_queue(request: HttpRequest) -> HttpResponse:
             return redirect(request.get_full_path())
         messages.error(request, " ".join(outcome.messages))
         typed = {"ids": {u.pk for u in chosen}, "reason": reason, "returning": not accept}
-    page = paginate(request, queue, per_page=20)
+    # The count of a long queue (thousands at ten times the city) is kept until the data
+    # changes: every submission and decision is recorded.
+    waiting = kept_figures.remember("review-queue-count", QuerySet.count, queue)
+    page = paginate(request, queue, per_page=20, count=waiting)
     page.object_list = selectors.waiting_rows(page.object_list, timezone.localdate())
     return render(request, "twinning/monthly/queue.html", {
         "page": page, "typed": typed, "flag_days": settings.MONTHLY_REVIEW_FLAG_DAYS,
