@@ -53,18 +53,26 @@ def _share(town: Any) -> float:
     return filed / town.total if town.total else 0.0
 
 
+def town_tables(data: Any, limit: int | None = None) -> dict[str, Excerpt]:
+    """The towns by size (villages, committees) and by inspection rank (ranked towns first,
+    towns not inspected this month last): what the bulletin and the dashboard show of them."""
+    return {
+        "towns": top_and_bottom(data.overview.by_town, key=lambda t: (t.villages, t.committees),
+                                limit=limit),
+        "score_towns": top_and_bottom(sorted(
+            data.inspections.scores.by_town,
+            key=lambda t: (t.rank is None, t.rank or 0)), limit=limit),
+    }
+
+
 def bulletin_excerpts(data: Any) -> dict[str, Excerpt]:
     """What the bulletin prints of each long list of `data` (a `BulletinData`)."""
     warnings = data.inspections.warnings or {}
     return {
-        "towns": top_and_bottom(data.overview.by_town, key=lambda t: (t.villages, t.committees)),
+        **town_tables(data),
         "filing_towns": top_and_bottom(data.filing.completeness.by_town,
                                        key=lambda t: (_share(t), t.total)),
         "missing": first(data.filing.completeness.missing),
-        # Ranked towns first (by rank), towns not inspected this month last.
-        "score_towns": top_and_bottom(sorted(
-            data.inspections.scores.by_town,
-            key=lambda t: (t.rank is None, t.rank or 0))),
         "aid_towns": top_and_bottom(data.aid.month.town_rows(),
                                     key=lambda r: r.cells[1].value),
         "warnings": first(warnings.get("serious", [])),

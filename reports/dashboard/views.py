@@ -1,3 +1,5 @@
+import sys
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -6,6 +8,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from branches.models import Branch, Town
+from reports.bulletins.condense import town_tables
 from reports.dashboard.selectors import dashboard_data, dashboard_payload
 from twinning.committees.models import JointCommittee
 from twinning.shared import kept_figures, permissions
@@ -38,10 +41,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     villages = villages.filter(kind=Branch.Kind.VILLAGE)
     # Gathered (or read back from the kept figures) only if the page's fragment is not kept.
     data = SimpleLazyObject(lambda: dashboard_data(period, committees, villages))
+    # The tables by town show their top and bottom (150 towns at ten times the city) unless
+    # the user asked for every town.
+    whole = request.GET.get("town_rows") == "all"
     return render(
         request, "reports/dashboard/dashboard.html",
         {"data": data, "chart_data": kept_figures.later(dashboard_payload, data),
-         "kept_by": (period, committees, villages), "towns": towns,
+         "town_tables": kept_figures.later(town_tables, data, sys.maxsize if whole else None),
+         "kept_by": (period, committees, villages, whole), "towns": towns,
          "forms": JointCommittee.Form.choices, "params": request.GET,
          "period_param": format_period(period), "period_label": chinese_period(period)},
     )

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from twinning.monthly import nudges, rules, selectors, services
 from twinning.monthly.forms import MonthlyUpdateForm, ReasonForm, ReopenDecisionForm, ReviewForm
 from twinning.monthly.models import MonthlyAttachment, MonthlyUpdate, ReopenRequest
 from twinning.monthly.rules import Filing
-from twinning.shared import permissions
+from twinning.shared import kept_figures, permissions
 from twinning.shared.audit import audit_trail
 from twinning.shared.lookups import get_visible, paginate, require
 from twinning.shared.periods import chinese_period, format_period
@@ -261,7 +262,10 @@ def monthly_queue(request: HttpRequest) -> HttpResponse:
         if isinstance(answer, HttpResponse):
             return answer
         typed = answer
-    page = paginate(request, queue, per_page=20)
+    # The count of a long queue (thousands at ten times the city) is kept until the data
+    # changes: every submission and decision is recorded.
+    waiting = kept_figures.remember("review-queue-count", QuerySet.count, queue)
+    page = paginate(request, queue, per_page=20, count=waiting)
     page.object_list = selectors.waiting_rows(page.object_list, timezone.localdate())
     return render(request, "twinning/monthly/queue.html", {
         "page": page, "typed": typed, "flag_days": settings.MONTHLY_REVIEW_FLAG_DAYS,
@@ -320,6 +324,9 @@ def monthly_completeness(request: HttpRequest) -> HttpResponse:
         {
             "report": SimpleLazyObject(lambda: found()[0]),
             "page": SimpleLazyObject(lambda: found()[1]),
+            # 150 towns at ten times the city: a page at a time (its own page number).
+            "town_page": SimpleLazyObject(
+                lambda: paginate(request, found()[0].by_town, param="towns")),
             # The whole query: the pager's links repeat it ({% querystring %}).
             "kept_by": (period, request.GET.urlencode()),
             "period": period,

@@ -2,7 +2,7 @@
 showing a service's errors on a form."""
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django import forms
@@ -43,9 +43,18 @@ def filtered_list(
             "filtered": any(filters.values())}
 
 
-def paginate(request: HttpRequest, qs: QuerySet, per_page: int | None = None) -> Page:
-    """A page of `qs`; a page number that is out of range or not a number shows the nearest."""
-    return Paginator(qs, per_page or settings.PAGE_SIZE).get_page(request.GET.get("page"))
+def paginate(request: HttpRequest, qs: QuerySet | Sequence, per_page: int | None = None,
+             param: str = "page", count: int | None = None) -> Page:
+    """A page of `qs`; a page number that is out of range or not a number shows the nearest.
+    `param` names the page number in the address, for a second paged table on one page
+    (includes/pagination.html links with it); `count`, the number of rows when it is already
+    known (a kept figure), spares the count query."""
+    paginator = Paginator(qs, per_page or settings.PAGE_SIZE)
+    if count is not None:
+        paginator.count = count  # Paginator.count is a cached property: this is its value
+    page = paginator.get_page(request.GET.get(param))
+    page.param = param
+    return page
 
 
 

@@ -380,6 +380,10 @@ class Abilities:
     def __getitem__(self, action: str) -> bool:
         return can(self.user, action)
 
+    def __repr__(self) -> str:
+        # What every answer depends on (a fragment kept per rights is keyed by it).
+        return f"Abilities({role_of(self.user)})"
+
 
 # Per-committee rights by action, and the role that holds each.
 _COMMITTEE_RIGHTS = {

@@ -9,11 +9,9 @@ def abilities(request: HttpRequest) -> dict:
     user = request.user
     if not user.is_authenticated:
         return {"may": {}}
-    from reports.bulletins.models import Notification
+    unread = getattr(user, "unread_notifications", None)  # read with the user (backends.py)
+    if unread is None:
+        from reports.bulletins.models import Notification
 
-    return {
-        "may": Abilities(user),
-        "unread_notifications": Notification.objects.filter(
-            user=user, read_at__isnull=True
-        ).count,
-    }
+        unread = Notification.objects.filter(user=user, read_at__isnull=True).count
+    return {"may": Abilities(user), "unread_notifications": unread}

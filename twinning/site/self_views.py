@@ -65,7 +65,7 @@ class PasswordSet(auth_views.PasswordResetConfirmView):
 
     template_name = "registration/password_set.html"
     post_reset_login = True
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "twinning.site.backends.ProgrammeBackend"
     success_url = reverse_lazy("home")
     event = AccountEvent.Kind.PASSWORD_CHANGED
 
