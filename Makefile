@@ -77,10 +77,10 @@ demo-users: venv
 		leader Demo-2026-leader "leader 领导"
 	@echo
 
-# pytest exits 5 when it collects no tests; that is not a failure of the code.
+# pytest exits 5 when it collects no tests: a run that tests nothing fails, and says why.
 test: venv system-deps i18n
 	@$(VENV)/bin/pytest $(PYTEST_ARGS); rc=$$?; \
-	if [ $$rc -eq 5 ]; then echo "test: pytest collected no tests"; exit 0; fi; exit $$rc
+	if [ $$rc -eq 5 ]; then echo "test: pytest collected no tests" >&2; fi; exit $$rc
 
 lint: venv
 	$(VENV)/bin/ruff check .
