@@ -266,7 +266,10 @@ def monthly_queue(request: HttpRequest) -> HttpResponse:
     # changes: every submission and decision is recorded.
     waiting = kept_figures.remember("review-queue-count", QuerySet.count, queue)
     page = paginate(request, queue, per_page=20, count=waiting)
-    page.object_list = selectors.waiting_rows(page.object_list, timezone.localdate())
+    # The page's rows too (its updates with their committees and attachments): the query
+    # (LIMIT and OFFSET included) is part of the key.
+    page.object_list = kept_figures.remember(
+        "review-queue-rows", selectors.waiting_rows, page.object_list, timezone.localdate())
     return render(request, "twinning/monthly/queue.html", {
         "page": page, "typed": typed, "flag_days": settings.MONTHLY_REVIEW_FLAG_DAYS,
     })
