@@ -36,12 +36,13 @@ def ticks(value: float, whole: bool = False) -> list[float]:
     return [round(i * step, 10) for i in range(count + 1)]
 
 
-def _nice_max(value: float, whole: bool = False) -> float:
-    return ticks(value, whole)[-1]
-
-
-def _whole(series: Sequence[Sequence[Number | None]]) -> bool:
-    return all(isinstance(v, int) for vs in series for v in vs if v is not None)
+def scale(series: Sequence[Sequence[Number | None]], top: float | None = None) -> list[float]:
+    """The value axis of a chart of these series (None: a gap): `ticks` up to their largest
+    value, or to `top` (100 for a rate); counts (all whole numbers) tick on whole steps.
+    The PDF's SVG charts and the phone edition's Chart.js charts both draw this axis."""
+    values = [v for vs in series for v in vs if v is not None]
+    whole = all(isinstance(v, int) for v in values)
+    return ticks(top if top is not None else max([float(v) for v in values] or [0]), whole)
 
 
 def _fmt(value: Number, unit: str = "") -> str:
@@ -80,7 +81,7 @@ def hbar_chart(
     `colours` in turn (one colour: every bar in it)."""
     left, top, right = 150, 28, 70
     height = top + len(labels) * (bar + 6) + 10
-    top_value = _nice_max(max([float(v) for v in values] or [0]), _whole([values]))
+    top_value = scale([values])[-1]
     span = width - left - right
     body = []
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
@@ -102,12 +103,11 @@ def bar_chart(
     """Vertical bars grouped by label, one colour per series, with a legend."""
     left, top, bottom = 56, 30, 48
     plot_h = height - top - bottom
-    scale = ticks(max([float(v) for _, vs in series for v in vs] or [0]),
-                  _whole([vs for _, vs in series]))
-    top_value = scale[-1]
+    axis = scale([vs for _, vs in series])
+    top_value = axis[-1]
     group_w = (width - left - 10) / max(len(labels), 1)
     bar_w = min(28.0, group_w * 0.8 / max(len(series), 1))
-    body = _axis(left, top, width, plot_h, scale, unit)
+    body = _axis(left, top, width, plot_h, axis, unit)
     for gi, label in enumerate(labels):
         gx = left + gi * group_w + (group_w - bar_w * len(series)) / 2
         for si, (_, values) in enumerate(series):
@@ -134,12 +134,10 @@ def line_chart(
     plot_top, bottom = 30, 48
     left = 56
     plot_h = height - plot_top - bottom
-    scale = ticks(top if top is not None else
-                  max([float(v) for _, vs in series for v in vs if v is not None] or [0]),
-                  _whole([vs for _, vs in series]))
-    top_value = scale[-1]
+    axis = scale([vs for _, vs in series], top)
+    top_value = axis[-1]
     step = (width - left - 20) / max(len(labels) - 1, 1)
-    body = _axis(left, plot_top, width, plot_h, scale, unit)
+    body = _axis(left, plot_top, width, plot_h, axis, unit)
     for i, label in enumerate(labels):
         body.append(f'<text x="{left + i * step:.1f}" y="{plot_top + plot_h + 14}" '
                     f'text-anchor="middle" font-size="9">{escape(label)}</text>')

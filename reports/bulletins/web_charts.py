@@ -12,7 +12,7 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
-from reports.bulletins.charts import PALETTE, RED, ticks
+from reports.bulletins.charts import PALETTE, RED, scale
 
 Number = int | float | Decimal
 
@@ -24,11 +24,9 @@ def _number(value: Number | None) -> float | int | None:
 
 def _axis(series: Sequence[tuple[str, Sequence[Number | None]]],
           top: float | None) -> dict[str, float]:
-    """The value axis the PDF's chart draws (`charts.ticks`): its round maximum and step."""
-    values = [v for _, vs in series for v in vs if v is not None]
-    whole = all(isinstance(v, int) for v in values)
-    scale = ticks(top if top is not None else max([float(v) for v in values] or [0]), whole)
-    return {"max": scale[-1], "step": scale[1] - scale[0]}
+    """The value axis the PDF's chart draws (`charts.scale`): its round maximum and step."""
+    ticks = scale([values for _, values in series], top)
+    return {"max": ticks[-1], "step": ticks[1] - ticks[0]}
 
 
 def _canvas(kind: str, labels: Sequence[str],
