@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from reports.bulletins.selectors import BulletinData
 from twinning.aid.outcomes import TABLE_MEASURES
+from twinning.shared.exchange.files import bold_row
 
 WAN = Decimal(10000)
 
@@ -89,12 +88,7 @@ def annex_workbook(data: BulletinData) -> Annex:
     counts = {}
     for title, header, rows in _sheets(data):
         sheet = book.create_sheet(title)
-        heading = []
-        for text in header:
-            cell = WriteOnlyCell(sheet, value=text)
-            cell.font = Font(bold=True)
-            heading.append(cell)
-        sheet.append(heading)
+        sheet.append(bold_row(sheet, header))
         for row in rows:
             sheet.append([_safe(v) for v in row])
         counts[title] = len(rows)

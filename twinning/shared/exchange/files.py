@@ -370,22 +370,28 @@ def write_table(
     return _write_xlsx(headers, cells, title)
 
 
-def _write_xlsx(headers: Sequence[str], rows: Iterable[list[Any]], title: str) -> bytes:
-    from openpyxl import Workbook
+def bold_row(sheet: Any, values: Sequence[Any]) -> list[Any]:
+    """A write-only sheet's row of bold cells (a header row): append it to `sheet`."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.font = Font(bold=True)
+        cells.append(cell)
+    return cells
+
+
+def _write_xlsx(headers: Sequence[str], rows: Iterable[list[Any]], title: str) -> bytes:
+    from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=title[:31])
     for index, header in enumerate(headers):
         sheet.column_dimensions[column_letter(index)].width = max(12, len(header) * 3)
     sheet.freeze_panes = "A2"
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = Font(bold=True)
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    sheet.append(bold_row(sheet, headers))
     for row in rows:
         # Plain strings: a code or phone number stays text when the clerk edits the sheet.
         sheet.append(["" if value is None else str(value) for value in row])
