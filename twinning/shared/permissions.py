@@ -399,16 +399,7 @@ def users_with(action: str, committee_ids: Iterable[int]) -> list[tuple[int, int
     they are not listed. One query.
     """
     codename, role = _COMMITTEE_RIGHTS[action]
-    return list(
-        _m().committee_right.objects.filter(
-            permission__codename=codename,
-            content_object_id__in=list(committee_ids),
-            user__is_active=True,
-            user__profile__role=role,
-        )
-        .order_by("user_id", "content_object_id")
-        .values_list("user_id", "content_object_id")
-    )
+    return _holders(_m().committee_right, codename, role, committee_ids)
 
 
 def town_users(action: str, town_ids: Iterable[int]) -> list[tuple[int, int]]:
@@ -416,12 +407,19 @@ def town_users(action: str, town_ids: Iterable[int]) -> list[tuple[int, int]]:
     `action` (one query; none otherwise)."""
     if TOWN not in GRANTS.get(action, (DEPARTMENT,)):
         return []
+    return _holders(_m().town_right, MANAGE_TOWN, TOWN, town_ids)
+
+
+def _holders(rights: Any, codename: str, role: str,
+             object_ids: Iterable[int]) -> list[tuple[int, int]]:
+    """(user id, object id) for the active users of `role` holding the right `codename` on
+    these objects (a guardian object-permission table), in a stable order. One query."""
     return list(
-        _m().town_right.objects.filter(
-            permission__codename=MANAGE_TOWN,
-            content_object_id__in=list(town_ids),
+        rights.objects.filter(
+            permission__codename=codename,
+            content_object_id__in=list(object_ids),
             user__is_active=True,
-            user__profile__role=TOWN,
+            user__profile__role=role,
         )
         .order_by("user_id", "content_object_id")
         .values_list("user_id", "content_object_id")
