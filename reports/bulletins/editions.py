@@ -58,8 +58,11 @@ def word_edition_begun(html: str) -> Callable[[], bytes]:
     root = tinyhtml5.parse(html)
     body = root.find(f"{XHTML}body")
     svgs = list(body.iter(f"{SVG}svg"))
+    tool = shutil.which("rsvg-convert")
+    if svgs and tool is None:
+        logger.warning("rsvg-convert not found: the Word edition has no chart images")
     pool = ThreadPoolExecutor(max_workers=4)
-    pngs = [pool.submit(_png, svg) for svg in _convertible(svgs)]
+    pngs = [pool.submit(_png, tool, svg) for svg in svgs] if tool else []
     pool.shutdown(wait=False)
 
     def finish() -> bytes:
@@ -73,22 +76,14 @@ def word_edition_begun(html: str) -> Callable[[], bytes]:
     return finish
 
 
-def _convertible(svgs: list[ET.Element]) -> list[ET.Element]:
-    """The charts to convert: all of them, or none (with a warning) without `rsvg-convert`."""
-    if svgs and shutil.which("rsvg-convert") is None:
-        logger.warning("rsvg-convert not found: the Word edition has no chart images")
-        return []
-    return svgs
-
-
-def _png(svg: ET.Element) -> bytes:
+def _png(tool: str, svg: ET.Element) -> bytes:
     for element in svg.iter():
         # The HTML parser keeps `xmlns` as an attribute in the xmlns namespace, which XML
         # forbids; the namespace itself is in the element names.
         for key in [k for k in element.attrib if k.startswith(XMLNS)]:
             del element.attrib[key]
     done = subprocess.run(
-        [shutil.which("rsvg-convert"), "--format=png", "--zoom=2", "--background-color=white"],
+        [tool, "--format=png", "--zoom=2", "--background-color=white"],
         input=ET.tostring(svg, encoding="utf-8"), capture_output=True, timeout=60,
     )
     if done.returncode:
