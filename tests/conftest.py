@@ -119,6 +119,13 @@ def _signed_in_with_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded and generated files (bulletins, attachments) in the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
 def town(db: None) -> Town:
     return TownFactory(code="T-MZ", name="测试密州街道")
 

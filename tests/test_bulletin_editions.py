@@ -30,12 +30,6 @@ NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
 def city(town):
     committees = [make_committee(town=town, urban_kind=kind, villages=2 + i)
                   for i, kind in enumerate(("residents", "enterprise", "department"))]

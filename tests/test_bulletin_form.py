@@ -26,12 +26,6 @@ PLACEHOLDERS = ("本月未选定典型案例", "尚未填写本月下步工作",
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
 def city(town):
     committees = [make_committee(town=town, urban_kind=kind)
                   for kind in ("residents", "enterprise", "department")]
