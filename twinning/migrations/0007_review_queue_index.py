@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='monthlyupdate',
-            index=models.Index(condition=models.Q(('status', 'submitted')), fields=['submitted_at', 'id'], include=('committee_id',), name='monthly_update_review_queue'),
+            index=models.Index(condition=models.Q(('status', 'submitted')), fields=['submitted_at', 'id', 'committee'], name='monthly_update_review_queue'),
         ),
     ]

@@ -109,8 +109,9 @@ class MonthlyUpdate(models.Model):
         indexes = [
             models.Index(fields=["period", "status"]),
             # The review queue, oldest first: its page and its count read only this index
-            # instead of sorting every waiting update with its committee (PostgreSQL).
-            models.Index(fields=["submitted_at", "id"], include=["committee_id"],
+            # instead of sorting every waiting update with its committee (PostgreSQL). The
+            # committee is a trailing key column rather than an INCLUDE, which SQLite lacks.
+            models.Index(fields=["submitted_at", "id", "committee"],
                          condition=Q(status="submitted"), name="monthly_update_review_queue"),
         ]
 
