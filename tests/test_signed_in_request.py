@@ -67,3 +67,68 @@ def test_the_kept_navigation_follows_the_users_rights_and_the_page(
     dashboard_nav = _nav(client, "dashboard")
     assert re.search(r'href="/dashboard/"\s+class="active"', dashboard_nav)
     assert not re.search(r'href="/bulletins/"\s+class="active"', dashboard_nav)
+
+
+def test_an_expired_session_opens_no_page(client, town_user) -> None:
+    from django.contrib.sessions.models import Session
+
+    client.force_login(town_user)
+    assert client.get(reverse("bulletin_list")).status_code == 200
+    Session.objects.filter(session_key=client.cookies["sessionid"].value).update(
+        expire_date=timezone.now() - timezone.timedelta(seconds=1))
+    assert client.get(reverse("bulletin_list")).status_code == 302
+
+
+def test_the_user_read_by_fixed_sql_is_the_user_a_queryset_reads(
+    town_user, department_user
+) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    from twinning.site.backends import ProgrammeBackend
+
+    Notification.objects.create(user=town_user, text="一")
+    for expected in (town_user, department_user):
+        expected = User.objects.select_related("profile").get(pk=expected.pk)
+        read = ProgrammeBackend().get_user(expected.pk)
+        for model, a, b in ((User, read, expected), (type(expected.profile), read.profile,
+                                                     expected.profile)):
+            for field in model._meta.concrete_fields:
+                assert getattr(a, field.attname) == getattr(b, field.attname), field.name
+                assert type(getattr(a, field.attname)) is type(getattr(b, field.attname))
+        assert read.profile.user is read
+    assert ProgrammeBackend().get_user(10**9) is None
+    assert ProgrammeBackend().get_user("not a number") is None
+    assert not isinstance(ProgrammeBackend().get_user(town_user.pk), AnonymousUser)
+
+
+def test_an_account_without_a_profile_signs_in_without_a_role(client, town_user) -> None:
+    from twinning.shared.models import Profile
+    from twinning.site.backends import ProgrammeBackend
+
+    Profile.objects.filter(user=town_user).delete()
+    read = ProgrammeBackend().get_user(town_user.pk)
+    assert not hasattr(read, "profile")
+    client.force_login(town_user)
+    assert client.get(reverse("dashboard")).status_code == 403
+
+
+def test_another_users_device_in_the_session_passes_no_second_factor(
+    client, department_user, town_user
+) -> None:
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.conftest import pass_second_factor
+
+    client.force_login(department_user)
+    pass_second_factor(client, department_user)
+    assert client.get(reverse("bulletin_list")).status_code == 200
+    theirs = TOTPDevice.objects.create(user=town_user, name="他人", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = theirs.persistent_id
+    session.save()
+    assert client.get(reverse("bulletin_list")).status_code == 302
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = "otp_totp.totpdevice/not-a-number"
+    session.save()
+    assert client.get(reverse("bulletin_list")).status_code == 302

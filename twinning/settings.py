@@ -79,7 +79,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Whether this session passed its second factor; then what the account still owes first.
-    "django_otp.middleware.OTPMiddleware",
+    "twinning.site.middleware.SecondFactorMiddleware",
     "twinning.site.middleware.AccountGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -156,6 +156,8 @@ OTP_TOTP_ISSUER = envstr("OTP_TOTP_ISSUER", "城乡联合党组织")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Django's database sessions, read by fixed SQL on every request (twinning/site/sessions.py).
+SESSION_ENGINE = "twinning.site.sessions"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
