@@ -21,6 +21,7 @@ from reports.bulletins.forms import (
 )
 from reports.bulletins.models import Bulletin, BulletinText, Notification, TypicalCase
 from twinning.shared import permissions
+from twinning.shared.kept_pages import kept_page
 from twinning.shared.lookups import get_visible, paginate, require
 from twinning.shared.periods import chinese_period, format_period, previous_month
 from twinning.shared.writes import DATABASE_REFUSED_BUTTON, attempt, press, run
@@ -33,6 +34,7 @@ def _get_bulletin(request: HttpRequest, pk: int, action: str = "view") -> Bullet
     return get_visible(request, Bulletin.objects.all(), action, pk=pk)
 
 
+@kept_page
 def bulletin_list(request: HttpRequest) -> HttpResponse:
     bulletins = permissions.visible(request.user, Bulletin.objects.all())
     can_build = permissions.can(request.user, "publish")

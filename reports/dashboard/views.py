@@ -12,9 +12,11 @@ from reports.bulletins.condense import town_tables
 from reports.dashboard.selectors import dashboard_data, dashboard_payload
 from twinning.committees.models import JointCommittee
 from twinning.shared import kept_figures, permissions
+from twinning.shared.kept_pages import kept_page
 from twinning.shared.periods import chinese_period, format_period, parse_period, previous_month
 
 
+@kept_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The bulletin's figures for any month, filtered by town and form, with charts."""
     if not permissions.can(request.user, "view_dashboard"):

@@ -24,6 +24,7 @@ from twinning.committees.models import JointCommittee
 from twinning.committees.views import _get_committee
 from twinning.shared import kept_figures, permissions
 from twinning.shared.audit import audit_trail, personal_data_read
+from twinning.shared.kept_pages import kept_page
 from twinning.shared.lookups import get_visible, paginate, require
 from twinning.shared.writes import attempt, press
 
@@ -210,6 +211,7 @@ def committee_outcomes(request: HttpRequest, code: str) -> HttpResponse:
     })
 
 
+@kept_page
 def outcomes_citywide(request: HttpRequest) -> HttpResponse:
     if not permissions.can(request.user, "view_dashboard"):
         raise PermissionDenied

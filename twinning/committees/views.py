@@ -11,6 +11,7 @@ from twinning.committees.forms import AddVillageForm, CommitteeForm, LeaveForm
 from twinning.committees.models import CommitteeVillage, JointCommittee
 from twinning.shared import permissions
 from twinning.shared.audit import audit_trail, personal_data_read
+from twinning.shared.kept_pages import kept_page
 from twinning.shared.lookups import get_visible, paginate, require
 from twinning.shared.sorting import Sorting
 from twinning.shared.writes import attempt
@@ -32,6 +33,7 @@ COMMITTEE_SORTS = {"name": ("name", "code"), "town": ("town__code", "code"),
                    "formation": ("formation", "code")}
 
 
+@kept_page
 def committee_list(request: HttpRequest) -> HttpResponse:
     require(request, "view")
     sorting = Sorting(request, COMMITTEE_SORTS)

@@ -23,6 +23,7 @@ from twinning.monthly.models import MonthlyAttachment, MonthlyUpdate, ReopenRequ
 from twinning.monthly.rules import Filing
 from twinning.shared import kept_figures, permissions
 from twinning.shared.audit import audit_trail
+from twinning.shared.kept_pages import kept_page
 from twinning.shared.lookups import get_visible, paginate, require
 from twinning.shared.periods import chinese_period, format_period
 from twinning.shared.writes import DATABASE_REFUSED_BUTTON, attempt, press, run, show_errors
@@ -250,6 +251,7 @@ def _queue_post(request: HttpRequest, queue: Any) -> HttpResponse | dict[str, An
 
 
 @require_http_methods(["GET", "POST"])
+@kept_page
 def monthly_queue(request: HttpRequest) -> HttpResponse:
     """The review queue (待审核): updates waiting for this user's decision, oldest first;
     accept one or a selection, or return one or a selection with one reason (a selection after
@@ -306,6 +308,7 @@ def monthly_committee(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@kept_page
 def monthly_completeness(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not permissions.can(user, "view_completeness"):

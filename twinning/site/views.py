@@ -13,11 +13,13 @@ from twinning.monthly import rules
 from twinning.monthly import selectors as monthly_selectors
 from twinning.shared import kept_figures, permissions, reminders
 from twinning.shared.audit import personal_data_reads
+from twinning.shared.kept_pages import kept_page
 from twinning.shared.lookups import filtered_list
 from twinning.shared.periods import previous_month
 from twinning.site.forms import AccessLogFilterForm
 
 
+@kept_page
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's first page. Everything below the greeting is one fragment kept until the data
     changes ({% kept "home" %}), so each figure is gathered only when the fragment is rendered
