@@ -119,6 +119,13 @@ def _signed_in_with_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
+def kept_pages(settings: Any) -> None:
+    """The main pages kept whole, as in production (off in the other tests, which read each
+    response's template context)."""
+    settings.KEPT_PAGES = True
+
+
+@pytest.fixture
 def media(settings, tmp_path):
     """Uploaded and generated files (bulletins, attachments) in the test's own folder."""
     settings.MEDIA_ROOT = tmp_path

@@ -22,6 +22,7 @@ PAGES = ["home", "committee_list", "monthly_completeness", "dashboard", "outcome
 # fragments were kept, in the benchmark's city: home 13 (town 15), committee list 8,
 # completeness 10.
 KEPT_QUERIES = {("department", name): 4 for name in PAGES} | {("town", name): 3 for name in PAGES}
+pytestmark = pytest.mark.usefixtures("kept_pages")
 TOKENS = re.compile(r'(name="(csrfmiddlewaretoken|once)" value=")[^"]*"')
 
 

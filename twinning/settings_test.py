@@ -26,3 +26,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["NAME"] = ":memory:"
 # Serve static files from the finders; tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
+# Tests read each response's template context, which a kept page does not have: the `kept_pages`
+# fixture (tests/conftest.py) turns keeping on, as it is in production, and the browser tests
+# run with it on.
+KEPT_PAGES = False

@@ -34,6 +34,11 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
     return {**browser_context_args, "viewport": PHONE, "locale": "zh-CN"}
 
 
+@pytest.fixture(autouse=True)
+def _pages_kept(kept_pages: None) -> None:
+    """In the browser the main pages are kept whole, as in production."""
+
+
 @pytest.fixture
 def log_in(live_server: Any) -> Callable[[Page, str], None]:
     """Log `page` in as `username` (a persona of tests/conftest.py) from the login page."""

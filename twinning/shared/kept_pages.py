@@ -4,7 +4,7 @@ The main pages (home, the committee list, completeness, the review queue, the da
 outcomes, the bulletin list) show programme data as one user may see it, and most requests for
 them find the data unchanged since the user last saw the page. A view decorated with
 `@kept_page` is rendered once per user, address and data version and then answered from what
-each process kept, under `kept_figures.key_for`: the view's name; the full address with its
+each process kept (setting `KEPT_PAGES`), under `kept_figures.key_for`: the view's name; the full address with its
 query (filters, sort, page); the user's id, name, role (`Abilities`), unread-notice count and
 whether this session passed its second factor; the language, today's date and the data
 version. A change saved anywhere changes the version, so the next request renders afresh.
@@ -85,8 +85,8 @@ def kept_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
     @functools.wraps(view)
     def answer(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method != "GET" or not request.user.is_authenticated \
-                or _messages_waiting(request):
+        if not settings.KEPT_PAGES or request.method != "GET" \
+                or not request.user.is_authenticated or _messages_waiting(request):
             return view(request, *args, **kwargs)
         cache = caches["figures"]
         key = _key(view, request)
