@@ -12,8 +12,8 @@ Usage: python scripts/bench_pages.py [--scale 10] [--postgres URL] [--workers 3]
    as each user once (to warm the per-process caches), then counts with CaptureQueriesContext
    the queries of a request that gathers every figure afresh (the `figures` cache emptied, as
    after any change to the data; its time is reported as "fresh ms") and of the next one, which
-   finds the figures kept (twinning.shared.kept_figures). The script fails if a count differs
-   between the two scales.
+   finds the page kept (twinning.shared.kept_pages, on the kept figures and fragments of
+   twinning.shared.kept_figures). The script fails if a count differs between the two scales.
 2. Throughput: on the larger city, gunicorn serves the site with production settings (DEBUG off,
    a throwaway SECRET_KEY, collected static files, HTTPS unset, ALLOWED_HOSTS=127.0.0.1) on a
    free loopback port, and wrk (Debian's `wrk`, a C load generator: scripts/install-system-deps.sh)

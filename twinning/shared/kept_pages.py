@@ -4,10 +4,11 @@ The main pages (home, the committee list, completeness, the review queue, the da
 outcomes, the bulletin list) show programme data as one user may see it, and most requests for
 them find the data unchanged since the user last saw the page. A view decorated with
 `@kept_page` is rendered once per user, address and data version and then answered from what
-each process kept (setting `KEPT_PAGES`), under `kept_figures.key_for`: the view's name; the full address with its
-query (filters, sort, page); the user's id, name, role (`Abilities`), unread-notice count and
-whether this session passed its second factor; the language, today's date and the data
-version. A change saved anywhere changes the version, so the next request renders afresh.
+each process kept (while the setting `KEPT_PAGES` is on), under `kept_figures.key_for`: the
+view's name; the full address with its query (filters, sort, page); the user's id, name, role
+(`Abilities`), unread-notice count and whether this session passed its second factor; the
+language, today's date and the data version. A change saved anywhere changes the version, so
+the next request renders afresh.
 
 What differs between two showings of the same page is put back into each: the CSRF token (a
 fresh mask of this browser's secret) and every form's one-time token (`submissions`), so a
@@ -15,9 +16,11 @@ kept page's forms post exactly as a rendered one's.
 
 Rendered and not kept: an answer other than a 200 HTML page, one that sets a cookie of its
 own, one that shows messages (a message is shown once) and one that showed personal data (each
-such reading is recorded, `audit.personal_data_read`). The checks that decide whether the user
-may see the page run in the middleware before the view and on every request; the view's own
-(a 403 or 404) answered the first time and are never kept.
+such reading is recorded, `audit.personal_data_read`). What a user may see follows from their
+role and reach, both in the key (the role through `Abilities`, the reach's rights tables in the
+data version), so a kept page is never one the view would now refuse; a refusal (403, 404) is
+not kept. Signing in, the second factor and what the account owes first are checked by the
+middleware on every request, kept page or not.
 """
 
 import functools
