@@ -151,3 +151,11 @@ def test_a_page_that_showed_personal_data_is_not_kept(rf, town_user) -> None:
         request.user = town_user
         assert view(request).content == "<p>电话</p>".encode()
     assert len(shown) == 2  # rendered, and its reading recorded, each time
+
+
+def test_a_page_that_shows_a_message_is_rendered_each_time(client, department_user) -> None:
+    client.force_login(department_user)
+    for _ in range(2):
+        response = client.get(reverse("dashboard"), {"period": "2024-13"})
+        assert response.context is not None  # rendered, not answered from a kept page
+        assert 'class="messages"' in response.content.decode()
