@@ -2,6 +2,7 @@
 filters, only whitelisted keys count, and a page still makes a fixed number of queries."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -93,3 +94,14 @@ def _count(client, name: str, sort: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse(name), {"sort": sort})
     return len(queries)
+
+
+@pytest.mark.parametrize("name", ["committee_list", "branch_list", "member_list"])
+def test_the_filter_form_keeps_the_chosen_order(client, department_user, name) -> None:
+    client.force_login(department_user)
+    body = client.get(reverse(name), {"sort": "-name"}).content.decode()
+    form = re.search(r'<form class="filters".*?</form>', body, re.S).group(0)
+    assert '<input type="hidden" name="sort" value="-name">' in form
+    unsorted = client.get(reverse(name)).content.decode()
+    assert 'name="sort"' not in re.search(r'<form class="filters".*?</form>', unsorted,
+                                          re.S).group(0)
