@@ -211,3 +211,31 @@ def test_the_department_reads_nudges_in_the_admin(client, department_user, commi
     listing = client.get(reverse("admin:twinning_monthlynudge_changelist"))
     assert listing.status_code == 200
     assert committee.name in listing.content.decode()
+
+
+def test_a_nudge_for_a_locked_month_says_to_request_reopening_first(
+    client, town_user, committee, second_committee, reachable, mailoutbox,
+    django_capture_on_commit_callbacks,
+) -> None:
+    from twinning.monthly.models import ReopenRequest
+    from twinning.shared.periods import add_months
+
+    locked = add_months(rules.last_due_period(timezone.localdate()), -3)
+    assert rules.is_locked(locked, timezone.localdate())
+    client.force_login(town_user)
+    page = client.get(_one(committee, locked)).content.decode()
+    assert "已于" in page and "锁定" in page and "申请重新开放" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_one(committee, locked))
+    (mail,) = mailoutbox
+    assert rules.lock_date(locked).isoformat() in mail.body
+    assert "申请重新开放" in mail.body
+    # Once the department reopened the month, the secretary is simply asked to file.
+    _secretary("shuji2", second_committee)
+    ReopenRequest.objects.create(committee=second_committee, period=locked, reason="补报",
+                                 status=ReopenRequest.Status.GRANTED)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_one(second_committee, locked))
+    (mail,) = [m for m in mailoutbox if m.to == ["shuji2@example.cn"]]
+    assert "申请重新开放" not in mail.body
+    assert "请尽快报送" in mail.body

@@ -46,3 +46,20 @@ def test_town_staff_nudge_the_committees_not_filed_on_a_phone(
     expect(row.locator(".nudge")).to_contain_text("已催报")
     expect(row.get_by_role("link", name="催报", exact=True)).to_have_count(0)
     assert MonthlyNudge.objects.filter(committee=committee, sent_by=town_user).count() == 1
+
+
+def test_a_nudge_for_a_locked_month_says_so_before_it_is_sent(
+    live_server, page: Page, log_in, town_user, secretary_user, committee,
+) -> None:
+    from twinning.shared.periods import add_months, format_period
+
+    locked = add_months(rules.last_due_period(timezone.localdate()), -3)
+    log_in(page, "town")
+    page.goto(f"{live_server.url}/monthly/completeness/?month={format_period(locked)}")
+    page.locator("#grid tbody tr", has_text=committee.name).get_by_role(
+        "link", name="催报", exact=True).click()
+    notice = page.locator("#nudge-confirm .notice")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text(f"已于{rules.lock_date(locked).isoformat()}锁定")
+    expect(notice).to_contain_text("申请重新开放")
+    assert _fits(page)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from twinning.committees.models import JointCommittee
 from twinning.monthly import rules, selectors
-from twinning.monthly.models import MonthlyNudge, MonthlyUpdate
+from twinning.monthly.models import MonthlyNudge, MonthlyUpdate, ReopenRequest
 from twinning.shared import permissions, reminders
 from twinning.shared.periods import chinese_period, format_period
 
@@ -81,15 +81,30 @@ class NudgeResult:
     unreachable: list[JointCommittee] = field(default_factory=list)
 
 
-def _text(committee: Any, period: datetime.date, today: datetime.date, user: Any) -> str:
+def _text(committee: Any, period: datetime.date, today: datetime.date, user: Any, *,
+          locked: bool) -> str:
     state = rules.filing_status(period=period, today=today,
                                 status=getattr(committee, "u_status", None),
                                 first_submitted_at=None)
+    values = {"sender": _name(user), "name": committee.name, "month": chinese_period(period),
+              "state": state.label, "due": rules.deadline(period).isoformat(),
+              "lock": rules.lock_date(period).isoformat()}
+    if locked:  # the secretary cannot file it until the department reopens it
+        return _("%(sender)s催报：%(name)s%(month)s工作报告尚未报送（%(state)s，截止%(due)s）。"
+                 "该月已于%(lock)s锁定，请先在报告页面申请重新开放，获准后补报。") % values
     return _("%(sender)s催报：%(name)s%(month)s工作报告尚未报送（%(state)s，截止%(due)s），"
-             "请尽快报送。") % {
-        "sender": _name(user), "name": committee.name, "month": chinese_period(period),
-        "state": state.label, "due": rules.deadline(period).isoformat(),
-    }
+             "请尽快报送。") % values
+
+
+def locked_unreopened(committee_ids: list[int], period: datetime.date,
+                      today: datetime.date) -> set[int]:
+    """The committees that cannot file `period` now: it is locked and not reopened for them."""
+    if not rules.is_locked(period, today):
+        return set()
+    reopened = set(ReopenRequest.objects.filter(
+        committee_id__in=committee_ids, period=period, status=ReopenRequest.Status.GRANTED,
+    ).values_list("committee_id", flat=True))
+    return set(committee_ids) - reopened
 
 
 def nudge_send(
@@ -105,6 +120,7 @@ def nudge_send(
     done = set(MonthlyNudge.objects.filter(committee_id__in=ids, period=period, sent_on=today)
                .values_list("committee_id", flat=True))
     secretaries = permissions.committee_secretaries(ids)
+    locked = locked_unreopened(ids, period, today)
     items = []
     for committee in committees:
         users = secretaries.get(committee.pk, [])
@@ -122,7 +138,7 @@ def nudge_send(
             result.already.append(committee)
             continue
         result.sent.append(committee)
-        text = _text(committee, period, today, user)
+        text = _text(committee, period, today, user, locked=committee.pk in locked)
         month = format_period(period)
         url = reverse("monthly_update", args=[committee.code, month])
         items += [reminders.OwedItem(user_id=pk, key=f"nudge:{committee.pk}:{month}", text=text,

@@ -375,8 +375,10 @@ def _nudge(
         return redirect(back)
     marks = nudges.nudge_marks([c.pk for c in committees], period, today)
     rows = [(c, marks.get(c.pk)) for c in committees]
+    locked = nudges.locked_unreopened([c.pk for c in committees], period, today)
     return render(request, "twinning/monthly/nudge.html", {
         "rows": rows, "fresh": sum(1 for _c, mark in rows if not (mark and mark.today)),
+        "locked": len(locked), "lock_date": rules.lock_date(period),
         "one": one, "period": period, "period_label": chinese_period(period),
         "month_value": format_period(period), "filters": filters, "back": back,
     })
