@@ -250,9 +250,9 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "twinning@localhost")
 # Citywide figures (dashboard, home pages, outcomes) are kept in each process's memory until
 # the data changes (twinning.shared.kept_figures); the timeout only bounds a rare race between
 # two commits.
+FIGURES_TIMEOUT = envint("FIGURES_TIMEOUT_SECONDS", 120)
 # The main pages are kept whole per user, address and data version (twinning/shared/kept_pages.py).
 KEPT_PAGES = True
-FIGURES_TIMEOUT = envint("FIGURES_TIMEOUT_SECONDS", 120)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "figures": {

@@ -18,12 +18,13 @@ def _user_sql() -> str:
     quote = connection.ops.quote_name
     notices, profiles = Notification._meta, Profile._meta
     owner, read_at = (quote(notices.get_field(name).column) for name in ("user", "read_at"))
+    pk = quote(User._meta.pk.column)
     return (
         f"SELECT {rows.columns(User, 'u')}, {rows.columns(Profile, 'p')}, "
-        f"(SELECT COUNT(*) FROM {quote(notices.db_table)} n WHERE n.{owner} = u.id"
+        f"(SELECT COUNT(*) FROM {quote(notices.db_table)} n WHERE n.{owner} = u.{pk}"
         f" AND n.{read_at} IS NULL) "
         f"FROM {quote(User._meta.db_table)} u LEFT OUTER JOIN {quote(profiles.db_table)} p"
-        f" ON p.{quote(profiles.get_field('user').column)} = u.id WHERE u.id = %s"
+        f" ON p.{quote(profiles.get_field('user').column)} = u.{pk} WHERE u.{pk} = %s"
     )
 
 
