@@ -198,3 +198,78 @@ def test_answering_takes_the_item_off_the_secretarys_todo(
     assert [i.url for i in todo()] == [_answer_url(item)]
     client.post(_answer_url(item), {"answer": "已修通生产路800米"})
     assert todo() == []
+
+
+def _return_url(item: ActionItem) -> str:
+    return reverse("action_item_return", args=[item.pk])
+
+
+def test_the_department_sends_an_answer_back_with_a_reason(
+    client, secretary_user, department_user, committee, other_committee
+) -> None:
+    meeting = _meeting(committee, other_committee)
+    item = _item(meeting, "修通北朱解村生产路")
+    action_item_answer(item=item, answer="已修通生产路800米", done=True, user=secretary_user)
+    client.force_login(department_user)
+    listed = client.get(reverse("action_item_list")).content.decode()
+    assert _return_url(item) in listed
+    page = client.get(_return_url(item))
+    assert page.status_code == 200 and "已修通生产路800米" in page.content.decode()
+    empty = client.post(_return_url(item), {"reason": " "})
+    assert empty.status_code == 200 and list(empty.context["form"].errors) == ["reason"]
+    sent = client.post(_return_url(item), {"reason": "请补充验收照片和长度测量记录"})
+    assert sent.status_code == 302 and sent.url == meeting.get_absolute_url()
+    item.refresh_from_db()
+    assert (item.answered_at, item.answer, item.answer_done) == (None, "", False)
+    assert item.returned_answer == "已修通生产路800米"
+    assert item.returned_reason == "请补充验收照片和长度测量记录"
+    assert item.returned_at is not None
+    # Recorded with who did it; the returned answer stays in the item's history too.
+    latest = item.history.first()
+    assert latest.history_user == department_user and latest.returned_reason
+    assert item.history.filter(answer="已修通生产路800米").exists()
+    shown = client.get(meeting.get_absolute_url()).content.decode()
+    assert "已退回" in shown and "请补充验收照片和长度测量记录" in shown
+    # Nothing to send back now, until the committee answers again.
+    again = client.post(_return_url(item), {"reason": "再退"})
+    assert again.status_code == 200 and "等待联合党组织重新答复" in again.content.decode()
+    item.refresh_from_db()
+    assert item.returned_reason == "请补充验收照片和长度测量记录"
+
+
+def test_a_returned_answer_is_back_on_the_secretarys_todo_and_revised_there(
+    client, secretary_user, committee, other_committee
+) -> None:
+    from twinning.meetings.services import action_item_return
+
+    meeting = _meeting(committee, other_committee)
+    item = _item(meeting, "修通北朱解村生产路")
+    action_item_answer(item=item, answer="已修通生产路800米", user=secretary_user)
+    action_item_return(item=item, reason="请补充验收照片")
+    client.force_login(secretary_user)
+    (owed,) = [i for i in client.get(reverse("home")).context["todo"]
+               if i.key.startswith("action-item")]
+    assert "退回" in owed.text and "请补充验收照片" in owed.text
+    page = client.get(_answer_url(item)).content.decode()
+    assert "请补充验收照片" in page and "已修通生产路800米" in page  # the form starts from it
+    client.post(_answer_url(item), {"answer": "已修通生产路800米，照片已上传镇街"})
+    item.refresh_from_db()
+    assert item.is_answered and (item.returned_reason, item.returned_at) == ("", None)
+
+
+def test_only_the_department_sends_answers_back_and_only_open_answered_items(
+    client, secretary_user, town_user, department_user, committee, other_committee
+) -> None:
+    from twinning.meetings.services import action_item_return
+
+    meeting = _meeting(committee, other_committee)
+    item = _item(meeting, "修通北朱解村生产路")
+    action_item_answer(item=item, answer="已修通", user=secretary_user)
+    for user in (secretary_user, town_user):
+        client.force_login(user)
+        assert client.post(_return_url(item), {"reason": "不行"}).status_code in (403, 404)
+    with pytest.raises(ValidationError):
+        action_item_return(item=_item(meeting, "别人的任务"), reason="未答复的")
+    action_item_complete(item=item, done_on=timezone.localdate(), result="办结")
+    with pytest.raises(ValidationError):
+        action_item_return(item=item, reason="已办结的")

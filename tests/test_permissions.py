@@ -207,6 +207,7 @@ EXPECTED.update({
                        "other": {**READERS, "secretary": 404, "inspector": 404}},
     "meeting_edit": {"own": RECORD, "other": {**RECORD, "secretary": 404}},
     "action_item_done": {"own": RECORD, "other": {**RECORD, "secretary": 404}},
+    "action_item_return": {"own": RECORD, "other": {**RECORD, "secretary": 404}},
     "action_item_answer": {"own": ANSWER, "other": {**ANSWER, "secretary": 404}},
 })
 

@@ -105,6 +105,13 @@ def _returned(found: dict[str, Side]) -> None:
     update_return(update=found["own"].update, user=None, reason="请补充会议记录")
 
 
+def _answered(found: dict[str, Side]) -> None:
+    """The committee answered the action item: the department may send the answer back."""
+    from twinning.meetings.services import action_item_answer
+
+    action_item_answer(item=found["own"].records["action_item"], answer="已办理")
+
+
 def _locked_month(found: dict[str, Side]) -> dict[str, Any]:
     """A month long locked, with no update and no request: the secretary may ask to reopen."""
     return {"period": datetime.date(2024, 6, 1)}
@@ -169,6 +176,7 @@ WRITES: dict[str, Write] = {
     "meeting_edit": Write(data=lambda found, fields: {"topics": TYPED}),
     "action_item_done": Write(data=lambda found, fields: {"result": TYPED}),
     "action_item_answer": Write(role="secretary", data=lambda found, fields: {"answer": TYPED}),
+    "action_item_return": Write(prepare=_answered, data=lambda found, fields: {"reason": TYPED}),
     "advisor": Write(typed=""),
     "advisor_rules": Write(form=False, data=lambda found, fields: {
         "urban": found["own"].committee.urban.code,

@@ -75,3 +75,48 @@ def test_secretary_answers_an_action_item_and_the_department_sees_it(
     expect(desk.locator("tbody tr")).to_have_count(1)
     expect(desk.locator("tbody tr")).to_contain_text("王书记")
     assert problems == []
+
+
+def test_the_department_sends_an_answer_back_and_the_secretary_answers_again(
+    live_server, page: Page, desk: Page, log_in, secretary_user, department_user, committee,
+) -> None:
+    from twinning.meetings.services import action_item_answer
+
+    today = timezone.localdate()
+    meeting = make_meeting(held_on=today - datetime.timedelta(days=3), items=[
+        {"description": "修通北朱解村生产路", "committee": committee,
+         "due_on": today + datetime.timedelta(days=20)},
+    ])
+    item = meeting.action_items.get()
+    action_item_answer(item=item, answer="已办理。", done=True, user=secretary_user)
+    log_in(desk, "dept")
+    desk.goto(f"{live_server.url}{meeting.get_absolute_url()}")
+    desk.locator("tbody tr", has_text="修通北朱解村生产路").get_by_role(
+        "link", name="退回答复").click()
+    expect(desk.locator("h1")).to_have_text("退回答复")
+    desk.get_by_role("button", name="确认退回").click()
+    expect(desk.locator("#error-summary")).to_contain_text("退回理由")
+    desk.get_by_label("退回理由").fill("请写明硬化了多少米、何时完工")
+    desk.get_by_role("button", name="确认退回").click()
+    expect(desk.locator(".messages")).to_contain_text("答复已退回")
+    expect(desk.locator("tbody tr").first.locator(".badge")).to_contain_text(["已退回"])
+
+    problems = watch_console(page)
+    log_in(page, "secretary")
+    entry = page.locator("#todo").get_by_role("link", name="修通北朱解村生产路")
+    expect(entry).to_contain_text("退回")
+    expect(entry).to_contain_text("请写明硬化了多少米、何时完工")
+    entry.click()
+    notice = page.locator(".notice")
+    expect(notice).to_contain_text("请写明硬化了多少米、何时完工")
+    expect(notice).to_be_in_viewport()
+    answer = page.get_by_label("办理情况")
+    expect(answer).to_have_value("已办理。")  # the returned answer, to revise
+    answer.fill("已硬化生产路800米，10月20日完工。")
+    page.get_by_role("button", name="提交答复").click()
+    expect(page.locator(".messages")).to_contain_text("已答复")
+    expect(page.locator("tbody tr").first).to_contain_text("已硬化生产路800米")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.goto(f"{live_server.url}/")
+    expect(page.locator("#todo")).not_to_contain_text("修通北朱解村生产路")
+    assert problems == []

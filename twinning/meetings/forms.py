@@ -81,6 +81,14 @@ class ActionItemAnswerForm(forms.Form):
     done = forms.BooleanField(label=_("已办理完成，报请组织部办结"), required=False)
 
 
+class ActionItemReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("退回理由"), max_length=ANSWER_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("写明答复缺什么、要补充什么；联合党组织书记会在首页待办中看到。"),
+    )
+
+
 class MeetingFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False, empty_value=None)
     q = search_field(_("搜索"), _("议题、议定事项或参会人员"))

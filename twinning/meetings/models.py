@@ -99,6 +99,11 @@ class ActionItem(models.Model):
         null=True, blank=True, related_name="+",
     )
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    # The department sent the answer back: it is unanswered again until the committee answers.
+    returned_answer = models.CharField(_("被退回的答复"), max_length=ANSWER_MAX_LENGTH,
+                                       blank=True)
+    returned_reason = models.CharField(_("退回理由"), max_length=ANSWER_MAX_LENGTH, blank=True)
+    returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = ActionItemQuerySet.as_manager()
@@ -120,6 +125,12 @@ class ActionItem(models.Model):
                 name="action_item_answer_has_text_and_time",
                 violation_error_message=_("答复须有内容和答复时间。"),
             ),
+            models.CheckConstraint(
+                condition=Q(returned_at__isnull=True, returned_reason="", returned_answer="")
+                | (Q(returned_at__isnull=False) & ~Q(returned_reason="")),
+                name="action_item_return_has_reason_and_time",
+                violation_error_message=_("退回答复须有理由和退回时间。"),
+            ),
         ]
         indexes = [models.Index(fields=["status", "due_on"])]
 
@@ -133,6 +144,11 @@ class ActionItem(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.answered_at is not None
+
+    @property
+    def is_returned(self) -> bool:
+        """The department sent the committee's answer back and it has not answered again."""
+        return self.returned_at is not None and not self.is_answered
 
     @property
     def is_overdue(self) -> bool:

@@ -112,6 +112,30 @@ def action_item_answer(
     item.answer_done = done
     item.answered_by = user
     item.answered_at = timezone.now()
+    item.returned_answer, item.returned_reason, item.returned_at = "", "", None
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def action_item_return(*, item: ActionItem, reason: str) -> ActionItem:
+    """The department sends the committee's answer back with a reason: the item is unanswered
+    again (on the secretary's to-do, overdue past its date) and the answer it had is kept for
+    the secretary to revise; the item's history keeps who sent it back, when and why."""
+    item = ActionItem.objects.select_for_update().get(pk=item.pk)
+    if item.is_done:
+        raise ValidationError(
+            _("该任务已于%(date)s办结，答复不能再退回。") % {"date": item.done_on.isoformat()}
+        )
+    if not item.is_answered:
+        raise ValidationError(_("该任务还没有答复，没有可退回的内容。"))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("请写明退回理由。")})
+    item.returned_answer, item.returned_reason = item.answer, reason
+    item.returned_at = timezone.now()
+    item.answer, item.answer_done, item.answered_by, item.answered_at = "", False, None, None
     item.full_clean()
     item.save()
     return item

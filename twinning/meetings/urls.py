@@ -7,6 +7,8 @@ urlpatterns = [
     path("meetings/new/", views.meeting_edit, name="meeting_create"),
     path("meetings/actions/", views.action_item_list, name="action_item_list"),
     path("meetings/actions/<int:pk>/done/", views.action_item_done, name="action_item_done"),
+    path("meetings/actions/<int:pk>/return/", views.action_item_return,
+         name="action_item_return"),
     path("meetings/actions/<int:pk>/answer/", views.action_item_answer,
          name="action_item_answer"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),

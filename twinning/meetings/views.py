@@ -16,6 +16,7 @@ from twinning.meetings.forms import (
     ActionItemDoneForm,
     ActionItemFilterForm,
     ActionItemFormSet,
+    ActionItemReturnForm,
     MeetingFilterForm,
     MeetingForm,
     committee_choices,
@@ -126,6 +127,23 @@ def action_item_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+def action_item_return(request: HttpRequest, pk: int) -> HttpResponse:
+    """The department sends a committee's answer back with a reason (for it to answer again)."""
+    item = get_visible(request, ActionItem.objects.select_related("meeting", "committee",
+                                                                  "answered_by"), pk=pk)
+    require(request, "record_meetings")
+    if item.is_done or not item.is_answered:  # the page says there is nothing to send back
+        return render(request, "twinning/meetings/action_item_return.html", {"item": item})
+    form = ActionItemReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if attempt(form, services.action_item_return, item=item, **form.cleaned_data):
+            messages.success(request, _("答复已退回，联合党组织书记会在待办中看到退回理由。"))
+            return redirect(item.meeting)
+    return render(request, "twinning/meetings/action_item_return.html",
+                  {"form": form, "item": item})
+
+
+@require_http_methods(["GET", "POST"])
 def action_item_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """The committee's answer to an item given to it, revised until the department closes it."""
     require(request, "answer_action_items")
@@ -135,8 +153,9 @@ def action_item_answer(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("该任务已于%(date)s办结，答复不能再修改。")
                       % {"date": item.done_on.isoformat()})
         return redirect(item.meeting)
-    form = ActionItemAnswerForm(request.POST or None,
-                                initial={"answer": item.answer, "done": item.answer_done})
+    # A returned answer is the starting point of the next one.
+    form = ActionItemAnswerForm(request.POST or None, initial={
+        "answer": item.answer or item.returned_answer, "done": item.answer_done})
     if request.method == "POST" and form.is_valid():
         if attempt(form, services.action_item_answer, item=item, user=request.user,
                    **form.cleaned_data):
