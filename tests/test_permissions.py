@@ -206,6 +206,9 @@ EXPECTED.update({
     "meeting_detail": {"own": {**READERS, "inspector": 404},
                        "other": {**READERS, "secretary": 404, "inspector": 404}},
     "meeting_edit": {"own": RECORD, "other": {**RECORD, "secretary": 404}},
+    # The meeting form's committee picker answers whoever may open that form (test_pickers).
+    "pick_action_item_committee": {"own": DEPARTMENT_ONLY},
+    "meeting_pick_committee": {"own": RECORD, "other": {**RECORD, "secretary": 404}},
     "action_item_done": {"own": RECORD, "other": {**RECORD, "secretary": 404}},
     "action_item_return": {"own": RECORD, "other": {**RECORD, "secretary": 404}},
     "action_item_answer": {"own": ANSWER, "other": {**ANSWER, "secretary": 404}},

@@ -12,8 +12,10 @@ from tests.factories import (
     JointCommitteeFactory,
     ResidentsFactory,
     VillageFactory,
+    make_meeting,
 )
 from twinning.committees.forms import CommitteeForm
+from twinning.committees.models import JointCommittee
 from twinning.shared import permissions
 
 
@@ -25,7 +27,8 @@ def _labels(client, name: str, **params) -> list[str]:
 
 @pytest.mark.parametrize("name", ["pick_village", "pick_urban_branch",
                                   "pick_inspection_committee", "pick_offer_town",
-                                  "pick_member_branch", "pick_account_committee"])
+                                  "pick_member_branch", "pick_account_committee",
+                                  "pick_action_item_committee"])
 def test_anonymous_visitors_are_sent_to_log_in(client, db, name) -> None:
     response = client.get(reverse(name), {"q": "村"})
     assert response.status_code == 302
@@ -222,3 +225,71 @@ def test_account_committee_picker_offers_town_staff_only_their_towns_committees(
     form = client.get(reverse("account_create")).context["form"]
     assert [r["id"] for r in client.get(reverse("pick_account_committee")).json()["results"]] \
         == list(form.fields["committees"].queryset.values_list("pk", flat=True))
+
+
+def _dissolve(committee: JointCommittee) -> None:
+    JointCommittee.objects.filter(pk=committee.pk).update(dissolved_on="2025-01-31")
+
+
+def test_action_item_picker_offers_the_meeting_forms_committees(
+    client, department_user, committee, second_committee, other_committee
+) -> None:
+    named = JointCommitteeFactory(town=committee.town, code="JC-MZ-3", name="测试高乐埠联合党总支")
+    meeting = make_meeting(items=[{"committee": named}])
+    _dissolve(named)
+    _dissolve(JointCommitteeFactory(town=committee.town, code="JC-MZ-4", name="测试旧联合党总支"))
+    client.force_login(department_user)
+    # A new meeting: the running committees, labelled as the form labels them.
+    running = [f"{c.name} · {c.code}" for c in (other_committee, committee, second_committee)]
+    assert _labels(client, "pick_action_item_committee") == running
+    assert _labels(client, "pick_action_item_committee", q="五里堡") == [running[2]]
+    assert _labels(client, "pick_action_item_committee", q="jc-ld") == [running[0]]
+    assert _labels(client, "pick_action_item_committee", q=other_committee.town.name) == [
+        running[0]]
+    assert _labels(client, "pick_action_item_committee", q="旧") == []
+    form = client.get(reverse("meeting_create")).context["formset"].forms[0]
+    assert [c.pk for c in form.fields["committee"].queryset] == [
+        r["id"] for r in client.get(reverse("pick_action_item_committee")).json()["results"]]
+    # A meeting being corrected: also the dissolved committee its open item still names.
+    url = reverse("meeting_pick_committee", args=[meeting.pk])
+    answer = client.get(url).json()["results"]
+    assert [r["label"] for r in answer] == [*running, f"{named.name} · {named.code}"]
+    form = client.get(reverse("meeting_edit", args=[meeting.pk])).context["formset"].forms[0]
+    assert [c.pk for c in form.fields["committee"].queryset] == [r["id"] for r in answer]
+    assert f'data-picker="{url}"' in form["committee"].as_widget()
+
+
+@pytest.mark.parametrize("role", ["town", "secretary", "inspector", "leader"])
+def test_action_item_picker_answers_only_those_who_record_meetings(
+    client, personas, committee, role
+) -> None:
+    meeting = make_meeting(items=[{"committee": committee}])
+    client.force_login(personas[role])
+    assert client.get(reverse("pick_action_item_committee"), {"q": "测试"}).status_code == 403
+    answer = client.get(reverse("meeting_pick_committee", args=[meeting.pk]), {"q": "测试"})
+    assert answer.status_code in (403, 404) and b"JC-" not in answer.content
+
+
+def test_meeting_form_rows_render_only_their_chosen_committee_and_refuse_a_tampered_one(
+    client, department_user, committee, second_committee, other_committee
+) -> None:
+    meeting = make_meeting(items=[{"committee": committee}, {"committee": second_committee}])
+    client.force_login(department_user)
+    body = client.get(reverse("meeting_edit", args=[meeting.pk])).content.decode()
+    assert body.count(f'<option value="{committee.pk}" selected>') == 1
+    assert body.count(f'<option value="{second_committee.pk}" selected>') == 1
+    assert f'value="{other_committee.pk}"' not in body
+    assert "js/pickers.js" in body and "tom-select.default.min.css" in body
+
+    gone = JointCommitteeFactory(town=committee.town, code="JC-MZ-9")
+    _dissolve(gone)
+    data = {"held_on": "2025-03-20", "attendees": "组织部", "topics": "议题", "decisions": "事项",
+            "items-TOTAL_FORMS": "1", "items-INITIAL_FORMS": "0", "items-MIN_NUM_FORMS": "0",
+            "items-MAX_NUM_FORMS": "1000", "items-0-description": "修路", "items-0-owner": "镇里",
+            "items-0-due_on": "2025-04-20"}
+    for tampered in (gone.pk, 999999, 10**20, "x"):
+        response = client.post(reverse("meeting_create"), {**data, "items-0-committee": tampered})
+        assert response.status_code == 200
+        assert response.context["formset"].forms[0].errors["committee"] == [
+            "所选联合党组织不存在或已撤销，请重新选择。"]
+    assert meeting.__class__.objects.count() == 1

@@ -251,7 +251,8 @@ NO_WRITES = {
     "bulletin_status", "bulletin_pdf", "bulletin_docx", "dashboard", "personal_data_log",
     "pick_village", "pick_urban_branch", "pick_inspection_committee", "pick_offer_town",
     "committee_pick_village", "pick_funder", "pick_member_branch",
-    "pick_account_committee", "bulletin_annex",
+    "pick_account_committee", "pick_action_item_committee", "meeting_pick_committee",
+    "bulletin_annex",
     "my_account", "account_list", "account_detail",
 }
 UNCOUNTED_TABLES = ("django_session", "twinning_personaldataaccess")

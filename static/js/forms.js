@@ -14,7 +14,10 @@
       rows.insertAdjacentHTML("beforeend", template.innerHTML
         .replace(/__prefix__/g, String(index)).replace(/__number__/g, String(index + 1)));
       total.value = String(index + 1);
-      var first = rows.lastElementChild.querySelector("textarea, input:not([type=hidden]), select");
+      var row = rows.lastElementChild;
+      // A picker in the new row (static/js/pickers.js, loaded with the form that has one).
+      if (typeof window.startPickers === "function") window.startPickers(row);
+      var first = row.querySelector("textarea, input:not([type=hidden]), select");
       if (first) first.focus();
     });
   });

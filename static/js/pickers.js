@@ -2,10 +2,13 @@
 // becomes a Tom Select box that asks the endpoint as the user types (name or code, Chinese
 // or Latin), pages through long answers and works with the keyboard (arrows, Enter,
 // Backspace). The endpoint answers {results: [{id, label}], has_more}.
+// window.startPickers(element) starts those inside an element added later, e.g. a formset's
+// new row (static/js/forms.js). A row's <template> is never started: its content is not part
+// of the page, so it is cloned as the server wrote it.
 (function () {
   "use strict";
-  if (typeof window.TomSelect !== "function") return;
-  document.querySelectorAll("select[data-picker]").forEach(function (select) {
+  function startPicker(select) {
+    if (select.tomselect) return;  // started already
     var url = select.dataset.picker;
     var multiple = select.multiple;
     var plugins = multiple ? ["remove_button", "virtual_scroll"] : ["virtual_scroll"];
@@ -51,5 +54,10 @@
         },
       },
     });
-  });
+  }
+  window.startPickers = function (root) {
+    if (typeof window.TomSelect !== "function") return;
+    root.querySelectorAll("select[data-picker]").forEach(startPicker);
+  };
+  window.startPickers(document);
 })();

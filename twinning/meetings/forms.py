@@ -9,6 +9,7 @@ from twinning.meetings.models import ANSWER_MAX_LENGTH, ActionItem, JointMeeting
 from twinning.meetings.selectors import ACTION_STATES, ANSWER_STATES
 from twinning.shared.child_rows import ChildRowForm
 from twinning.shared.forms import DateInput, search_field
+from twinning.shared.pickers import PickerRows, PickerSelect
 
 
 class MeetingForm(forms.ModelForm):
@@ -44,26 +45,30 @@ class ActionItemForm(ChildRowForm):
         model = ActionItem
         fields = ("description", "owner", "committee", "due_on")
         field_classes = {"committee": CommitteeField}
-        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "due_on": DateInput}
+        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "due_on": DateInput,
+                   "committee": PickerSelect("pick_action_item_committee")}
+        help_texts = {"committee": _("不涉及具体联合党组织的不填。")}
+        error_messages = {"committee": {
+            "invalid_choice": _("所选联合党组织不存在或已撤销，请重新选择。")}}
 
     def __init__(
-        self, *args: Any, committees: QuerySet, committee_choices: list, **kwargs: Any
+        self, *args: Any, committees: QuerySet, meeting: JointMeeting | None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["committee"]
         field.queryset = committees
-        # The same list for every row: rendering a row's select must not query again.
-        field.choices = committee_choices
+        if meeting is not None:
+            # The meeting's own picker: it also offers what an open item of it still names.
+            field.widget.url_name = "meeting_pick_committee"
+            field.widget.url_args = (meeting.pk,)
 
 
-def committee_choices(committees: QuerySet) -> list[tuple[Any, str]]:
-    """The committee select's options, read once for all the rows of a formset."""
-    return [("", _("（不涉及具体联合党组织）")),
-            *((c.pk, committee_label(c)) for c in committees)]
+class ActionItemRows(PickerRows, forms.BaseModelFormSet):
+    picker_fields = ("committee",)
 
 
 ActionItemFormSet = forms.modelformset_factory(
-    ActionItem, form=ActionItemForm, extra=1, can_delete=True
+    ActionItem, form=ActionItemForm, formset=ActionItemRows, extra=1, can_delete=True
 )
 
 

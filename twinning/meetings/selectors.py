@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from twinning.committees.models import JointCommittee
 from twinning.meetings.models import ActionItem, JointMeeting
 from twinning.shared import permissions
 
@@ -23,6 +24,16 @@ def _search(qs: QuerySet, q: str, fields: tuple[str, ...]) -> QuerySet:
     for name in fields:
         condition |= Q(**{f"{name}__icontains": q})
     return qs.filter(condition)
+
+
+def action_item_committees(user: Any, meeting: JointMeeting | None) -> QuerySet:
+    """The committees the user may give an action item of `meeting` (None: a new one) to:
+    those still running, and any that an open item of the meeting already names (dissolved
+    since, it stays valid on that item), as far as the user sees them. The meeting form
+    validates against it and its committee picker answers from it."""
+    named = meeting.action_items.open().values("committee_id") if meeting is not None else []
+    running = JointCommittee.objects.filter(Q(dissolved_on__isnull=True) | Q(pk__in=named))
+    return permissions.visible(user, running).order_by("code")
 
 
 def meeting_list(user: Any, filters: Mapping[str, Any], today: datetime.date) -> QuerySet:

@@ -2,14 +2,12 @@
 a secretary reads and answers the action items given to their committee."""
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from twinning.committees.models import JointCommittee
 from twinning.meetings import selectors, services
 from twinning.meetings.forms import (
     ActionItemAnswerForm,
@@ -19,7 +17,6 @@ from twinning.meetings.forms import (
     ActionItemReturnForm,
     MeetingFilterForm,
     MeetingForm,
-    committee_choices,
 )
 from twinning.meetings.models import ActionItem, JointMeeting
 from twinning.shared import permissions
@@ -68,14 +65,9 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = MeetingForm(data, instance=meeting,
                        initial={"held_on": timezone.localdate()} if meeting is None else None)
-    # Committees still running, and any an open item already names.
-    committees = JointCommittee.objects.filter(
-        Q(dissolved_on__isnull=True) | Q(pk__in=open_items.values("committee_id"))
-    )
     formset, valid = bind_rows(
-        form, ActionItemFormSet, queryset=open_items.select_related("committee"),
-        date_field="held_on", committees=committees,
-        committee_choices=committee_choices(committees),
+        form, ActionItemFormSet, queryset=open_items, date_field="held_on",
+        committees=selectors.action_item_committees(request.user, meeting), meeting=meeting,
     )
     if valid:
         saved = attempt(

@@ -10,9 +10,11 @@ from our static files) is started by `static/js/pickers.js`: django-tomselect's 
 writes inline scripts, which the site's Content-Security-Policy (`script-src 'self'`) refuses.
 """
 
+from functools import cached_property
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -66,10 +68,60 @@ class PickerView(AutocompleteModelView):
         return [{"id": obj.pk, "label": self.label(obj)} for obj in results]
 
 
+def _chosen(value: Any) -> list[str]:
+    values = value if isinstance(value, (list, tuple)) else [value]
+    return [str(v) for v in values if v not in ("", None)]
+
+
+def _labels(field: forms.ModelChoiceField, values: list[str]) -> dict[str, tuple[Any, str]]:
+    """The chosen `values` among the field's choices: key as text -> (key, label), in the
+    queryset's order; a tampered value that is no key is left out."""
+    keys = []
+    for value in values:
+        try:
+            keys.append(field.queryset.model._meta.pk.to_python(value))
+        except ValidationError:
+            continue
+    if not keys:
+        return {}
+    return {str(obj.pk): (obj.pk, field.label_from_instance(obj))
+            for obj in field.queryset.filter(pk__in=keys)}
+
+
+class _RowLabels:
+    """The chosen options of one picker field over all the rows of a formset (whose rows share
+    the field's queryset), read in one query when the first row is rendered."""
+
+    def __init__(self, rows: list[forms.BaseForm], name: str) -> None:
+        self.rows, self.name = rows, name
+
+    @cached_property
+    def labels(self) -> dict[str, tuple[Any, str]]:
+        values = [v for row in self.rows for v in _chosen(row[self.name].value())]
+        return _labels(self.rows[0].fields[self.name], values) if values else {}
+
+
+class PickerRows:
+    """A formset mixin: the pickers named in `picker_fields` show their rows' chosen options
+    from one query for all the rows, so a page's queries do not grow with its rows."""
+
+    picker_fields: tuple[str, ...] = ()
+
+    @cached_property
+    def forms(self) -> list[forms.BaseForm]:
+        rows = super().forms  # type: ignore[misc]
+        for name in self.picker_fields:
+            shared = _RowLabels(rows, name)
+            for row in rows:
+                row.fields[name].widget.row_labels = shared
+        return rows
+
+
 class _PickerMixin:
     """Renders a select holding only the chosen options (labels from the form field's own
     queryset and `label_from_instance`), with the endpoint in `data-picker`. An endpoint of
-    one object (a committee's) takes its URL arguments in `url_args`, set by the form."""
+    one object (a committee's) takes its URL arguments in `url_args`, set by the form. In a
+    formset's row the labels come from all the rows' one query (`PickerRows`)."""
 
     url_name: str
 
@@ -77,6 +129,7 @@ class _PickerMixin:
         super().__init__(attrs)  # type: ignore[call-arg]
         self.url_name = url_name
         self.url_args: tuple = ()
+        self.row_labels: _RowLabels | None = None
 
     @property
     def media(self) -> forms.Media:
@@ -91,19 +144,15 @@ class _PickerMixin:
 
     def optgroups(self, name: str, value: list, attrs: dict | None = None) -> list:
         field = getattr(self.choices, "field", None)
-        chosen = [v for v in value if v not in ("", None)]
+        chosen = _chosen(value)
         if field is None or not chosen:
             return []
-        try:
-            objects = list(field.queryset.filter(pk__in=chosen))
-        except (ValueError, TypeError):  # a tampered value that is no key: nothing to show
-            return []
-        groups = []
-        for index, obj in enumerate(objects):
-            option = self.create_option(  # type: ignore[attr-defined]
-                name, obj.pk, field.label_from_instance(obj), True, index, attrs=attrs)
-            groups.append((None, [option], index))
-        return groups
+        labels = (self.row_labels.labels if self.row_labels is not None
+                  else _labels(field, chosen))
+        shown = [labels[key] for key in labels if key in chosen]
+        return [(None, [self.create_option(  # type: ignore[attr-defined]
+                    name, pk, label, True, index, attrs=attrs)], index)
+                for index, (pk, label) in enumerate(shown)]
 
 
 class PickerSelect(_PickerMixin, forms.Select):
