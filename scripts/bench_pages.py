@@ -27,8 +27,8 @@ Usage: python scripts/bench_pages.py [--scale 10] [--postgres URL] [--workers 3]
    no non-2xx/3xx answer. The load average is printed before each measurement.
 
 --reuse takes the database --postgres names as already holding the city at --scale (from an
-earlier `python scripts/synthetic_city.py N` into it): nothing is built or dropped and the N=1
-counts are skipped, for measuring again while changing a page.
+earlier `python scripts/synthetic_city.py N` into it): it is migrated, nothing is built or
+dropped and the N=1 counts are skipped, for measuring again while changing a page.
 """
 
 import argparse
@@ -230,6 +230,9 @@ def main() -> None:
         try:
             for scale in (args.scale,) if args.reuse else (1.0, args.scale):
                 generated = None if args.reuse else prepare(args.postgres, scale, env)
+                if args.reuse:  # a city built before the last migrations: bring it up to date
+                    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT,
+                                   env=env, check=True)
                 done = subprocess.run([sys.executable, __file__, "--step"], cwd=ROOT, env=env,
                                       check=True, stdout=subprocess.PIPE, text=True)
                 counted[scale] = json.loads(done.stdout)
