@@ -159,3 +159,25 @@ def test_a_page_that_shows_a_message_is_rendered_each_time(client, department_us
         response = client.get(reverse("dashboard"), {"period": "2024-13"})
         assert response.context is not None  # rendered, not answered from a kept page
         assert 'class="messages"' in response.content.decode()
+
+
+def test_the_bulletin_list_is_not_kept_while_a_version_is_being_built(
+    client, department_user
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from reports.bulletins.models import Bulletin
+    from tests.factories import BulletinFactory
+
+    building = BulletinFactory(state=Bulletin.State.BUILDING, period=datetime.date(2026, 10, 1),
+                               lease_until=timezone.now() + datetime.timedelta(minutes=5))
+    client.force_login(department_user)
+    url = reverse("bulletin_list")
+    assert "生成中" in client.get(url).content.decode()
+    # The worker finishes the build by an update that writes no history (no new data version).
+    Bulletin.objects.filter(pk=building.pk).update(state=Bulletin.State.READY, lease_until=None)
+    shown = client.get(url)
+    assert "生成中" not in shown.content.decode() and "待发布" in shown.content.decode()
+    assert client.get(url).context is None  # settled: kept from now on

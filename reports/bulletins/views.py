@@ -21,7 +21,7 @@ from reports.bulletins.forms import (
 )
 from reports.bulletins.models import Bulletin, BulletinText, Notification, TypicalCase
 from twinning.shared import permissions
-from twinning.shared.kept_pages import kept_page
+from twinning.shared.kept_pages import kept_page, not_kept
 from twinning.shared.lookups import get_visible, paginate, require
 from twinning.shared.periods import chinese_period, format_period, previous_month
 from twinning.shared.writes import DATABASE_REFUSED_BUTTON, attempt, press, run
@@ -43,6 +43,8 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, bulletins)
     for bulletin in page.object_list:
         services.bulletin_as_seen(bulletin)
+        if bulletin.is_in_flight:  # its worker moves it on without writing history
+            not_kept(request)
     return render(
         request,
         "reports/bulletins/bulletin_list.html",

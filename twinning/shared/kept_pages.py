@@ -15,8 +15,10 @@ fresh mask of this browser's secret) and every form's one-time token (`submissio
 kept page's forms post exactly as a rendered one's.
 
 Rendered and not kept: an answer other than a 200 HTML page, one that sets a cookie of its
-own, one that shows messages (a message is shown once) and one that showed personal data (each
-such reading is recorded, `audit.personal_data_read`). What a user may see follows from their
+own, one that shows messages (a message is shown once), one that showed personal data (each
+such reading is recorded, `audit.personal_data_read`) and one whose view said it shows a state
+that changes without a recorded change (`not_kept`: a bulletin being built, whose worker moves
+it on without writing history). What a user may see follows from their
 role and reach, both in the key (the role through `Abilities`, the reach's rights tables in the
 data version), so a kept page is never one the view would now refuse; a refusal (403, 404) is
 not kept. Signing in, the second factor and what the account owes first are checked by the
@@ -76,10 +78,17 @@ def _join(request: HttpRequest, pieces: tuple[str, ...], kinds: tuple[str, ...])
     return "".join(parts)
 
 
+def not_kept(request: HttpRequest) -> None:
+    """This request's page shows something that changes without a recorded change (the data
+    version would not see it): render it afresh each time."""
+    request.page_not_kept = True
+
+
 def _keepable(request: HttpRequest, response: HttpResponse) -> bool:
     return (response.status_code == 200 and not response.streaming and not response.cookies
             and response.get("Content-Type", "").startswith("text/html")
             and not getattr(request, "personal_data", False)
+            and not getattr(request, "page_not_kept", False)
             and not _messages_waiting(request))
 
 
