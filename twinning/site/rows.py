@@ -62,12 +62,17 @@ def instance(model: type[M], values: Sequence[Any]) -> M | None:
     return model.from_db(connection.alias, [field.attname for field in _fields(model)], converted)
 
 
+@functools.cache
+def _by_pk_sql(model: type[Model]) -> str:
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    return (f"SELECT {columns(model, table)} FROM {table} "
+            f"WHERE {quote(model._meta.pk.column)} = %s")
+
+
 def by_pk(model: type[M], pk: Any) -> M | None:
     """The instance with this primary key, or None."""
-    quote = connection.ops.quote_name
-    meta = model._meta
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns(model, quote(meta.db_table))} "
-                       f"FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s", [pk])
+        cursor.execute(_by_pk_sql(model), [pk])
         row = cursor.fetchone()
     return instance(model, row) if row else None
